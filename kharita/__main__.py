@@ -1,0 +1,3 @@
+from kharita.cli import main
+
+main()
