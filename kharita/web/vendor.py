@@ -1,0 +1,73 @@
+"""Copy the map's JavaScript libraries from node_modules into kharita/web/static/vendor/.
+
+The map never loads a library from a CDN: `npm ci` installs the exact versions pinned in
+package-lock.json, and this step copies the files the page needs next to it (git-ignored).
+
+    python -m kharita.web.vendor [--node-modules PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+from pathlib import Path
+
+from kharita.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = STATIC / "vendor"
+ROOT = Path(__file__).resolve().parents[2]
+
+#: (package, path inside the package, path under static/vendor/)
+FILES: tuple[tuple[str, str, str], ...] = (
+    ("leaflet", "dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet", "dist/leaflet.css", "leaflet/leaflet.css"),
+    ("leaflet", "dist/images", "leaflet/images"),
+    ("leaflet", "LICENSE", "leaflet/LICENSE"),
+    ("leaflet.markercluster", "dist/leaflet.markercluster.js", "markercluster/leaflet.markercluster.js"),
+    ("leaflet.markercluster", "dist/MarkerCluster.css", "markercluster/MarkerCluster.css"),
+    ("leaflet.markercluster", "dist/MarkerCluster.Default.css", "markercluster/MarkerCluster.Default.css"),
+    ("leaflet.markercluster", "MIT-LICENCE.txt", "markercluster/MIT-LICENCE.txt"),
+    ("swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"),
+    ("swagger-ui-dist", "swagger-ui.css", "swagger-ui/swagger-ui.css"),
+    ("swagger-ui-dist", "favicon-32x32.png", "swagger-ui/favicon-32x32.png"),
+    ("swagger-ui-dist", "LICENSE", "swagger-ui/LICENSE"),
+)
+
+
+def missing() -> list[str]:
+    """The vendored files the page needs that are not in place (empty when the map can be served)."""
+    return [dest for _, _, dest in FILES if not (VENDOR / dest).exists()]
+
+
+def copy_vendor(node_modules: Path = ROOT / "node_modules", dest: Path = VENDOR) -> list[Path]:
+    """Copy every file in FILES; raise ConfigError naming the first one npm has not installed."""
+    copied = []
+    for package, inner, target in FILES:
+        source = node_modules / package / inner
+        if not source.exists():
+            raise ConfigError(f"{source} is missing. Install the map's libraries with: npm ci")
+        out = dest / target
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, out, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, out)
+        copied.append(out)
+        log.debug("copied %s -> %s", source, out)
+    return copied
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Copy the map's JS libraries from node_modules.")
+    parser.add_argument("--node-modules", type=Path, default=ROOT / "node_modules")
+    args = parser.parse_args()
+    copied = copy_vendor(args.node_modules)
+    print(f"copied {len(copied)} files into {VENDOR}")
+
+
+if __name__ == "__main__":
+    main()
