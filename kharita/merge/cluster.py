@@ -1,0 +1,397 @@
+"""Same event, many reports: decide which coded events describe one real event, and merge them.
+
+Two events are the same real event when all four hold (the gold matching rules of the dev set,
+applied between reports instead of between a report and the gold):
+
+- **type**: the same sub-event type, or both territorial with the same new controller (one outlet
+  writes "took without a fight", another "captured after clashes": one change of hands);
+- **place**: within the radius of the coarser geo precision of the two (ontology.PLACE_RADIUS_KM);
+- **date**: within the window of the coarser time precision of the two (ontology.DATE_WINDOW_DAYS);
+- **actors**: compatible actor1 (and actor2 when both name one): the same canonical actor, an alias,
+  or a parent force (YPG within SDF). An armed clash has no direction, so its two sides may swap.
+
+And one more: two events that one report keeps apart stay apart, so an event never joins a
+candidate that already holds a different event of the same report.
+
+Merging is incremental. The new event joins the best stored candidate, which keeps its event_id,
+its sub-event type and its first actors, and gains the new report's source, the more precise place
+and date, the fatality range across all reports (see fatalities.py) and the strongest certainty.
+Candidates come from the store's spatial and date prefilter (`events_near`), never from a scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from kharita.merge.fatalities import fatality_range
+from kharita.models import Actor, Event, Source, Territory
+from kharita.ontology import (
+    DATE_WINDOW_DAYS,
+    PLACE_RADIUS_KM,
+    TERRITORIAL,
+    GeoPrecision,
+    SubEventType,
+    TimePrecision,
+)
+
+log = logging.getLogger(__name__)
+
+#: Sub-event types whose two actors have no direction: "A clashed with B" is "B clashed with A".
+SYMMETRIC: frozenset[SubEventType] = frozenset({SubEventType.ARMED_CLASH})
+
+#: The widest radius and window any pair can have: the prefilter must not miss a coarse candidate.
+SEARCH_RADIUS_KM = max(PLACE_RADIUS_KM.values())
+SEARCH_WINDOW_DAYS = max(DATE_WINDOW_DAYS.values())
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+class ActorCompatibility(Protocol):
+    """What merge needs from the actor dictionary (kharita.actors.ActorDictionary provides it)."""
+
+    def compatible(self, a: str, b: str, date: dt.date | None = None) -> bool: ...
+
+
+class EventSource(Protocol):
+    """The one store query merge needs: events near a point and a date range, of some types."""
+
+    def events_near(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        date_from: dt.date,
+        date_to: dt.date,
+        sub_types: Iterable[SubEventType] | None = None,
+    ) -> Iterable[Event]: ...
+
+
+class SameName:
+    """Actor compatibility without a dictionary: the same canonical name, case and spacing aside."""
+
+    def compatible(self, a: str, b: str, date: dt.date | None = None) -> bool:
+        return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def default_actors() -> ActorCompatibility:
+    """The packaged actor dictionary when kharita.actors offers one, else name equality."""
+    try:
+        from kharita.actors import ActorDictionary  # noqa: PLC0415 - optional until the dictionary lands
+    except ImportError:
+        log.info("kharita.actors has no ActorDictionary; merge compares actor names only")
+        return SameName()
+    loader = getattr(ActorDictionary, "default", None) or getattr(ActorDictionary, "load", None)
+    return loader() if loader else ActorDictionary()
+
+
+# -- geometry and windows ------------------------------------------------------------------------
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def pair_radius_km(a: GeoPrecision, b: GeoPrecision) -> float:
+    """The matching radius of two places: that of the coarser precision."""
+    return PLACE_RADIUS_KM[max(GeoPrecision(a), GeoPrecision(b))]
+
+
+def pair_window_days(a: TimePrecision, b: TimePrecision) -> int:
+    """The matching window of two dates: that of the coarser precision."""
+    return DATE_WINDOW_DAYS[max(TimePrecision(a), TimePrecision(b))]
+
+
+# -- the rules -----------------------------------------------------------------------------------
+
+def controller(event: Event) -> str:
+    """Who holds the place after a territorial event: the territory's new controller, else actor1."""
+    if event.territory is not None and event.territory.new_controller:
+        return event.territory.new_controller
+    return event.actor1.name
+
+
+def types_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
+    if a.sub_event_type == b.sub_event_type:
+        return True
+    if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
+        return actors.compatible(controller(a), controller(b), min(a.event_date, b.event_date))
+    return False
+
+
+def candidate_types(event: Event) -> frozenset[SubEventType]:
+    """The sub-event types a candidate may have (the store's prefilter on type)."""
+    if event.sub_event_type in TERRITORIAL:
+        return TERRITORIAL
+    return frozenset({event.sub_event_type})
+
+
+def _actor_ok(a: Actor, b: Actor, actors: ActorCompatibility, date: dt.date) -> bool:
+    if a.name == b.name or (a.parent and a.parent == b.name) or (b.parent and b.parent == a.name):
+        return True
+    return actors.compatible(a.name, b.name, date)
+
+
+def _optional_actor_ok(a: Actor | None, b: Actor | None, actors: ActorCompatibility, date: dt.date) -> bool:
+    return a is None or b is None or _actor_ok(a, b, actors, date)
+
+
+def actors_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
+    date = min(a.event_date, b.event_date)
+    if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
+        # The taker decides; who lost the place is often unstated or generic in one report.
+        return actors.compatible(controller(a), controller(b), date) or _actor_ok(
+            a.actor1, b.actor1, actors, date)
+    if _actor_ok(a.actor1, b.actor1, actors, date) and _optional_actor_ok(a.actor2, b.actor2, actors, date):
+        return True
+    if a.sub_event_type in SYMMETRIC and a.actor2 is not None:
+        return _actor_ok(a.actor2, b.actor1, actors, date) and _optional_actor_ok(
+            a.actor1, b.actor2, actors, date)
+    return False
+
+
+def near_enough(a: Event, b: Event) -> bool:
+    """Places within the coarser precision's radius and dates within the coarser window."""
+    days = abs((a.event_date - b.event_date).days)
+    if days > pair_window_days(a.time_precision, b.time_precision):
+        return False
+    km = distance_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
+    return km <= pair_radius_km(a.place.precision, b.place.precision)
+
+
+def document_ids(event: Event) -> frozenset[str]:
+    return frozenset(s.document_id for s in event.sources)
+
+
+def source_key(source: Source) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """A report's identity within an event: its document and the spans that support the event."""
+    return (source.document_id, tuple(sorted((e.field, e.start, e.end) for e in source.evidence)))
+
+
+def holds_report_of(candidate: Event, event: Event) -> bool:
+    """True when every source of `event` is already in `candidate`: the same report seen again."""
+    held = {source_key(s) for s in candidate.sources}
+    return bool(event.sources) and all(source_key(s) in held for s in event.sources)
+
+
+def kept_apart(candidate: Event, event: Event) -> bool:
+    """True when a report behind `event` already gave `candidate` as a different event."""
+    return bool(document_ids(candidate) & document_ids(event)) and not holds_report_of(candidate, event)
+
+
+def same_event(a: Event, b: Event, actors: ActorCompatibility | None = None) -> bool:
+    """Whether two coded events describe one real event (the rules of the module docstring)."""
+    actors = actors or SameName()
+    return (
+        not kept_apart(a, b)
+        and near_enough(a, b)
+        and types_compatible(a, b, actors)
+        and actors_compatible(a, b, actors)
+    )
+
+
+def _closeness(stored: Event, event: Event) -> tuple[float, int, str]:
+    """Sort key for candidates: nearer in space and time first, same sub-event type first."""
+    km = distance_km(stored.place.lat, stored.place.lon, event.place.lat, event.place.lon)
+    radius = pair_radius_km(stored.place.precision, event.place.precision)
+    days = abs((stored.event_date - event.event_date).days)
+    window = pair_window_days(stored.time_precision, event.time_precision)
+    other_type = int(stored.sub_event_type != event.sub_event_type)
+    return (km / radius + days / (window + 1), other_type, stored.event_id)
+
+
+# -- combining two events ------------------------------------------------------------------------
+
+def _with_figures(event: Event) -> tuple[Source, ...]:
+    """The event's sources, each carrying its report's toll: a single-report event's toll is its
+    source's toll when the coder put it only on the event."""
+    if event.fatalities is None or len(document_ids(event)) != 1:
+        return event.sources
+    return tuple(
+        dataclasses.replace(s, fatalities=event.fatalities) if s.fatalities is None else s
+        for s in event.sources
+    )
+
+
+def _union(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*first, *second]))
+
+
+def combine(stored: Event, event: Event) -> Event:
+    """`stored` with `event`'s report added. The stored event's id, type and actors stay."""
+    sources = list(_with_figures(stored))
+    held = {source_key(s) for s in sources}
+    for source in _with_figures(event):
+        if source_key(source) not in held:
+            held.add(source_key(source))
+            sources.append(source)
+    tolls = fatality_range(
+        (s.fatalities for s in sources),
+        lows=(stored.fatalities_low, event.fatalities_low, stored.fatalities, event.fatalities),
+        highs=(stored.fatalities_high, event.fatalities_high),
+    )
+    certainty = max(
+        [stored.certainty, event.certainty, *(s.certainty for s in sources)], key=lambda c: c.strength)
+    place = event.place if event.place.precision < stored.place.precision else stored.place
+    if event.time_precision < stored.time_precision:
+        date, precision = event.event_date, event.time_precision
+    else:
+        date, precision = stored.event_date, stored.time_precision
+    return dataclasses.replace(
+        stored,
+        event_date=date,
+        time_precision=precision,
+        place=place,
+        actor2=stored.actor2 or _other_side(stored, event),
+        assoc_actor_1=_union(stored.assoc_actor_1, event.assoc_actor_1),
+        assoc_actor_2=_union(stored.assoc_actor_2, event.assoc_actor_2),
+        fatalities=tolls.acled,
+        fatalities_low=tolls.low,
+        fatalities_best=tolls.best,
+        fatalities_high=tolls.high,
+        certainty=certainty,
+        civilian_targeting=stored.civilian_targeting or event.civilian_targeting,
+        territory=_territory(stored, event),
+        tags=_union(stored.tags, event.tags),
+        notes=stored.notes or event.notes,
+        sources=tuple(sources),
+        confidence=max(stored.confidence, event.confidence),
+        timestamp=max(stored.timestamp, event.timestamp),
+    )
+
+
+def _other_side(stored: Event, event: Event) -> Actor | None:
+    """The second actor a later report names, facing the stored actor1 (swapped for a clash)."""
+    if event.actor2 is not None and event.actor2.name != stored.actor1.name:
+        return event.actor2
+    if event.sub_event_type in SYMMETRIC and event.actor1.name != stored.actor1.name:
+        return event.actor1
+    return None
+
+
+def _territory(stored: Event, event: Event) -> Territory | None:
+    if stored.territory is None:
+        return None
+    if stored.territory.previous_controller or event.territory is None:
+        return stored.territory
+    return dataclasses.replace(stored.territory, previous_controller=event.territory.previous_controller)
+
+
+# -- incremental merge ---------------------------------------------------------------------------
+
+class EventIndex:
+    """Events held in memory behind the store's `events_near` query: a one-degree grid over
+    (lat, lon). It holds the events of the current batch that the store has not seen yet, and lets
+    `cluster_events` merge a plain list without a store."""
+
+    CELL_DEG = 1.0
+
+    def __init__(self, events: Iterable[Event] = ()) -> None:
+        self._events: dict[str, Event] = {}
+        self._cells: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for event in events:
+            self.put(event)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events.values())
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._events
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return (math.floor(lat / self.CELL_DEG), math.floor(lon / self.CELL_DEG))
+
+    def put(self, event: Event) -> None:
+        """Add an event, or replace the one with its id (its place may have become more precise)."""
+        old = self._events.get(event.event_id)
+        if old is not None:
+            self._cells[self._cell(old.place.lat, old.place.lon)].discard(old.event_id)
+        self._events[event.event_id] = event
+        self._cells[self._cell(event.place.lat, event.place.lon)].add(event.event_id)
+
+    def events_near(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        date_from: dt.date,
+        date_to: dt.date,
+        sub_types: Iterable[SubEventType] | None = None,
+    ) -> list[Event]:
+        types = frozenset(sub_types) if sub_types is not None else None
+        dlat = radius_km / 111.0
+        dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
+        (lat0, lon0), (lat1, lon1) = self._cell(lat - dlat, lon - dlon), self._cell(lat + dlat, lon + dlon)
+        found = []
+        for i in range(lat0, lat1 + 1):
+            for j in range(lon0, lon1 + 1):
+                for event_id in self._cells.get((i, j), ()):
+                    event = self._events[event_id]
+                    if not date_from <= event.event_date <= date_to:
+                        continue
+                    if types is not None and event.sub_event_type not in types:
+                        continue
+                    if distance_km(lat, lon, event.place.lat, event.place.lon) <= radius_km:
+                        found.append(event)
+        return found
+
+
+def candidates(store: EventSource, event: Event) -> list[Event]:
+    """Stored events that may be the same as `event`, from the store's prefilter."""
+    window = dt.timedelta(days=SEARCH_WINDOW_DAYS)
+    return list(store.events_near(
+        event.place.lat, event.place.lon, SEARCH_RADIUS_KM,
+        event.event_date - window, event.event_date + window, candidate_types(event),
+    ))
+
+
+def merge_events(
+    store: EventSource,
+    events: Iterable[Event],
+    *,
+    actors: ActorCompatibility | None = None,
+) -> list[Event]:
+    """Merge one batch of newly coded events (usually one report's) into the store's events.
+
+    Returns the events to write: stored events that gained a source (under their stored id) and
+    the events that matched nothing (under their own id), each once, in first-touched order. The
+    store is only read; the caller writes the result in its own transaction. Events of the batch
+    from different reports may merge with each other too.
+    """
+    actors = actors or default_actors()
+    touched: dict[str, Event] = {}     # event_id -> latest form, stored or new
+    fresh = EventIndex()               # this batch's events that the store does not hold yet
+    for event in events:
+        found = {c.event_id: touched.get(c.event_id, c) for c in candidates(store, event)}
+        found.update({c.event_id: touched.get(c.event_id, c) for c in candidates(fresh, event)})
+        if event.event_id in found:    # the same event written before: a re-run
+            target: Event | None = found[event.event_id]
+        else:
+            fits = [c for c in found.values() if same_event(c, event, actors)]
+            target = min(fits, key=lambda c: _closeness(c, event)) if fits else None
+        if target is None:
+            touched[event.event_id] = event
+            fresh.put(event)
+            continue
+        merged = combine(target, event)
+        log.debug("merged %s into %s (%d reports)", event.event_id, target.event_id, merged.corroboration)
+        touched[merged.event_id] = merged
+        if merged.event_id in fresh:
+            fresh.put(merged)
+    return list(touched.values())
+
+
+def cluster_events(events: Iterable[Event], *, actors: ActorCompatibility | None = None) -> list[Event]:
+    """Merge a list of events among themselves, without a store (evaluation, exports of a batch)."""
+    return merge_events(EventIndex(), events, actors=actors or SameName())

@@ -1,0 +1,258 @@
+"""Merge: reports of one real event become one event; reports of different events stay apart."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from kharita.merge import EventIndex, cluster_events, fatality_range, merge_events, same_event
+from kharita.merge.cluster import SameName, combine
+from kharita.merge.fatalities import best_estimate
+from kharita.models import Actor, Event, Evidence, Place, Source, Territory
+from kharita.ontology import ActorType, Certainty, GeoPrecision, SubEventType, TimePrecision
+from kharita.store import Store
+
+IS = Actor("Islamic State", ActorType.REBEL_GROUP, "SY")
+YPG = Actor("YPG: People's Protection Units", ActorType.IDENTITY_MILITIA, "SY", parent="SDF: Syrian Democratic Forces")
+SDF = Actor("SDF: Syrian Democratic Forces", ActorType.REBEL_GROUP, "SY")
+REGIME = Actor("Military Forces of Syria", ActorType.STATE_FORCES, "SY")
+
+HASAKAH = Place("al-Hasakah", "SY", 36.5024, 40.7477, geonameid=173811)
+DAY = dt.date(2016, 3, 6)
+
+
+def km_north(place: Place, km: float, **changes: object) -> Place:
+    """The same place moved `km` kilometres north (a degree of latitude is about 111.2 km)."""
+    return dataclasses.replace(place, lat=place.lat + km / 111.195, geonameid=None,
+                               name=f"{place.name} +{km}km", **changes)
+
+
+def event(
+    doc: str,
+    sub: SubEventType = SubEventType.ARMED_CLASH,
+    *,
+    actor1: Actor = YPG,
+    actor2: Actor | None = IS,
+    place: Place = HASAKAH,
+    day: dt.date = DAY,
+    time_precision: TimePrecision = TimePrecision.DAY,
+    fatalities: int | None = None,
+    certainty: Certainty = Certainty.REPORTED,
+    trigger: tuple[int, int] = (10, 18),
+    territory: Territory | None = None,
+) -> Event:
+    evidence = (Evidence("trigger", *trigger, "clashed"),)
+    return Event(
+        event_id=f"{doc}-{sub.name.lower()}-{trigger[0]}",
+        sub_event_type=sub,
+        event_date=day,
+        time_precision=time_precision,
+        actor1=actor1,
+        actor2=actor2,
+        place=place,
+        fatalities=fatalities,
+        fatalities_low=fatalities,
+        fatalities_best=fatalities,
+        fatalities_high=fatalities,
+        certainty=certainty,
+        territory=territory,
+        sources=(Source(document_id=doc, outlet=f"outlet of {doc}", evidence=evidence,
+                        fatalities=fatalities, certainty=certainty),),
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "merge.db") as opened:
+        yield opened
+
+
+def write(store: Store, events: list[Event]) -> list[Event]:
+    merged = merge_events(store, events, actors=SameName())
+    store.upsert_events(merged)
+    return merged
+
+
+# -- fatalities ----------------------------------------------------------------------------------
+
+def test_fatalities_low_is_the_smallest_stated_and_high_the_largest():
+    tolls = fatality_range([12, 30, None, 18])
+    assert (tolls.low, tolls.best, tolls.high) == (12, 18, 30)
+    assert tolls.acled == 12
+
+
+def test_best_is_the_lower_median_so_one_inflated_toll_cannot_lift_it():
+    assert best_estimate([10, 200]) == 10
+    assert best_estimate([7, 9, 11, 500]) == 9
+    assert best_estimate([]) is None
+
+
+def test_no_stated_toll_is_not_zero_dead():
+    tolls = fatality_range([None, None])
+    assert (tolls.low, tolls.best, tolls.high) == (None, None, None)
+
+
+def test_a_reported_range_widens_but_does_not_vote():
+    tolls = fatality_range([12], lows=[10], highs=[15])
+    assert (tolls.low, tolls.best, tolls.high) == (10, 12, 15)
+
+
+# -- the rules -----------------------------------------------------------------------------------
+
+def test_same_clash_from_two_outlets_is_one_event():
+    assert same_event(event("a"), event("b"))
+
+
+@pytest.mark.parametrize(("precision", "km", "expected"), [
+    (GeoPrecision.PLACE, 9.0, True),
+    (GeoPrecision.PLACE, 12.0, False),
+    (GeoPrecision.NEAR, 25.0, True),
+    (GeoPrecision.NEAR, 35.0, False),
+    (GeoPrecision.REGION, 140.0, True),
+])
+def test_places_must_lie_within_the_coarser_precisions_radius(precision, km, expected):
+    far = km_north(HASAKAH, km, precision=precision)
+    assert same_event(event("a"), event("b", place=far)) is expected
+    assert same_event(event("b", place=far), event("a")) is expected
+
+
+@pytest.mark.parametrize(("precision", "days", "expected"), [
+    (TimePrecision.DAY, 1, True),
+    (TimePrecision.DAY, 2, False),
+    (TimePrecision.WEEK, 4, True),
+    (TimePrecision.WEEK, 5, False),
+    (TimePrecision.MONTH, 16, True),
+])
+def test_dates_must_lie_within_the_coarser_precisions_window(precision, days, expected):
+    later = event("b", day=DAY + dt.timedelta(days=days), time_precision=precision)
+    assert same_event(event("a"), later) is expected
+
+
+def test_different_sub_event_types_stay_apart():
+    assert not same_event(event("a"), event("b", SubEventType.SHELLING))
+
+
+def test_a_capture_with_or_without_a_fight_is_one_change_of_hands():
+    fought = event("a", SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY)
+    unopposed = event("b", SubEventType.NON_VIOLENT_TRANSFER, actor2=None)
+    assert same_event(fought, unopposed)
+
+
+def test_captures_by_different_sides_stay_apart():
+    by_ypg = event("a", SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY, actor1=YPG, actor2=IS)
+    by_is = event("b", SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY, actor1=IS, actor2=YPG)
+    assert not same_event(by_ypg, by_is)
+
+
+def test_a_clash_has_no_direction_but_shelling_has():
+    assert same_event(event("a", actor1=YPG, actor2=IS), event("b", actor1=IS, actor2=YPG))
+    shelled = event("a", SubEventType.SHELLING, actor1=REGIME, actor2=IS)
+    shelling_back = event("b", SubEventType.SHELLING, actor1=IS, actor2=REGIME)
+    assert not same_event(shelled, shelling_back)
+
+
+def test_a_parent_force_is_compatible_with_its_member():
+    assert same_event(event("a", actor1=YPG), event("b", actor1=SDF))
+    assert not same_event(event("a", actor1=REGIME), event("b", actor1=SDF))
+
+
+def test_an_unnamed_second_actor_does_not_block_a_merge():
+    assert same_event(event("a", actor2=None), event("b", actor2=IS))
+
+
+def test_two_events_of_one_report_never_merge():
+    assert not same_event(event("a", trigger=(10, 18)), event("a", trigger=(40, 48)))
+
+
+def test_combine_keeps_every_source_the_range_and_the_strongest_certainty():
+    first = event("a", fatalities=12, certainty=Certainty.UNCONFIRMED)
+    second = event("b", fatalities=30, certainty=Certainty.CLAIMED)
+    third = event("c", fatalities=18, place=dataclasses.replace(HASAKAH, precision=GeoPrecision.NEAR))
+    merged = combine(combine(first, second), third)
+    assert merged.event_id == first.event_id
+    assert [s.document_id for s in merged.sources] == ["a", "b", "c"]
+    assert merged.corroboration == 3
+    assert (merged.fatalities, merged.fatalities_low, merged.fatalities_best, merged.fatalities_high) == (
+        12, 12, 18, 30)
+    assert merged.certainty is Certainty.REPORTED
+    assert merged.place.precision is GeoPrecision.PLACE
+
+
+def test_combine_takes_the_more_precise_place_and_date():
+    vague = event("a", place=dataclasses.replace(HASAKAH, precision=GeoPrecision.NEAR),
+                  time_precision=TimePrecision.WEEK, day=DAY - dt.timedelta(days=3))
+    exact = event("b", place=km_north(HASAKAH, 4))
+    merged = combine(vague, exact)
+    assert merged.place == exact.place
+    assert (merged.event_date, merged.time_precision) == (DAY, TimePrecision.DAY)
+    assert merged.event_id == vague.event_id
+
+
+# -- incremental merging in the store -----------------------------------------------------------
+
+def test_a_later_report_joins_the_stored_event_whose_id_stays(store):
+    (first,) = write(store, [event("a", fatalities=5)])
+    (second,) = write(store, [event("b", fatalities=9, day=DAY + dt.timedelta(days=1))])
+    (third,) = write(store, [event("c", actor1=IS, actor2=YPG)])
+    assert first.event_id == second.event_id == third.event_id
+    stored = store.get_event(first.event_id)
+    assert stored is not None
+    assert stored.corroboration == 3
+    assert (stored.fatalities_low, stored.fatalities_best, stored.fatalities_high) == (5, 5, 9)
+    assert store.count_events() == 1
+
+
+def test_a_different_event_nearby_gets_its_own_record(store):
+    write(store, [event("a")])
+    write(store, [event("b", SubEventType.AIR_DRONE_STRIKE, actor1=REGIME, actor2=None)])
+    write(store, [event("c", day=DAY + dt.timedelta(days=3))])
+    assert store.count_events() == 3
+
+
+def test_a_report_joins_the_closer_of_two_events_one_report_kept_apart(store):
+    near = km_north(HASAKAH, 6)
+    write(store, [event("a", trigger=(10, 18)), event("a", place=near, trigger=(40, 48))])
+    assert store.count_events() == 2
+    (joined,) = write(store, [event("b", place=km_north(HASAKAH, 5))])
+    assert joined.event_id == "a-armed_clash-40"
+    assert store.count_events() == 2
+    assert sorted(e.corroboration for e in store.iter_events()) == [1, 2]
+
+
+def test_the_same_report_twice_adds_nothing(store):
+    write(store, [event("a"), event("a", SubEventType.SHELLING, actor1=REGIME, trigger=(50, 57))])
+    write(store, [event("b")])
+    again = write(store, [event("b"), event("a", SubEventType.SHELLING, actor1=REGIME, trigger=(50, 57))])
+    assert {e.corroboration for e in again} == {1, 2}
+    assert store.count_events() == 2
+    assert sum(e.corroboration for e in store.iter_events()) == 3
+
+
+def test_reports_of_one_batch_merge_with_each_other(store):
+    merged = merge_events(store, [event("a"), event("b"), event("c", SubEventType.SHELLING)],
+                          actors=SameName())
+    assert [e.corroboration for e in merged] == [2, 1]
+
+
+def test_a_coarse_report_still_finds_a_precise_event_far_from_its_centre(store):
+    write(store, [event("a", place=km_north(HASAKAH, 100))])
+    region = dataclasses.replace(HASAKAH, precision=GeoPrecision.REGION)
+    (joined,) = write(store, [event("b", place=region, time_precision=TimePrecision.MONTH,
+                                    day=DAY - dt.timedelta(days=12))])
+    assert joined.corroboration == 2
+    assert joined.place.precision is GeoPrecision.PLACE
+
+
+def test_cluster_events_merges_a_list_without_a_store():
+    events = [event("a"), event("b", actor1=IS, actor2=YPG), event("c", place=km_north(HASAKAH, 40))]
+    clustered = cluster_events(events)
+    assert [e.corroboration for e in clustered] == [2, 1]
+
+
+def test_the_memory_index_finds_only_what_is_near_in_space_time_and_type():
+    index = EventIndex([event("a"), event("b", place=km_north(HASAKAH, 50)),
+                        event("c", SubEventType.SHELLING), event("d", day=DAY + dt.timedelta(days=9))])
+    found = index.events_near(HASAKAH.lat, HASAKAH.lon, 10.0, DAY, DAY, [SubEventType.ARMED_CLASH])
+    assert [e.sources[0].document_id for e in found] == ["a"]
