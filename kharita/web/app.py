@@ -1,0 +1,165 @@
+"""The ASGI app: the JSON API under /api, the map at /, offline API docs at /docs.
+
+    from kharita.web.app import create_app
+    app = create_app(db="kharita.db")            # or create_app(store), create_app(token="s3cret")
+
+Everything the page loads comes from this server: the JS libraries are copied from npm at setup
+(`python -m kharita.web.vendor`), the base layer ships in static/base/, and /docs serves
+swagger-ui from the same vendored files. Nothing is fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from kharita import __version__
+from kharita.errors import InputError
+from kharita.web import vendor
+from kharita.web.api import EXCEPTION_HANDLERS, router
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+BASE_ATTRIBUTION = "Boundaries and places: Who's On First, GeoNames"
+
+TOKEN_ENV = "KHARITA_TOKEN"
+TILE_URL_ENV = "KHARITA_TILE_URL"
+TILE_ATTRIBUTION_ENV = "KHARITA_TILE_ATTRIBUTION"
+
+
+def _setting(name: str, env: str) -> str | None:
+    """A setting from kharita.settings when it is declared there, else straight from the environment."""
+    from kharita import settings
+
+    try:
+        value = settings.get(name)
+    except KeyError:
+        value = os.environ.get(env, "")
+    return value or None
+
+
+def create_app(store: Any = None, *, db: str | None = None, token: str | None = None,
+               tile_url: str | None = None, gazetteer: Any = None,
+               ingest: Callable[..., tuple[str, list[str], bool]] | None = None) -> FastAPI:
+    """Build the app over `store` (a kharita Store), else over the store at `db` (path or URL),
+    else over KHARITA_DB. `token` (else KHARITA_TOKEN) turns on POST /api/reports; `tile_url`
+    (else KHARITA_TILE_URL) replaces the offline base layer with a tile server."""
+    if store is None:
+        from kharita.store import Store
+
+        store = Store.open(db or _setting("db", "KHARITA_DB"))
+    app = FastAPI(
+        title="kharita",
+        version=__version__,
+        description="Conflict events coded from news reports, ACLED-style, and who controls what. "
+                    "Errors answer `{ok: false, error, errors: [{loc, msg}], status}`.",
+        docs_url=None, redoc_url=None,
+    )
+    app.state.store = store
+    app.state.token = token if token is not None else _setting("token", TOKEN_ENV)
+    app.state.tile_url = tile_url if tile_url is not None else _setting("tile_url", TILE_URL_ENV)
+    app.state.tile_attribution = _setting("tile_attribution", TILE_ATTRIBUTION_ENV) or ""
+    app.state.gazetteer = (lambda: gazetteer) if gazetteer is not None else _default_gazetteer
+    app.state.actors = lambda: _actor_list(store)
+    app.state.ingest = ingest or ReportIngester()
+    for kind, handler in EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(kind, handler)  # type: ignore[arg-type]
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        lacking = vendor.missing()
+        if lacking:
+            return HTMLResponse(
+                "<h1>kharita: the map's libraries are not installed</h1>"
+                "<p>Run <code>npm ci &amp;&amp; python -m kharita.web.vendor</code> (or <code>make setup</code>)."
+                "</p>", status_code=503)
+        return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"),
+                            headers={"Content-Security-Policy": content_policy(app.state.tile_url)})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="kharita API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
+    return app
+
+
+def content_policy(tile_url: str | None) -> str:
+    """The map page's CSP: scripts only from this server, so injected markup could never run."""
+    images = "'self' data:"
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "*"))
+        images += f" {parts.scheme}://{parts.netloc}"
+    return (f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src {images}; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+@lru_cache(maxsize=1)
+def _default_gazetteer() -> Any:
+    from kharita.gazetteer import load_default
+
+    return load_default()
+
+
+def _actor_list(store: Any) -> list[dict[str, Any]]:
+    """The dictionary's actors, then any actor seen in stored events that the dictionary lacks."""
+    out: dict[str, dict[str, Any]] = {}
+    for actor in _dictionary_actors():
+        out[actor.name] = {"name": actor.name, "actor_type": actor.actor_type.value,
+                           "country": actor.country, "parent": actor.parent, "in_dictionary": True,
+                           "events": 0}
+    for name, count in store.stats().get("by_actor", {}).items():
+        entry = out.setdefault(name, {"name": name, "actor_type": None, "country": "", "parent": None,
+                                      "in_dictionary": False, "events": 0})
+        entry["events"] = count
+    return sorted(out.values(), key=lambda a: (-a["events"], a["name"]))
+
+
+@lru_cache(maxsize=1)
+def _dictionary_actors() -> tuple[Any, ...]:
+    from kharita.actors.dictionary import load_default
+
+    return tuple(load_default().actors())
+
+
+class ReportIngester:
+    """Runs one posted report through the pipeline into the store, one report at a time.
+
+    The extractor (the spaCy pipeline, once the event coder is in) loads on the first report and
+    is kept: loading it per request would cost seconds each time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._extractor: Any = None
+
+    def __call__(self, store: Any, report: Any) -> tuple[str, list[str], bool]:
+        from kharita import pipeline
+        from kharita.models import Document
+
+        document = Document.from_text(report.text, external_id=report.id, url=report.url, title=report.title,
+                                      outlet=report.outlet, published=report.published, origin="api")
+        with self._lock:
+            if self._extractor is None:
+                self._extractor = pipeline.default_extractor()
+            summary = pipeline.run([document], store, extractor=self._extractor)
+        if summary.skipped:
+            source, reason = summary.skipped[0]
+            raise InputError(source, reason)
+        return document.id, store.event_ids_for_document(document.id), summary.stored > 0
