@@ -1,0 +1,264 @@
+"""The `kharita` command: thin click commands over the library.
+
+Each command parses its options, calls one library function and formats the result. Other stages
+add their own command or group in their package and register it here with one `main.add_command`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import kharita
+from kharita import settings
+from kharita.errors import KharitaError
+from kharita.models import Event, RunSummary
+from kharita.ontology import Certainty, EventType, SubEventType
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+
+def cli_errors(func: F) -> F:
+    """Turn a KharitaError into a click error: one line, the message (which names the fix), exit 1."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KharitaError as exc:
+            raise click.ClickException(str(exc)) from exc
+    return wrapper  # type: ignore[return-value]
+
+
+class KharitaGroup(click.Group):
+    """A click group whose subcommands (anyone's) report KharitaErrors as clean CLI errors."""
+
+    invoke = cli_errors(click.Group.invoke)
+
+
+def db_option(func: F) -> F:
+    """--db PATH|URL, from KHARITA_DB when not given."""
+    return click.option(
+        "--db", "db", envvar=settings.env_var("db"), default=None, metavar="PATH|URL",
+        show_default=f"${settings.env_var('db')} or {settings.get('db')}",
+        help="SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB.",
+    )(func)
+
+
+def filter_options(func: F) -> F:
+    """The event filters shared by `events` and `export` (the same as the API's)."""
+    options = [
+        click.option("--since", metavar="YYYY-MM-DD", help="Events on or after this day."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Events on or before this day."),
+        click.option("--type", "types", multiple=True, metavar="TYPE",
+                     help="ACLED event type or sub-event type (repeatable)."),
+        click.option("--actor", help="Actor name or part of it (actor1, actor2, associated)."),
+        click.option("--certainty", "certainty", multiple=True,
+                     type=click.Choice([c.value for c in Certainty]), help="reported, claimed, unconfirmed."),
+        click.option("--bbox", metavar="W,S,E,N", help="Bounding box: min_lon,min_lat,max_lon,max_lat."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def event_filters(since: str | None, until: str | None, types: tuple[str, ...], actor: str | None,
+                  certainty: tuple[str, ...], bbox: str | None) -> dict[str, Any]:
+    """CLI filter options -> keyword arguments of Store.iter_events."""
+    event_types, sub_types = [], []
+    by_name = {t.value.lower(): t for t in (*EventType, *SubEventType)}
+    for name in types:
+        found = by_name.get(name.strip().lower())
+        if found is None:
+            raise click.BadParameter(
+                f"{name!r} is not an ACLED event or sub-event type; one of: "
+                + ", ".join(t.value for t in (*EventType, *SubEventType)), param_hint="--type")
+        (event_types if isinstance(found, EventType) else sub_types).append(found.value)
+    box = None
+    if bbox:
+        try:
+            box = tuple(float(v) for v in bbox.split(","))
+        except ValueError:
+            box = ()
+        if len(box) != 4:
+            raise click.BadParameter(f"{bbox!r}: give four numbers, min_lon,min_lat,max_lon,max_lat",
+                                     param_hint="--bbox")
+    return {"since": since, "until": until, "event_types": event_types, "sub_types": sub_types,
+            "actor": actor, "certainty": list(certainty), "bbox": box}
+
+
+def open_store(db: str | None):  # type: ignore[no-untyped-def]
+    from kharita.store import Store
+
+    return Store.open(db)
+
+
+def summary_lines(summary: RunSummary, store_url: str) -> list[str]:
+    lines = [
+        f"read {summary.read} report(s): {summary.stored} stored, {summary.unchanged} unchanged, "
+        f"{len(summary.skipped)} skipped; {summary.events_written} event(s) written"
+        + (f" ({summary.events_merged} merged into stored events)" if summary.events_merged else "")
+        + f" to {store_url}"
+    ]
+    if summary.skipped:
+        lines.append("skipped:")
+        lines.extend(f"  {source}: {reason}" for source, reason in summary.skipped)
+    return lines
+
+
+# -- the group -----------------------------------------------------------------------------------
+
+@click.group(cls=KharitaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(kharita.__version__, "--version", prog_name="kharita")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors in the log.")
+def main(verbose: int, quiet: bool) -> None:
+    """kharita: conflict news in, a geocoded, actor-coded ACLED-style event dataset out."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("kharita").setLevel(level)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@db_option
+@click.option("--no-merge", is_flag=True, help="Store each report's events as they are, unmerged.")
+@click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this process; dask: a Dask cluster codes the reports (merge and control after).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="With --engine dask: the scheduler of a running cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="With --engine dask and no --scheduler: local worker processes (default: one per core).")
+def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, engine: str,
+        scheduler: str | None, workers: int | None) -> None:
+    """Read reports (files, folders, URLs, '-' for stdin), code their events and store them."""
+    from kharita import pipeline
+
+    if engine == "local" and (scheduler or workers):
+        raise click.UsageError("--scheduler and --workers need --engine dask.")
+    with open_store(db) as store:
+        if engine == "dask":
+            from kharita.scale.runner import run_dask
+
+            summary = run_dask(list(inputs), store, scheduler=scheduler, workers=workers, merge=not no_merge)
+        else:
+            summary = pipeline.run(list(inputs), store, merge=not no_merge,
+                                   progress=not silent and sys.stderr.isatty())
+        for line in summary_lines(summary, store.url):
+            click.echo(line)
+
+
+TABLE = (("event_date", "date", 10), ("sub_event_type", "type", 26), ("actor1", "actor1", 28),
+         ("actor2", "actor2", 22), ("location", "location", 22), ("fatalities", "dead", 4),
+         ("certainty", "certainty", 11))
+
+
+def format_table(events: list[Event], width: int) -> list[str]:
+    from kharita.record import to_record
+
+    columns = list(TABLE)
+    while sum(w + 2 for *_, w in columns) > width and len(columns) > 4:
+        columns.remove(max(columns[3:], key=lambda c: c[2]))   # drop the widest optional column
+    def cell(value: Any, size: int) -> str:
+        text = "" if value is None else str(value)
+        return (text if len(text) <= size else text[: size - 1] + "…").ljust(size)
+    lines = ["  ".join(cell(title, w) for _, title, w in columns).rstrip(),
+             "  ".join("-" * w for *_, w in columns)]
+    for ev in events:
+        record = to_record(ev)
+        lines.append("  ".join(cell(record[key], w) for key, _, w in columns).rstrip())
+    return lines
+
+
+@main.command()
+@db_option
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+def events(db: str | None, limit: int, **filters: Any) -> None:
+    """Show stored events as a table."""
+    criteria = event_filters(**filters)
+    with open_store(db) as store:
+        found = list(store.iter_events(**criteria, limit=limit))
+        total = store.count_events(**criteria)
+    width = shutil.get_terminal_size((140, 24)).columns
+    for line in format_table(found, width):
+        click.echo(line)
+    click.echo(f"{len(found)} of {total} event(s)")
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["acled-csv", "geojson", "jsonl", "parquet"]),
+              default=None, help="Output format (default: from --out's suffix, else acled-csv).")
+@click.option("--out", default="-", show_default=True, help="Output file; '-' is stdout.")
+@filter_options
+def export(db: str | None, fmt: str | None, out: str, **filters: Any) -> None:
+    """Export stored events: ACLED CSV, GeoJSON, JSON Lines or Parquet."""
+    from kharita import export as exporter
+
+    if fmt is None:
+        suffixes = {v: k for k, v in exporter.SUFFIX.items()} | {".json": "geojson", ".csv": "acled-csv"}
+        fmt = suffixes.get(Path(out).suffix.lower(), "acled-csv") if out != "-" else "acled-csv"
+    criteria = event_filters(**filters)
+    with open_store(db) as store:
+        n = exporter.export(store.iter_events(**criteria), fmt, out)
+    if out != "-":
+        click.echo(f"wrote {n} event(s) to {out} ({fmt})", err=True)
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True, metavar="FEED_URL...")
+@db_option
+@click.option("--every", default=None, metavar="INTERVAL",
+              help=f"Poll interval: 90s, 10m, 1h (default ${settings.env_var('watch_every')} or "
+                   f"{settings.get('watch_every')}).")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--no-merge", is_flag=True, help="Store each report's events as they are, unmerged.")
+def watch(feeds: tuple[str, ...], db: str | None, every: str | None, once: bool, no_merge: bool) -> None:
+    """Poll RSS/Atom feeds and ingest new items only."""
+    import datetime as dt
+
+    from kharita import pipeline
+    from kharita.ingest.watch import parse_interval
+
+    seconds = parse_interval(every or settings.get("watch_every"))
+    with open_store(db) as store:
+        def report(summary: RunSummary) -> None:
+            stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+            for line in summary_lines(summary, store.url):
+                click.echo(f"[{stamp}] {line}" if not line.startswith(" ") else line)
+        pipeline.watch(list(feeds), store, every=seconds, once=once, merge=not no_merge, on_poll=report)
+
+
+@main.group()
+def db() -> None:
+    """The store: schema migrations and counts."""
+
+
+@db.command()
+@db_option
+def migrate(db: str | None) -> None:
+    """Create the schema or bring it to this version of kharita."""
+    from kharita.store import Store
+
+    with Store.open(db) as store:
+        current, head = store.schema_revision()
+        click.echo(f"{store.url}: schema at revision {current} (newest {head})")
+
+
+@db.command()
+@db_option
+def stats(db: str | None) -> None:
+    """Counts of documents and events, by type and ISO week, as JSON."""
+    with open_store(db) as store:
+        click.echo(json.dumps(store.stats(), indent=2))

@@ -1,0 +1,105 @@
+"""Exports: ACLED CSV, GeoJSON, JSON Lines and Parquet, all from `kharita.record.to_record`.
+
+- ACLED CSV: ACLED's 31 columns in ACLED's order, then kharita's; `sources` is JSON text.
+- GeoJSON: a FeatureCollection of points, the record as properties (`sources` as a list).
+- JSON Lines: the whole record per line, `sources` with their evidence spans: what
+  `kharita eval` and outside tools read back (`kharita.record.from_record`).
+- Parquet: the CSV's columns with proper types, `sources` as JSON text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from kharita.errors import ExportError
+from kharita.models import Event
+from kharita.record import COLUMNS, to_record
+
+FORMATS = ("acled-csv", "geojson", "jsonl", "parquet")
+SUFFIX = {"acled-csv": ".csv", "geojson": ".geojson", "jsonl": ".jsonl", "parquet": ".parquet"}
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "sources": json.dumps(record["sources"], ensure_ascii=False)}
+
+
+def write_csv(events: Iterable[Event], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for ev in events:
+        row = _flat(to_record(ev))
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        n += 1
+    return n
+
+
+def write_jsonl(events: Iterable[Event], out: IO[str]) -> int:
+    n = 0
+    for ev in events:
+        out.write(json.dumps(to_record(ev), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_geojson(events: Iterable[Event], out: IO[str]) -> int:
+    """A FeatureCollection, written feature by feature so a large export needs little memory."""
+    out.write('{"type": "FeatureCollection", "features": [\n')
+    n = 0
+    for ev in events:
+        record = to_record(ev)
+        feature = {
+            "type": "Feature",
+            "id": ev.event_id,
+            "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
+            "properties": record,
+        }
+        out.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
+        n += 1
+    out.write("\n]}\n")
+    return n
+
+
+def write_parquet(events: Iterable[Event], out: IO[bytes]) -> int:
+    import pandas as pd
+
+    rows = [_flat(to_record(ev)) for ev in events]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for column in ("geonameid", "iso", "fatalities", "fatalities_low", "fatalities_best", "fatalities_high"):
+        frame[column] = frame[column].astype("Int64")
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date if rows else frame["event_date"]
+    frame.to_parquet(out, index=False, engine="pyarrow")
+    return len(rows)
+
+
+WRITERS = {"acled-csv": write_csv, "geojson": write_geojson, "jsonl": write_jsonl, "parquet": write_parquet}
+
+
+@contextmanager
+def _open(out: str | Path, binary: bool) -> Iterator[IO[Any]]:
+    if str(out) == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    path = Path(out)
+    if not path.parent.exists():
+        raise ExportError(f"Cannot write {path}: folder {path.parent} does not exist. Create it or pick --out.")
+    try:
+        with open(path, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
+            yield f
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror}. Pick another --out.") from exc
+
+
+def export(events: Iterable[Event], fmt: str, out: str | Path = "-") -> int:
+    """Write events in a format to a path ('-' = stdout); returns how many were written."""
+    if fmt not in WRITERS:
+        raise ExportError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    binary = fmt == "parquet"
+    with _open(out, binary) as f:
+        return WRITERS[fmt](events, f)

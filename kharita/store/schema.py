@@ -1,0 +1,173 @@
+"""The store's tables, in SQLAlchemy Core: one definition for SQLite and PostgreSQL.
+
+`events` holds the flat record of `kharita.record` (ACLED's columns, then kharita's) so that every
+filter is SQL; the few Place and Actor fields the record leaves out ride along in `place_*` and
+`actor*_*` columns so an Event reads back whole. Sources and their evidence spans live in
+`event_sources`, one row per (event, report): it is also the link from events to documents.
+The migration history in `migrations/` builds exactly these tables (a test compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(32), primary_key=True),            # models.content_id
+    Column("external_id", Text),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("language", String(16), nullable=False, default="en"),
+    Column("origin", Text),
+    Column("text", Text, nullable=False),
+    Column("n_events", Integer, nullable=False, default=0),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_documents_external_id", documents.c.external_id)
+
+events = Table(
+    "events", metadata,
+    Column("event_id", String(64), primary_key=True),
+    # ACLED's 31 columns (event_id_cnty repeats event_id, as ACLED files it)
+    Column("event_id_cnty", String(64), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("time_precision", Integer, nullable=False),
+    Column("disorder_type", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("sub_event_type", String(64), nullable=False),
+    Column("actor1", Text, nullable=False),
+    Column("assoc_actor_1", Text, nullable=False, default=""),
+    Column("inter1", String(32), nullable=False),
+    Column("actor2", Text, nullable=False, default=""),
+    Column("assoc_actor_2", Text, nullable=False, default=""),
+    Column("inter2", String(32), nullable=False, default=""),
+    Column("interaction", String(80), nullable=False, default=""),
+    Column("civilian_targeting", String(32), nullable=False, default=""),
+    Column("iso", Integer),
+    Column("region", String(64), nullable=False, default=""),
+    Column("country", String(80), nullable=False, default=""),
+    Column("admin1", Text, nullable=False, default=""),
+    Column("admin2", Text, nullable=False, default=""),
+    Column("admin3", Text, nullable=False, default=""),
+    Column("location", Text, nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("geo_precision", Integer, nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    Column("source_scale", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("fatalities", Integer),
+    Column("tags", Text, nullable=False, default=""),
+    Column("timestamp", BigInteger, nullable=False, default=0),
+    # kharita's columns
+    Column("geonameid", BigInteger),
+    Column("certainty", String(16), nullable=False),
+    Column("fatalities_low", Integer),
+    Column("fatalities_best", Integer),
+    Column("fatalities_high", Integer),
+    Column("territory_place", Text, nullable=False, default=""),
+    Column("territory_new_controller", Text, nullable=False, default=""),
+    Column("territory_previous_controller", Text, nullable=False, default=""),
+    Column("corroboration", Integer, nullable=False, default=0),
+    Column("confidence", Float, nullable=False, default=1.0),
+    Column("actor1_country", String(8), nullable=False, default=""),
+    Column("actor2_country", String(8), nullable=False, default=""),
+    Column("country_code", String(8), nullable=False, default=""),
+    Column("place_feature_code", String(16), nullable=False, default=""),
+    Column("place_approximate", Boolean, nullable=False, default=False),
+    Column("place_source", Text, nullable=False, default=""),
+    # what the record leaves out, so that an Event reads back whole
+    Column("place_key", Text, nullable=False),
+    Column("place_wof_id", BigInteger),
+    Column("place_feature_class", String(4), nullable=False, default=""),
+    Column("place_population", BigInteger, nullable=False, default=0),
+    Column("actor1_parent", Text),
+    Column("actor1_new", Boolean, nullable=False, default=False),
+    Column("actor2_parent", Text),
+    Column("actor2_new", Boolean, nullable=False, default=False),
+)
+Index("ix_events_date_id", events.c.event_date, events.c.event_id)
+Index("ix_events_sub_event_type", events.c.sub_event_type)
+Index("ix_events_lat_lon", events.c.latitude, events.c.longitude)
+Index("ix_events_actor1", events.c.actor1)
+Index("ix_events_place_key", events.c.place_key)
+
+event_sources = Table(
+    "event_sources", metadata,
+    Column("event_id", String(64), ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("document_id", String(32), nullable=False),    # not a foreign key: merge may cite a report
+    Column("external_id", Text),                          # stored by another run or another store
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("fatalities", Integer),
+    Column("certainty", String(16), nullable=False),
+    Column("confidence", Float, nullable=False, default=1.0),
+    Column("coder_version", String(64), nullable=False, default=""),
+    Column("evidence", JSON, nullable=False),             # [{field, start, end, text}, ...]
+)
+Index("ix_event_sources_document_id", event_sources.c.document_id)
+
+actors = Table(
+    "actors", metadata,
+    Column("name", Text, primary_key=True),
+    Column("actor_type", String(32), nullable=False),
+    Column("country", String(8), nullable=False, default=""),
+    Column("parent", Text),
+    Column("new", Boolean, nullable=False, default=False),
+)
+
+places = Table(
+    "places", metadata,
+    Column("key", Text, primary_key=True),                # models.Place.key
+    Column("name", Text, nullable=False),
+    Column("country_code", String(8), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("geonameid", BigInteger),
+    Column("wof_id", BigInteger),
+    Column("feature_class", String(4), nullable=False, default=""),
+    Column("feature_code", String(16), nullable=False, default=""),
+    Column("admin1", Text, nullable=False, default=""),
+    Column("admin2", Text, nullable=False, default=""),
+    Column("admin3", Text, nullable=False, default=""),
+    Column("population", BigInteger, nullable=False, default=0),
+    Column("approximate", Boolean, nullable=False, default=False),
+    Column("source", Text, nullable=False, default=""),
+)
+
+control_changes = Table(
+    "control_changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("place_key", Text, nullable=False),
+    Column("place", JSON, nullable=False),                # the whole Place, as a dict
+    Column("date", Date, nullable=False),
+    Column("time_precision", Integer, nullable=False),
+    Column("new_controller", Text, nullable=False),
+    Column("previous_controller", Text),
+    Column("event_ids", JSON, nullable=False),
+    Column("certainty", String(16), nullable=False),
+)
+Index("ix_control_changes_place_date", control_changes.c.place_key, control_changes.c.date)

@@ -1,0 +1,631 @@
+"""One Store over SQLite (embedded default) or PostgreSQL (shared deployments).
+
+The store speaks kharita's models: documents in, events in and out, control changes in and out.
+Everything a document brings is written in one transaction (`write_document`), so a crash never
+leaves half a report stored and re-reading the same report changes nothing. Queries filter in SQL
+on the flat record columns and page with a keyset cursor on (event_date, event_id), which stays
+fast however deep a client pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from kharita import settings
+from kharita.errors import SchemaError, StoreConnectionError, StoreError
+from kharita.models import Actor, ControlChange, Document, Event, Place
+from kharita.ontology import Certainty, GeoPrecision, TimePrecision
+from kharita.record import from_record, source_from_dict, source_to_dict, to_record
+from kharita.store import schema
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+PAGE = 500                      # rows fetched per query while iterating
+EARTH_RADIUS_KM = 6371.0088
+
+
+
+def database_url(target: str | Path | None = None) -> str:
+    """The SQLAlchemy URL for a target: None reads KHARITA_DB (default ./kharita.db); a path is
+    a SQLite file; sqlite:/// and postgresql:// URLs pass through (postgresql uses psycopg 3)."""
+    if target is None:
+        target = settings.get("db")
+    text = str(target)
+    if "://" not in text:
+        path = Path(text).expanduser()
+        if not path.parent.exists():
+            raise StoreConnectionError(
+                f"Cannot create the database {path}: folder {path.parent} does not exist. "
+                f"Create it first or pass another --db path."
+            )
+        return f"sqlite:///{path.resolve()}"
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    return text
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def place_to_dict(place: Place) -> dict[str, Any]:
+    data = dataclasses.asdict(place)
+    data["precision"] = int(place.precision)
+    return data
+
+
+def place_from_dict(data: dict[str, Any]) -> Place:
+    return Place(**{**data, "precision": GeoPrecision(int(data.get("precision", 1)))})
+
+
+class Store:
+    """Documents, events and control changes in one SQL database. Open with `Store.open(...)`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, target: str | Path | None = None, *, migrate: bool = True) -> "Store":
+        """Open (and by default create or upgrade) the store at a path or URL."""
+        url = database_url(target)
+        try:
+            parsed = make_url(url)
+            if parsed.get_backend_name() == "sqlite":
+                engine = create_engine(url, connect_args={"timeout": 30})
+                event.listen(engine, "connect", _sqlite_pragmas)
+            else:
+                engine = create_engine(url, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as exc:
+            raise StoreConnectionError(
+                f"Cannot use database URL {_safe(url)}: {exc}. Use a file path, sqlite:///PATH or "
+                f"postgresql://USER@HOST:PORT/DB."
+            ) from exc
+        store = cls(engine)
+        try:
+            with engine.connect():
+                pass
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreConnectionError(
+                f"Cannot reach the database {_safe(url)}: {exc.orig}. Check that the server runs and "
+                f"the URL is right (or use a SQLite file with --db PATH)."
+            ) from exc
+        if migrate:
+            store.migrate()
+        else:
+            store.check_schema()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    # -- schema ----------------------------------------------------------------------------------
+
+    def _alembic(self, connection: Connection):  # type: ignore[no-untyped-def]
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        return config
+
+    def schema_revision(self) -> tuple[str | None, str]:
+        """(revision of the database, newest revision this code knows)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            head = ScriptDirectory.from_config(self._alembic(conn)).get_current_head()
+        assert head is not None
+        return current, head
+
+    def check_schema(self) -> None:
+        current, head = self.schema_revision()
+        if current != head:
+            raise SchemaError(
+                f"The database {self.url} is at schema revision {current or 'none'}, this kharita "
+                f"expects {head}. Run: kharita db migrate --db {self.url}"
+            )
+
+    def migrate(self) -> str:
+        """Bring the schema to the newest revision; returns it. Safe to call on every open."""
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        current, head = self.schema_revision()
+        if current == head:
+            return head
+        known = {s.revision for s in ScriptDirectory.from_config(self._alembic(None)).walk_revisions()}  # type: ignore[arg-type]
+        if current is not None and current not in known:
+            raise SchemaError(
+                f"The database {self.url} is at schema revision {current}, which this kharita does not "
+                f"know (a newer kharita wrote it). Upgrade kharita, or use another --db."
+            )
+        log.info("migrating %s from %s to %s", self.url, current or "empty", head)
+        with self.engine.begin() as conn:
+            if self.backend == "postgresql":   # several workers opening a fresh database at once
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7402113)")
+            command.upgrade(self._alembic(conn), "head")
+        return head
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Group writes into one transaction: all of them are stored, or none. Nested calls join
+        the outer transaction."""
+        if getattr(self._local, "conn", None) is not None:
+            yield self
+            return
+        try:
+            with self.engine.begin() as conn:
+                self._local.conn = conn
+                try:
+                    yield self
+                finally:
+                    self._local.conn = None
+        except OperationalError as exc:
+            raise StoreError(f"Database error on {self.url}: {exc.orig}. The transaction was rolled back.") from exc
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.transaction():
+            yield self._local.conn
+
+    def _insert(self, table):  # type: ignore[no-untyped-def]
+        return (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(table)
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        with self._connection() as conn:
+            found = conn.execute(select(schema.documents.c.id).where(schema.documents.c.id == doc_id))
+            return found.first() is not None
+
+    def write_document(self, doc: Document, events: Sequence[Event]) -> bool:
+        """Store a document and its events in one transaction. Returns False, writing nothing,
+        when the document is already stored (so the same input read twice adds no rows)."""
+        with self.transaction(), self._connection() as conn:
+            row = _document_row(doc, len(events))
+            stmt = self._insert(schema.documents).values(row).on_conflict_do_nothing(index_elements=["id"])
+            if conn.execute(stmt).rowcount == 0:
+                return False
+            self.upsert_events(events)
+            return True
+
+    def get_document(self, doc_id: str) -> Document | None:
+        with self._connection() as conn:
+            row = conn.execute(select(schema.documents).where(schema.documents.c.id == doc_id)).first()
+        return _document_from_row(row._mapping) if row else None
+
+    def documents(self, *, after: str | None = None, limit: int | None = None) -> Iterator[Document]:
+        """Stored documents, ordered by id, from after the id `after`."""
+        table = schema.documents
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = PAGE if remaining is None else min(PAGE, remaining)
+            stmt = select(table).order_by(table.c.id).limit(size)
+            if after is not None:
+                stmt = stmt.where(table.c.id > after)
+            with self._connection() as conn:
+                rows = conn.execute(stmt).all()
+            for row in rows:
+                yield _document_from_row(row._mapping)
+            if len(rows) < size:
+                return
+            after = rows[-1].id
+            if remaining is not None:
+                remaining -= len(rows)
+
+    def count_documents(self) -> int:
+        with self._connection() as conn:
+            return conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def upsert_events(self, events: Iterable[Event]) -> int:
+        """Insert events, replacing any stored event with the same id (and its sources)."""
+        events = list(events)
+        if not events:
+            return 0
+        ids = [e.event_id for e in events]
+        if len(set(ids)) != len(ids):
+            dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
+            raise StoreError(f"Two events share the id(s) {', '.join(dupes[:5])}; an event id must be unique.")
+        rows, sources, actors, places = [], [], {}, {}
+        for ev in events:
+            rows.append(_event_row(ev))
+            for position, src in enumerate(ev.sources):
+                data = source_to_dict(src)
+                sources.append({
+                    **{k: v for k, v in data.items() if k != "published"},
+                    "event_id": ev.event_id, "position": position, "published": src.published,
+                })
+            for actor in (ev.actor1, ev.actor2):
+                if actor is not None:
+                    actors[actor.name] = {"name": actor.name, "actor_type": actor.actor_type.value,
+                                          "country": actor.country, "parent": actor.parent, "new": actor.new}
+            places[ev.place.key] = _place_row(ev.place)
+        with self.transaction(), self._connection() as conn:
+            self._delete_events(conn, ids)
+            conn.execute(insert(schema.events), rows)
+            if sources:
+                conn.execute(insert(schema.event_sources), sources)
+            conn.execute(self._insert(schema.actors).on_conflict_do_nothing(index_elements=["name"]),
+                         list(actors.values()))
+            conn.execute(self._insert(schema.places).on_conflict_do_nothing(index_elements=["key"]),
+                         list(places.values()))
+        return len(rows)
+
+    def delete_events(self, event_ids: Iterable[str]) -> int:
+        """Delete events (and their sources) by id; returns how many were stored."""
+        ids = list(event_ids)
+        with self.transaction(), self._connection() as conn:
+            return self._delete_events(conn, ids)
+
+    def _delete_events(self, conn: Connection, ids: list[str]) -> int:
+        removed = 0
+        for chunk in _chunks(ids, PAGE):
+            conn.execute(delete(schema.event_sources).where(schema.event_sources.c.event_id.in_(chunk)))
+            removed += conn.execute(delete(schema.events).where(schema.events.c.event_id.in_(chunk))).rowcount
+        return removed
+
+    def get_event(self, event_id: str) -> Event | None:
+        with self._connection() as conn:
+            row = conn.execute(select(schema.events).where(schema.events.c.event_id == event_id)).first()
+            if row is None:
+                return None
+            return self._events_from_rows(conn, [row])[0]
+
+    def iter_events(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        event_types: Sequence[str] = (),
+        sub_types: Sequence[str] = (),
+        actor: str | None = None,
+        certainty: Sequence[str] = (),
+        bbox: tuple[float, float, float, float] | None = None,
+        q: str | None = None,
+        after: str | tuple[dt.date | str, str] | None = None,
+        limit: int | None = None,
+        document_id: str | None = None,
+    ) -> Iterator[Event]:
+        """Events matching every given filter, ordered by (event_date, event_id).
+
+        `after` is a keyset cursor: an event id (or an (event_date, event_id) pair) to continue
+        after. `bbox` is (min_lon, min_lat, max_lon, max_lat). `actor` matches actor1, actor2 or
+        the associated actors, case-insensitively, by substring; `q` searches notes, location and
+        actors the same way.
+        """
+        where = self._filters(since=since, until=until, event_types=event_types, sub_types=sub_types,
+                              actor=actor, certainty=certainty, bbox=bbox, q=q, document_id=document_id)
+        cursor = self._cursor(after)
+        table = schema.events
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = PAGE if remaining is None else min(PAGE, remaining)
+            stmt = select(table).where(*where).order_by(table.c.event_date, table.c.event_id).limit(size)
+            if cursor is not None:
+                stmt = stmt.where(tuple_(table.c.event_date, table.c.event_id) > tuple_(*cursor))
+            with self._connection() as conn:
+                rows = conn.execute(stmt).all()
+                events = self._events_from_rows(conn, rows)
+            yield from events
+            if len(rows) < size:
+                return
+            cursor = (rows[-1].event_date, rows[-1].event_id)
+            if remaining is not None:
+                remaining -= len(rows)
+
+    def count_events(self, **filters: Any) -> int:
+        """How many events `iter_events` would give for the same filters (without after/limit)."""
+        filters.pop("after", None)
+        filters.pop("limit", None)
+        with self._connection() as conn:
+            stmt = select(func.count()).select_from(schema.events).where(*self._filters(**filters))
+            return conn.execute(stmt).scalar_one()
+
+    def events_near(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        date_from: dt.date,
+        date_to: dt.date,
+        sub_types: Sequence[str] = (),
+    ) -> list[Event]:
+        """Events within `radius_km` of a point and between two dates (inclusive): the merge
+        stage's candidates. A bounding box narrows in SQL, the great-circle distance decides."""
+        dlat = radius_km / 111.32
+        dlon = radius_km / (111.32 * max(0.01, math.cos(math.radians(lat))))
+        table = schema.events
+        where = [
+            table.c.event_date >= date_from, table.c.event_date <= date_to,
+            table.c.latitude.between(lat - dlat, lat + dlat),
+            table.c.longitude.between(lon - dlon, lon + dlon),
+        ]
+        if sub_types:
+            where.append(table.c.sub_event_type.in_([str(s) for s in sub_types]))
+        stmt = select(table).where(*where).order_by(table.c.event_date, table.c.event_id)
+        with self._connection() as conn:
+            rows = [r for r in conn.execute(stmt).all()
+                    if haversine_km(lat, lon, r.latitude, r.longitude) <= radius_km]
+            return self._events_from_rows(conn, rows)
+
+    def event_ids_for_document(self, doc_id: str) -> list[str]:
+        src = schema.event_sources
+        with self._connection() as conn:
+            stmt = select(src.c.event_id).where(src.c.document_id == doc_id).distinct().order_by(src.c.event_id)
+            return list(conn.execute(stmt).scalars())
+
+    def _cursor(self, after: str | tuple[dt.date | str, str] | None) -> tuple[dt.date, str] | None:
+        if after is None:
+            return None
+        if isinstance(after, tuple):
+            day, event_id = after
+            return (_as_date(day), event_id)
+        with self._connection() as conn:
+            day = conn.execute(select(schema.events.c.event_date).where(schema.events.c.event_id == after)).scalar()
+        if day is None:
+            raise StoreError(f"Unknown cursor {after!r}: no stored event has that id. Start again without it.")
+        return (day, after)
+
+    def _filters(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        event_types: Sequence[str] = (),
+        sub_types: Sequence[str] = (),
+        actor: str | None = None,
+        certainty: Sequence[str] = (),
+        bbox: tuple[float, float, float, float] | None = None,
+        q: str | None = None,
+        document_id: str | None = None,
+    ) -> list[Any]:
+        table = schema.events
+        where: list[Any] = []
+        if since is not None:
+            where.append(table.c.event_date >= _as_date(since))
+        if until is not None:
+            where.append(table.c.event_date <= _as_date(until))
+        if event_types:
+            where.append(table.c.event_type.in_([str(t) for t in event_types]))
+        if sub_types:
+            where.append(table.c.sub_event_type.in_([str(t) for t in sub_types]))
+        if certainty:
+            where.append(table.c.certainty.in_([str(c) for c in certainty]))
+        if actor:
+            pattern = f"%{actor.lower()}%"
+            where.append(or_(*(func.lower(c).like(pattern) for c in (
+                table.c.actor1, table.c.actor2, table.c.assoc_actor_1, table.c.assoc_actor_2))))
+        if q:
+            pattern = f"%{q.lower()}%"
+            where.append(or_(*(func.lower(c).like(pattern) for c in (
+                table.c.notes, table.c.location, table.c.actor1, table.c.actor2, table.c.admin1))))
+        if bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            if min_lat > max_lat:
+                raise StoreError(f"Bad bbox {bbox}: it is (min_lon, min_lat, max_lon, max_lat).")
+            lon = (table.c.longitude.between(min_lon, max_lon) if min_lon <= max_lon   # crossing 180°
+                   else or_(table.c.longitude >= min_lon, table.c.longitude <= max_lon))
+            where.append(and_(table.c.latitude.between(min_lat, max_lat), lon))
+        if document_id:
+            src = schema.event_sources
+            where.append(table.c.event_id.in_(select(src.c.event_id).where(src.c.document_id == document_id)))
+        return where
+
+    def _events_from_rows(self, conn: Connection, rows: Sequence[Any]) -> list[Event]:
+        if not rows:
+            return []
+        src = schema.event_sources
+        by_event: dict[str, list[Any]] = {}
+        for chunk in _chunks([r.event_id for r in rows], PAGE):
+            stmt = select(src).where(src.c.event_id.in_(chunk)).order_by(src.c.event_id, src.c.position)
+            for s in conn.execute(stmt):
+                by_event.setdefault(s.event_id, []).append(s._mapping)
+        return [_event_from_row(r._mapping, by_event.get(r.event_id, [])) for r in rows]
+
+    # -- control ---------------------------------------------------------------------------------
+
+    def write_control_changes(self, changes: Iterable[ControlChange]) -> int:
+        """Replace every stored control change with these (control is recomputed as a whole)."""
+        rows = [{
+            "place_key": c.place.key, "place": place_to_dict(c.place), "date": c.date,
+            "time_precision": int(c.time_precision), "new_controller": c.new_controller,
+            "previous_controller": c.previous_controller, "event_ids": list(c.event_ids),
+            "certainty": c.certainty.value,
+        } for c in changes]
+        with self.transaction(), self._connection() as conn:
+            conn.execute(delete(schema.control_changes))
+            if rows:
+                conn.execute(insert(schema.control_changes), rows)
+        return len(rows)
+
+    def control_changes(self, place_key: str | None = None) -> list[ControlChange]:
+        """Stored control changes, by place and date; only one place's when `place_key` is given."""
+        table = schema.control_changes
+        stmt = select(table).order_by(table.c.place_key, table.c.date, table.c.id)
+        if place_key is not None:
+            stmt = stmt.where(table.c.place_key == place_key)
+        with self._connection() as conn:
+            rows = conn.execute(stmt).all()
+        return [ControlChange(
+            place=place_from_dict(_json(r.place)), date=r.date, new_controller=r.new_controller,
+            time_precision=TimePrecision(r.time_precision), previous_controller=r.previous_controller,
+            event_ids=tuple(_json(r.event_ids)), certainty=Certainty(r.certainty),
+        ) for r in rows]
+
+    # -- overview --------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: documents, events, events by event type, sub-event type and ISO week."""
+        table = schema.events
+        with self._connection() as conn:
+            n_docs = conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
+            by_type = dict(conn.execute(select(table.c.event_type, func.count()).group_by(table.c.event_type)).all())
+            by_sub = dict(conn.execute(
+                select(table.c.sub_event_type, func.count()).group_by(table.c.sub_event_type)).all())
+            by_day = conn.execute(select(table.c.event_date, func.count()).group_by(table.c.event_date)).all()
+        weeks: Counter[str] = Counter()
+        for day, n in by_day:
+            year, week, _ = _as_date(day).isocalendar()
+            weeks[f"{year}-W{week:02d}"] += n
+        return {
+            "documents": n_docs,
+            "events": sum(by_type.values()),
+            "by_event_type": dict(sorted(by_type.items())),
+            "by_sub_event_type": dict(sorted(by_sub.items())),
+            "by_week": dict(sorted(weeks.items())),
+        }
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def _event_row(ev: Event) -> dict[str, Any]:
+    record = to_record(ev)
+    record.pop("sources")
+    record["event_date"] = ev.event_date
+    record["place_approximate"] = bool(record["place_approximate"])
+    place = ev.place
+    record.update(
+        place_key=place.key, place_wof_id=place.wof_id, place_feature_class=place.feature_class,
+        place_population=place.population, actor1_parent=ev.actor1.parent, actor1_new=ev.actor1.new,
+        actor2_parent=ev.actor2.parent if ev.actor2 else None,
+        actor2_new=ev.actor2.new if ev.actor2 else False,
+    )
+    return record
+
+
+def _event_from_row(row: Any, sources: list[Any]) -> Event:
+    record = dict(row)
+    record["sources"] = [{
+        **{k: s[k] for k in ("document_id", "external_id", "url", "outlet", "title", "fatalities",
+                             "certainty", "confidence", "coder_version")},
+        "published": s["published"].isoformat() if s["published"] else None,
+        "evidence": _json(s["evidence"]),
+    } for s in sources]
+    ev = from_record(record)
+    place = dataclasses.replace(ev.place, wof_id=row["place_wof_id"], feature_class=row["place_feature_class"],
+                                population=row["place_population"] or 0)
+    actor1 = dataclasses.replace(ev.actor1, parent=row["actor1_parent"], new=bool(row["actor1_new"]))
+    actor2 = (dataclasses.replace(ev.actor2, parent=row["actor2_parent"], new=bool(row["actor2_new"]))
+              if ev.actor2 else None)
+    return dataclasses.replace(ev, place=place, actor1=actor1, actor2=actor2)
+
+
+def _place_row(place: Place) -> dict[str, Any]:
+    return {
+        "key": place.key, "name": place.name, "country_code": place.country_code, "latitude": place.lat,
+        "longitude": place.lon, "geonameid": place.geonameid, "wof_id": place.wof_id,
+        "feature_class": place.feature_class, "feature_code": place.feature_code, "admin1": place.admin1,
+        "admin2": place.admin2, "admin3": place.admin3, "population": place.population,
+        "approximate": place.approximate, "source": place.source,
+    }
+
+
+def _document_row(doc: Document, n_events: int) -> dict[str, Any]:
+    return {
+        "id": doc.id, "external_id": doc.external_id, "url": doc.url, "outlet": doc.outlet,
+        "title": doc.title, "published": doc.published, "language": doc.language, "origin": doc.origin,
+        "text": doc.text, "n_events": n_events, "ingested_at": dt.datetime.now(dt.UTC),
+    }
+
+
+def _document_from_row(row: Any) -> Document:
+    return Document(
+        id=row["id"], text=row["text"], external_id=row["external_id"], url=row["url"], outlet=row["outlet"],
+        title=row["title"], published=row["published"], language=row["language"], origin=row["origin"],
+    )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise StoreError(f"Bad date {value!r}: use YYYY-MM-DD.") from exc
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")        # readers do not block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")      # WAL + NORMAL: a killed process loses no commit
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
