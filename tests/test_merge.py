@@ -106,16 +106,26 @@ def test_same_clash_from_two_outlets_is_one_event():
 
 
 @pytest.mark.parametrize(("precision", "km", "expected"), [
-    (GeoPrecision.PLACE, 9.0, True),
-    (GeoPrecision.PLACE, 12.0, False),
     (GeoPrecision.NEAR, 25.0, True),
     (GeoPrecision.NEAR, 35.0, False),
     (GeoPrecision.REGION, 140.0, True),
+    (GeoPrecision.REGION, 160.0, False),
 ])
-def test_places_must_lie_within_the_coarser_precisions_radius(precision, km, expected):
+def test_a_vague_place_matches_within_its_precisions_radius(precision, km, expected):
     far = km_north(HASAKAH, km, precision=precision)
     assert same_event(event("a"), event("b", place=far)) is expected
     assert same_event(event("b", place=far), event("a")) is expected
+
+
+@pytest.mark.parametrize(("km", "expected"), [(0.5, True), (3.0, False), (9.0, False)])
+def test_two_different_places_both_named_precisely_stay_apart_unless_one_spot(km, expected):
+    district = km_north(HASAKAH, km)
+    assert same_event(event("a"), event("b", place=district)) is expected
+
+
+def test_the_same_place_is_the_same_place_whatever_its_coordinates_say():
+    moved = dataclasses.replace(HASAKAH, lat=HASAKAH.lat + 0.05)
+    assert same_event(event("a"), event("b", place=moved))
 
 
 @pytest.mark.parametrize(("precision", "days", "expected"), [
@@ -181,9 +191,9 @@ def test_combine_keeps_every_source_the_range_and_the_strongest_certainty():
 
 
 def test_combine_takes_the_more_precise_place_and_date():
-    vague = event("a", place=dataclasses.replace(HASAKAH, precision=GeoPrecision.NEAR),
+    vague = event("a", place=km_north(HASAKAH, 4, precision=GeoPrecision.NEAR),
                   time_precision=TimePrecision.WEEK, day=DAY - dt.timedelta(days=3))
-    exact = event("b", place=km_north(HASAKAH, 4))
+    exact = event("b", place=HASAKAH)
     merged = combine(vague, exact)
     assert merged.place == exact.place
     assert (merged.event_date, merged.time_precision) == (DAY, TimePrecision.DAY)
@@ -215,7 +225,7 @@ def test_a_report_joins_the_closer_of_two_events_one_report_kept_apart(store):
     near = km_north(HASAKAH, 6)
     write(store, [event("a", trigger=(10, 18)), event("a", place=near, trigger=(40, 48))])
     assert store.count_events() == 2
-    (joined,) = write(store, [event("b", place=km_north(HASAKAH, 5))])
+    (joined,) = write(store, [event("b", place=km_north(HASAKAH, 5, precision=GeoPrecision.NEAR))])
     assert joined.event_id == "a-armed_clash-40"
     assert store.count_events() == 2
     assert sorted(e.corroboration for e in store.iter_events()) == [1, 2]
@@ -246,7 +256,7 @@ def test_a_coarse_report_still_finds_a_precise_event_far_from_its_centre(store):
 
 
 def test_cluster_events_merges_a_list_without_a_store():
-    events = [event("a"), event("b", actor1=IS, actor2=YPG), event("c", place=km_north(HASAKAH, 40))]
+    events = [event("a"), event("b", actor1=IS, actor2=YPG), event("c", place=km_north(HASAKAH, 3))]
     clustered = cluster_events(events)
     assert [e.corroboration for e in clustered] == [2, 1]
 

@@ -5,7 +5,11 @@ applied between reports instead of between a report and the gold):
 
 - **type**: the same sub-event type, or both territorial with the same new controller (one outlet
   writes "took without a fight", another "captured after clashes": one change of hands);
-- **place**: within the radius of the coarser geo precision of the two (ontology.PLACE_RADIUS_KM);
+- **place**: within the radius of the coarser geo precision of the two (ontology.PLACE_RADIUS_KM),
+  except that two places both named precisely (geo precision 1) and different stay apart unless
+  they are one spot under two gazetteer entries (SAME_SPOT_KM). The radius is a tolerance for a
+  place known only vaguely; without the exception, two outlets reporting the capture of two
+  districts of one city on one day (all within 10 km) would fold into one change of hands;
 - **date**: within the window of the coarser time precision of the two (ontology.DATE_WINDOW_DAYS);
 - **actors**: compatible actor1 (and actor2 when both name one): the same canonical actor, an alias,
   or a parent force (YPG within SDF). An armed clash has no direction, so its two sides may swap.
@@ -30,7 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from kharita.merge.fatalities import fatality_range
-from kharita.models import Actor, Event, Source, Territory
+from kharita.models import Actor, Event, Place, Source, Territory
 from kharita.ontology import (
     DATE_WINDOW_DAYS,
     PLACE_RADIUS_KM,
@@ -44,6 +48,9 @@ log = logging.getLogger(__name__)
 
 #: Sub-event types whose two actors have no direction: "A clashed with B" is "B clashed with A".
 SYMMETRIC: frozenset[SubEventType] = frozenset({SubEventType.ARMED_CLASH})
+
+#: Two different places, both named precisely, are still one place when this close (km).
+SAME_SPOT_KM = 1.0
 
 #: The widest radius and window any pair can have: the prefilter must not miss a coarse candidate.
 SEARCH_RADIUS_KM = max(PLACE_RADIUS_KM.values())
@@ -158,13 +165,22 @@ def actors_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
     return False
 
 
+def places_compatible(a: Place, b: Place) -> bool:
+    """The same place, or one within the coarser precision's radius of a vaguely known one."""
+    if a.key == b.key:
+        return True
+    km = distance_km(a.lat, a.lon, b.lat, b.lon)
+    if a.precision == GeoPrecision.PLACE and b.precision == GeoPrecision.PLACE:
+        return km <= SAME_SPOT_KM
+    return km <= pair_radius_km(a.precision, b.precision)
+
+
 def near_enough(a: Event, b: Event) -> bool:
-    """Places within the coarser precision's radius and dates within the coarser window."""
+    """Compatible places (see places_compatible) and dates within the coarser window."""
     days = abs((a.event_date - b.event_date).days)
     if days > pair_window_days(a.time_precision, b.time_precision):
         return False
-    km = distance_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
-    return km <= pair_radius_km(a.place.precision, b.place.precision)
+    return places_compatible(a.place, b.place)
 
 
 def document_ids(event: Event) -> frozenset[str]:
