@@ -262,3 +262,8 @@ def stats(db: str | None) -> None:
     """Counts of documents and events, by type and ISO week, as JSON."""
     with open_store(db) as store:
         click.echo(json.dumps(store.stats(), indent=2))
+
+
+from kharita.control.commands import control as _control  # noqa: E402
+
+main.add_command(_control)
