@@ -12,6 +12,7 @@ from kharita.control import ControlTimeline, control_at, control_changes, contro
 from kharita.merge import cluster_events
 from kharita.models import Actor, Event, Evidence, Place, Source, Territory
 from kharita.ontology import ActorType, Certainty, GeoPrecision, SubEventType, TimePrecision
+from kharita.cli import main
 from kharita.store import Store
 
 IS = Actor("Islamic State", ActorType.REBEL_GROUP, "SY")
@@ -49,7 +50,7 @@ def event(
     if sub in (OVERTAKES, REGAINS, HANDOVER):
         territory = Territory(place.name, actor1.name, previous)
     return Event(
-        event_id=f"{doc}-{sub.name.lower()}-{place.key}",
+        event_id=f"{doc}:{place.name.rsplit(' - ', 1)[-1].lower()}",
         sub_event_type=sub,
         event_date=when,
         time_precision=time_precision,
@@ -95,9 +96,7 @@ def test_every_territorial_event_is_a_change_and_others_are_not():
 
 def test_reports_of_one_capture_give_one_change_listing_them_all():
     (first, *_) = control_changes(e for e in story() if e.place == GHUWAYRAN)
-    assert first.event_ids == ("r1-non_state_actor_overtakes_territory-name:SY:al-Hasakah - Ghuwayran",
-                               "r2-non_state_actor_overtakes_territory-name:SY:al-Hasakah - Ghuwayran",
-                               "r3-non_violent_transfer-name:SY:al-Hasakah - Ghuwayran")
+    assert first.event_ids == ("r1:ghuwayran", "r2:ghuwayran", "r3:ghuwayran")
     assert first.certainty is Certainty.REPORTED
     assert first.date == day(2)
 
@@ -214,12 +213,6 @@ def test_geojson_has_a_point_per_place_with_its_controller():
 
 # -- over the store ------------------------------------------------------------------------------
 
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "control.db") as opened:
-        yield opened
-
-
 def test_refresh_writes_the_changes_and_the_store_answers_like_the_timeline(store):
     store.upsert_events(story())
     changes = refresh(store)
@@ -238,3 +231,53 @@ def test_refresh_replaces_what_was_written_before(store):
     store.delete_events([e.event_id for e in story() if e.place == MARUF])
     assert {c.place.name for c in refresh(store)} == {"al-Hasakah - Ghuwayran", "al-Hasakah - Nashwa"}
     assert len(store.control_changes()) == 4
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def stored(tmp_path) -> str:
+    path = tmp_path / "control.db"
+    with Store.open(path) as opened:
+        opened.upsert_events(story())
+        refresh(opened)
+    return str(path)
+
+
+def test_cli_control_at_a_date_as_a_table(runner, stored):
+    result = runner.invoke(main, ["control", "--date", "2016-08-24", "--db", stored])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["place", "controller", "since", "contested", "events"]
+    rows = [line for line in lines[1:] if not line.startswith("    ")]
+    assert [(r.split("  ")[0].strip(), "yes" in r.split()) for r in rows] == [
+        ("Maruf", True), ("al-Hasakah - Ghuwayran", False), ("al-Hasakah - Nashwa", True)]
+    assert any(line.strip().startswith("sources disagree") for line in lines)
+
+
+def test_cli_control_as_geojson_within_a_bbox(runner, stored):
+    result = runner.invoke(main, ["control", "--date", "2016-08-31", "--bbox", "40.7,36.4,40.8,36.6",
+                                  "--format", "geojson", "--db", stored])
+    assert result.exit_code == 0, result.output
+    features = json.loads(result.output)["features"]
+    assert {(f["properties"]["place"], f["properties"]["controller"]) for f in features} == {
+        ("al-Hasakah - Ghuwayran", YPG.name), ("al-Hasakah - Nashwa", YPG.name)}
+
+
+def test_cli_control_history_of_a_place(runner, stored):
+    result = runner.invoke(main, ["control", "--place", "Ghuwayran", "--db", stored])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.output.splitlines()] == ["2016-08-02", "2016-08-14", "2016-08-28"]
+    assert f"{REGIME.name} -> {YPG.name}" in result.output.splitlines()[2]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--date", "24 August"], "use YYYY-MM-DD"),
+    (["--date", "2016-08-24", "--bbox", "1,2,3"], "min_lon,min_lat,max_lon,max_lat"),
+    ([], "Give either --date"),
+    (["--place", "Qamishli"], "No control changes known for 'Qamishli'"),
+])
+def test_cli_control_says_what_is_wrong(runner, stored, args, message):
+    result = runner.invoke(main, ["control", *args, "--db", stored])
+    assert result.exit_code != 0
+    assert message in result.output

@@ -63,12 +63,6 @@ def event(
     )
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "merge.db") as opened:
-        yield opened
-
-
 def write(store: Store, events: list[Event]) -> list[Event]:
     merged = merge_events(store, events, actors=SameName())
     store.upsert_events(merged)
