@@ -240,8 +240,9 @@ class Store:
         when the document is already stored (so the same input read twice adds no rows)."""
         with self.transaction(), self._connection() as conn:
             row = _document_row(doc, len(events))
-            stmt = self._insert(schema.documents).values(row).on_conflict_do_nothing(index_elements=["id"])
-            if conn.execute(stmt).rowcount == 0:
+            stmt = (self._insert(schema.documents).values(row).on_conflict_do_nothing(index_elements=["id"])
+                    .returning(schema.documents.c.id))
+            if conn.execute(stmt).first() is None:     # already stored (maybe by another process)
                 return False
             self.upsert_events(events)
             return True
