@@ -1,0 +1,416 @@
+"""Who, where, how many and how sure: the arguments of a trigger, read from the dependency parse.
+
+Everything here reads a parsed spaCy Doc (a report or one sentence of it) and the mentions the nlp
+stage put on it; nothing here decides the sub-event type (that is `assemble.py`). The parser of a
+small model is often wrong about attachment, so each reader has a fallback that is safe rather than
+clever: a missing actor2 is left empty, a missing place falls back to the last place named before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kharita.models import ActorMention, Mention, Toponym
+from kharita.nlp.numbers import VAGUE
+from kharita.nlp.triggers import SURFACE_POS, trigger_class
+from kharita.ontology import ActorType, Certainty
+
+#: Dependency labels that start a new clause: a place or actor beyond them belongs to another verb.
+CLAUSE_DEPS = {"ROOT", "relcl", "advcl", "ccomp", "xcomp", "conj", "acl", "parataxis", "csubj", "pcomp"}
+
+#: Words above a trigger that mean it did not (yet) happen.
+NEGATING_HEADS = {
+    "prevent", "foil", "thwart", "repel", "repulse", "fail", "try", "attempt", "plan", "aim", "seek",
+    "threaten", "want", "prepare", "vow", "intend", "hope", "call", "urge", "demand", "warn", "avert",
+    "deny", "stop", "halt", "avoid", "block", "resist", "refuse", "fear", "propose", "consider",
+}
+NEGATING_NOUNS = {"attempt", "bid", "plan", "effort", "threat", "possibility", "risk", "fear", "call"}
+MODALS = {"will", "would", "could", "might", "may", "should", "shall", "can", "must", "'ll"}
+FUTURE_ADVERBS = {"soon", "not", "never", "n't", "no", "yet"}
+
+#: Attribution verbs: a trigger under one of these is somebody's account of the event.
+SAY_VERBS = {"say", "claim", "state", "report", "announce", "allege", "tell", "confirm", "add", "accuse",
+             "insist", "assert", "declare", "write", "post", "publish", "note", "quote"}
+ANONYMOUS_SOURCES = {"source", "sources", "activist", "activists", "witness", "witnesses", "resident",
+                     "residents", "local", "locals", "people", "report", "reports", "media", "rumor",
+                     "rumour", "rumors", "rumours", "observers"}
+HEDGES = re.compile(
+    r"\b(reportedly|allegedly|unconfirmed|unverified|could not be (?:independently )?verified|"
+    r"cannot be (?:independently )?verified|not (?:been )?independently verified|is said to|are said to|"
+    r"was said to|were said to|it is claimed|rumou?red|purportedly|apparently|suspected)\b", re.I)
+LATER_HEDGE = re.compile(
+    r"^\W*(?:this|these|the|such)\s+(?:unconfirmed|unverified)\b|could not be (?:independently )?verified|"
+    r"cannot be (?:independently )?verified", re.I)
+
+#: A place named only as a reference point for another ("east of X", "near X", "the road to X").
+REFERENCE_BEFORE = re.compile(
+    r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|"
+    r"south-east|south-west)(?:ern)?\s+(?:of\s+)?(?:the\s+)?(?:city\s+of\s+)?|"
+    r"\b(?:near|nearby|close to|next to|outside|from)\s+(?:the\s+)?(?:\w+\s+)?|"
+    r"\bkm\s+(?:\w+\s+)?(?:of|from)\s+)$", re.I)
+ROAD_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply line|corridor)s?\s+"
+                         r"(?:to|between|from|linking|connecting)\s+(?:the\s+)?(?:\w+\s+(?:and|to)\s+)?$", re.I)
+NEAR_BEFORE = re.compile(r"\b(?:outskirts|surroundings|vicinity|countryside|environs|outskirt|around|"
+                         r"near|nearby|outside|close to|edges?)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$", re.I)
+
+CIVILIAN_WORDS = {
+    "civilian", "people", "person", "resident", "villager", "child", "children", "woman", "women", "man",
+    "men", "family", "families", "passenger", "worshipper", "worshiper", "student", "farmer", "shepherd",
+    "journalist", "reporter", "doctor", "teacher", "worker", "boy", "girl", "baby", "pilgrim", "refugee",
+    "citizen", "local", "teenager", "youth", "elder", "patient", "nurse", "driver", "trader", "merchant",
+    "activist", "politician", "mayor", "official", "chief", "leader", "priest", "imam", "cleric",
+    "candidate", "lawyer", "judge", "wife", "son", "daughter", "mother", "father", "brother", "sister",
+    "sister", "bystander", "member", "owner", "shopkeeper", "employee", "voter", "protester",
+    "demonstrator", "mourner", "tourist", "aid", "volunteer", "fisherman", "herder", "inhabitant",
+}
+ARMED_WORDS = {
+    "soldier", "troop", "trooper", "fighter", "militant", "rebel", "insurgent", "gunman", "jihadist",
+    "terrorist", "policeman", "policemen", "police", "officer", "guard", "army", "force", "militia",
+    "militiaman", "militiamen", "combatant", "commander", "recruit", "member", "gang", "sniper",
+    "personnel", "paramilitary", "mercenary", "conscript", "marine", "special", "jihadi", "extremist",
+    "bandit", "attacker", "assailant", "warrior", "peshmerga", "gendarme", "pilot", "serviceman",
+    "servicemen", "legionnaire", "adjutant", "general", "colonel", "captain", "lieutenant", "sergeant",
+}
+DEATH_WORDS = {"kill", "die", "dead", "death", "execute", "hang", "behead", "massacre", "murder",
+               "slaughter", "assassinate", "toll", "body", "bodies", "corpse", "life", "lives", "fatality",
+               "decapitate", "lynch", "slay", "perish", "martyr", "martyrdom", "casualty"}
+WEAPON_WORDS = {
+    "weapon", "weapons", "arm", "arms", "ammunition", "ammo", "explosive", "explosives", "rifle", "rifles",
+    "gun", "guns", "firearm", "firearms", "cache", "missile", "missiles", "rocket", "rockets", "mine", "mines",
+    "ied", "ieds", "bomb", "bombs", "grenade", "grenades", "drone", "drones", "shell", "shells", "mortar",
+    "mortars", "device", "devices", "munition", "munitions", "rounds", "pistol", "pistols", "launcher",
+    "launchers", "vbied", "vbieds", "tnt", "detonator", "detonators",
+}
+PROPERTY_WORDS = {
+    "house", "houses", "home", "homes", "shop", "shops", "store", "stores", "building", "buildings",
+    "car", "cars", "vehicle", "vehicles", "crop", "crops", "field", "fields", "property", "properties",
+    "school", "schools", "church", "churches", "mosque", "mosques", "office", "offices", "market", "markets",
+    "village", "villages", "hospital", "hospitals", "bank", "banks", "farm", "farms", "tower", "mast",
+    "station", "stations", "bridge", "bridges", "tent", "tents", "hut", "huts", "shrine", "shrines",
+    "temple", "temples", "monument", "asset", "assets", "business", "businesses", "restaurant", "hotel",
+    "warehouse", "factory", "bus", "buses", "truck", "trucks", "olive", "trees", "orchard", "orchards",
+    "statue", "premises", "headquarters", "facility", "facilities", "infrastructure", "pipeline",
+    "power", "polling", "booth", "booths", "cable", "cables", "equipment", "goods", "belongings",
+    "livestock", "cattle", "motorbike", "motorbikes", "motorcycles", "wheelbarrows", "residence",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A trigger in a parsed Doc: its class, span and head token."""
+
+    klass: str
+    span: Span
+    head: Token
+
+
+def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
+    """Turn trigger Mentions into Hits on the parse; drops single verbs the tagger reads as something
+    else ("clear" as an adjective, "March" the month) and any fight inside "without a fight"."""
+    hits = []
+    for mention in triggers:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        key = " ".join(span.text.lower().split())
+        klass = trigger_class(key)
+        if klass is None:
+            continue
+        pos = SURFACE_POS.get(key, "")
+        head = _head_of(span, pos)
+        if len(span) == 1 and pos == "v" and head.pos_ not in ("VERB", "AUX"):
+            if not (head.pos_ in ("NOUN", "ADJ") and head.tag_ in ("VBN", "VBD", "VBG")):
+                continue
+        if len(span) == 1 and pos == "n" and head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if len(span) == 1 and pos == "n" and head.pos_ == "PROPN" and head.text[:1].isupper() \
+                and not head.is_sent_start and klass in ("PROTEST", "SHELL", "CLASH"):
+            continue                      # "March", "Rocket Brigade": a name, not an event
+        if head.dep_ == "amod" and head.tag_ in ("VBG", "VBN"):
+            continue                      # "the migrating civilians", "liberated areas": a description
+        window = doc[max(span.start - 3, 0):span.start].text.lower()
+        if "without" in window.split():
+            continue
+        hits.append(Hit(klass, span, head))
+    return hits
+
+
+def _head_of(span: Span, pos: str) -> Token:
+    if pos == "v":
+        for tok in span:
+            if tok.pos_ in ("VERB", "AUX"):
+                return tok
+        return span[0]
+    if pos == "n":
+        return span[-1]
+    verbs = [t for t in span if t.pos_ == "VERB"]
+    return verbs[0] if verbs else span.root
+
+
+def clause_head(tok: Token) -> Token:
+    """The verb that heads the clause a token is in (the token itself for a clause-heading verb)."""
+    cur = tok
+    for _ in range(40):
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ in CLAUSE_DEPS:
+            return cur
+        if cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def is_negated(head: Token) -> bool:
+    """True when the trigger is negated, planned, attempted or prevented ("have not recaptured",
+    "trying to", "will soon break into", "prevented an ISIS takeover")."""
+    for child in head.children:
+        if child.dep_ == "neg" or child.lower_ in ("never",):
+            return True
+        if child.dep_ == "aux" and child.lower_ in MODALS:
+            return True
+        if child.dep_ in ("det", "amod") and child.lower_ in ("no", "failed", "attempted", "planned",
+                                                               "foiled", "thwarted", "possible", "alleged"):
+            return child.lower_ in ("no", "failed", "attempted", "planned", "foiled", "thwarted", "possible")
+    cur = head
+    for _ in range(4):
+        if cur.head is cur:
+            break
+        parent = cur.head
+        if parent.lemma_.lower() in NEGATING_HEADS and cur.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "prep",
+                                                                     "nsubjpass", "advcl"):
+            return True
+        if parent.lemma_.lower() in NEGATING_NOUNS and cur.dep_ in ("acl", "prep", "pobj", "compound"):
+            return True
+        if cur.dep_ in ("xcomp",) and any(c.dep_ == "aux" and c.lower_ in MODALS for c in parent.children):
+            return True
+        if parent.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in parent.children) \
+                and cur.dep_ in ("xcomp", "dobj"):
+            return True
+        if cur.dep_ not in ("xcomp", "dobj", "pobj", "prep", "compound", "nsubjpass", "acl", "amod"):
+            break
+        cur = parent
+    return False
+
+
+def np_tokens(tok: Token) -> list[Token]:
+    """The noun phrase of a token: its subtree without relative clauses and clauses of its own."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "conj", "cc", "punct", "appos"):
+            continue
+        out.extend(_subtree_cut(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _subtree_cut(tok: Token) -> list[Token]:
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+            continue
+        out.extend(_subtree_cut(child))
+    return out
+
+
+def actor_in(tokens: list[Token], actors: list[ActorMention], offset: int = 0) -> ActorMention | None:
+    """The actor mention whose span covers the first of these tokens that any actor covers."""
+    for tok in tokens:
+        start = tok.idx + offset
+        for mention in actors:
+            if mention.start <= start < mention.end:
+                return mention
+    return None
+
+
+def actor_of(tok: Token, actors: list[ActorMention], offset: int = 0) -> ActorMention | None:
+    """The actor a noun token stands for: the token itself, then its noun phrase, then a conjunct."""
+    direct = actor_in([tok], actors, offset)
+    if direct is not None:
+        return direct
+    found = actor_in(np_tokens(tok), actors, offset)
+    if found is not None:
+        return found
+    for child in tok.children:
+        if child.dep_ == "appos":
+            found = actor_of(child, actors, offset)
+            if found is not None:
+                return found
+    return None
+
+
+def subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """(subject token, passive?) of a verb, inheriting the subject of a coordinated verb."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child, False
+        if child.dep_ == "nsubjpass":
+            return child, True
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head)
+    if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head)
+    if verb.dep_ == "relcl":
+        return verb.head, False
+    return None, False
+
+
+def agent_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
+def objects_of(head: Token, preps: tuple[str, ...] = ()) -> list[Token]:
+    """Direct objects and objects of the named prepositions, with their conjuncts."""
+    out: list[Token] = []
+    for child in head.children:
+        if child.dep_ in ("dobj", "attr", "oprd"):
+            out.append(child)
+        elif child.dep_ in ("prep", "agent") and child.lower_ in preps:
+            out.extend(g for g in child.children if g.dep_ == "pobj")
+    more = []
+    for tok in out:
+        more.extend(t for t in tok.conjuncts)
+    return out + more
+
+
+def prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
+    out = []
+    for child in head.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in preps:
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    out.append(g)
+                    out.extend(g.conjuncts)
+    return out
+
+
+def victim_kind(tok: Token | None, actor: ActorMention | None) -> str:
+    """"civilian", "armed" or "" for the target of a violent verb."""
+    if actor is not None:
+        return "civilian" if actor.actor.actor_type is ActorType.CIVILIANS else "armed"
+    if tok is None:
+        return ""
+    for t in np_tokens(tok):
+        lemma = t.lemma_.lower()
+        if lemma in ARMED_WORDS or t.lower_ in ARMED_WORDS:
+            return "armed"
+    for t in np_tokens(tok):
+        if t.lemma_.lower() in CIVILIAN_WORDS or t.lower_ in CIVILIAN_WORDS:
+            return "civilian"
+    return ""
+
+
+def toponyms_in_clause(head: Token, toponyms: list[Toponym], offset: int = 0) -> list[Toponym]:
+    """Places whose words sit in the same clause as the trigger."""
+    clause = clause_head(head)
+    out = []
+    for top in toponyms:
+        span = head.doc.char_span(top.start - offset, top.end - offset, alignment_mode="expand")
+        if span is None:
+            continue
+        if clause_head(span.root) == clause:
+            out.append(top)
+    return out
+
+
+def is_reference(top: Toponym, text: str, offset: int = 0) -> bool:
+    """A place named as a landmark for another ("east of X", "near X", "X km from Y")."""
+    before = text[max(0, top.start - offset - 40):top.start - offset]
+    return bool(REFERENCE_BEFORE.search(before))
+
+
+def is_road(top: Toponym, text: str, offset: int = 0) -> bool:
+    before = text[max(0, top.start - offset - 40):top.start - offset]
+    return bool(ROAD_BEFORE.search(before))
+
+
+def is_near(top: Toponym, text: str, offset: int = 0) -> bool:
+    before = text[max(0, top.start - offset - 30):top.start - offset]
+    return bool(NEAR_BEFORE.search(before)) or top.relation not in ("",)
+
+
+def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Mention | None:
+    """The death toll that belongs to a trigger: a count on the victims of a killing verb, on "dead"
+    or "killed" in the trigger's clause, or in "death toll of N"."""
+    doc = head.doc
+    clause = clause_head(head)
+    by_start = {m.start - offset: m for m in numbers}
+    death_tokens = [t for t in doc if (t.lemma_.lower() in DEATH_WORDS or t.lower_ in DEATH_WORDS)
+                    and (clause_head(t) == clause or t.head == head or t == head
+                         or clause_head(t).head == head)]
+    if head.lemma_.lower() in DEATH_WORDS:
+        death_tokens.insert(0, head)
+    for death in death_tokens:
+        if is_negated(death) and death is not head:
+            continue
+        candidates: list[Token] = []
+        if death.pos_ in ("VERB",):
+            for child in death.children:
+                if child.dep_ in ("dobj", "nsubjpass", "nsubj"):
+                    candidates.append(child)
+                    candidates.extend(child.conjuncts[:0])
+            if death.dep_ in ("acl", "relcl") and death.head.pos_ in ("NOUN", "PROPN", "NUM"):
+                candidates.append(death.head)
+            if death.dep_ == "conj" and death.head.lemma_ in ("wound", "injure"):
+                pass
+        elif death.lower_ in ("dead", "toll", "deaths", "death", "fatalities", "casualties", "bodies"):
+            candidates.append(death)
+            candidates.extend(c for c in death.children if c.dep_ in ("pobj", "prep"))
+            if death.dep_ in ("amod", "acomp", "oprd") or death.lower_ == "dead":
+                candidates.append(death.head)
+                candidates.extend(c for c in death.head.children if c.dep_ in ("dobj", "nsubj", "npadvmod"))
+        for cand in candidates:
+            for tok in [cand, *cand.subtree]:
+                mention = by_start.get(tok.idx)
+                if mention is not None and tok.dep_ in ("nummod", "dobj", "nsubj", "nsubjpass", "pobj",
+                                                        "quantmod", "amod", "compound", "npadvmod", "det",
+                                                        "appos", "attr"):
+                    if death.lower_ in ("casualties",):
+                        continue
+                    return mention
+    return None
+
+
+def certainty_of(sent: Span, head: Token, next_text: str = "") -> tuple[Certainty, Span | None]:
+    """REPORTED unless the sentence hedges (UNCONFIRMED), attributes to anonymous sources
+    (UNCONFIRMED) or to a named party (CLAIMED); a following "This unconfirmed information" hedges too."""
+    hedge = HEDGES.search(sent.text)
+    if hedge:
+        return Certainty.UNCONFIRMED, sent.char_span(hedge.start() + sent.start_char,
+                                                     hedge.end() + sent.start_char, alignment_mode="expand")
+    cur = head
+    for _ in range(6):
+        if cur.head is cur:
+            break
+        cur = cur.head
+        if cur.lemma_.lower() in SAY_VERBS and cur.pos_ == "VERB":
+            subj, _passive = subject_of(cur)
+            words = {t.lower_ for t in (np_tokens(subj) if subj is not None else [])}
+            evidence = sent.doc[subj.left_edge.i:cur.i + 1] if subj is not None else sent.doc[cur.i:cur.i + 1]
+            if words & ANONYMOUS_SOURCES and not words & {"official", "officials", "ministry", "spokesman"}:
+                return Certainty.UNCONFIRMED, evidence
+            return Certainty.CLAIMED, evidence
+    according = re.search(r"\baccording to\s+([^,.;]+)", sent.text, re.I)
+    if according:
+        words = set(according.group(1).lower().split())
+        ev = sent.char_span(according.start() + sent.start_char, according.end() + sent.start_char,
+                            alignment_mode="expand")
+        if words & ANONYMOUS_SOURCES:
+            return Certainty.UNCONFIRMED, ev
+        return Certainty.CLAIMED, ev
+    if next_text and LATER_HEDGE.search(next_text):
+        return Certainty.UNCONFIRMED, None
+    return Certainty.REPORTED, None
+
+
+def number_value(mention: Mention) -> int:
+    return int(mention.label)
+
+
+def is_vague(mention: Mention) -> bool:
+    return mention.text.lower() in VAGUE

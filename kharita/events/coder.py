@@ -1,0 +1,172 @@
+"""EventCoder: reports in, ACLED events out (the pipeline's Extractor), and `classify` for snippets.
+
+For each batch of reports the pre-filter picks the sentences that hold a trigger, and only those go
+through the English pipeline, together, with `nlp.pipe`; the pipeline is loaded once. A report's
+context (publication date, its period such as "the past two weeks", its main place) comes from the
+whole text; the sentences are then coded in order, so "here" can fall back on the place named just
+before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kharita.events import assemble as asm
+from kharita.events.arguments import trigger_hits
+from kharita.models import ActorMention, Document, Event, Mention, Toponym
+from kharita.nlp import extensions
+from kharita.nlp.dates import find_dates, parse_label
+from kharita.nlp.prefilter import Prefilter, Segment
+from kharita.ontology import SubEventType, TimePrecision
+
+log = logging.getLogger(__name__)
+
+#: Undated events of a report with no stated period: within a week of publication.
+DEFAULT_PRECISION = TimePrecision.WEEK
+
+
+class EventCoder:
+    """Codes reports into Events. `prefilter=False` parses every sentence (for comparison)."""
+
+    def __init__(self, nlp: Language | None = None, *, prefilter: bool = True, batch_size: int = 32) -> None:
+        if nlp is None:
+            from kharita.nlp.load import default_pipeline
+
+            nlp = default_pipeline()
+        extensions.register()
+        self.nlp = nlp
+        self.prefilter = Prefilter(nlp) if prefilter else None
+        self.batch_size = batch_size
+
+    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
+        it = iter(documents)
+        while batch := list(islice(it, self.batch_size)):
+            yield from self._extract_batch(batch)
+
+    def code(self, document: Document) -> list[Event]:
+        """The events of one report."""
+        return next(iter(self.extract([document])))[1]
+
+    def _segments(self, document: Document) -> list[Segment]:
+        if self.prefilter is None:
+            return [Segment(0, document.text, True)]
+        return self.prefilter.select(document.text)
+
+    def _extract_batch(self, batch: list[Document]) -> Iterator[tuple[Document, list[Event]]]:
+        owners: list[int] = []
+        segments: list[Segment] = []
+        docs: list[Doc] = []
+        for index, document in enumerate(batch):
+            for seg in self._segments(document):
+                doc = self.nlp.make_doc(seg.text)
+                doc._.kharita_published = document.published
+                doc._.kharita_outlet = document.outlet
+                owners.append(index)
+                segments.append(seg)
+                docs.append(doc)
+        parts: list[list[tuple[Segment, Doc]]] = [[] for _ in batch]
+        for owner, seg, doc in zip(owners, segments, self.nlp.pipe(docs, batch_size=64)):
+            parts[owner].append((seg, doc))
+        for document, doc_parts in zip(batch, parts):
+            yield document, code_document(document, doc_parts)
+
+
+def _shift(items: list, offset: int) -> list:
+    return [dataclasses.replace(x, start=x.start + offset, end=x.end + offset) for x in items or []]
+
+
+def code_document(document: Document, parts: list[tuple[Segment, Doc]]) -> list[Event]:
+    """Events of one report from its parsed parts (each with where it starts in the report)."""
+    published = document.published or dt.date.today()
+    shifted = []
+    all_places: list[Toponym] = []
+    for seg, doc in parts:
+        toponyms = _shift(doc._.kharita_toponyms, seg.start)
+        shifted.append((seg, doc, toponyms, _shift(doc._.kharita_actors, seg.start),
+                        _shift(doc._.kharita_triggers, seg.start), _shift(doc._.kharita_dates, seg.start),
+                        _shift(doc._.kharita_numbers, seg.start)))
+        all_places.extend(t for t in toponyms if t.place is not None)
+    ctx = asm.Context(document=document, published=published, precision=report_precision(document.text, published),
+                      focus=focus_place(all_places), country=_country(all_places))
+    drafts: list[asm.Draft] = []
+    text = document.text
+    for seg, doc, toponyms, actors, triggers, dates, numbers in shifted:
+        for sent in doc.sents:
+            end = seg.start + sent.end_char
+            next_text = text[end:end + 160].lstrip()
+            drafts.extend(asm.code_sentence(
+                sent, ctx, triggers=triggers, actors=actors, toponyms=toponyms, dates=dates, numbers=numbers,
+                offset=seg.start, next_text=next_text,
+            ))
+    return asm.assemble_events(drafts, ctx)
+
+
+def report_precision(text: str, published: dt.date) -> TimePrecision:
+    """The time precision of a report's undated events: its stated period if any ("for the past two
+    weeks" -> within a month), else DEFAULT_PRECISION."""
+    widest = None
+    for mention in find_dates(text, published):
+        _day, precision, period = parse_label(mention.label)
+        if period and (widest is None or precision > widest):
+            widest = precision
+    return widest if widest is not None else DEFAULT_PRECISION
+
+
+def focus_place(toponyms: list[Toponym]) -> Toponym | None:
+    """The report's main place: the most named populated place or area; the dateline breaks ties."""
+    if not toponyms:
+        return None
+    counts: Counter[str] = Counter()
+    first: dict[str, Toponym] = {}
+    for top in toponyms:
+        place = top.place
+        if place is None or place.feature_class not in ("P", "A", ""):
+            continue
+        key = place.key
+        counts[key] += 1
+        first.setdefault(key, top)
+        if top.start < 120:
+            counts[key] += 1
+    if not counts:
+        return toponyms[0]
+    key, _n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
+    return first[key]
+
+
+def _country(toponyms: list[Toponym]) -> str:
+    counts = Counter(t.place.country_code for t in toponyms if t.place is not None)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+# -- classify --------------------------------------------------------------------------------------
+
+def classify(text: str, nlp: Language | None = None) -> list[tuple[SubEventType, str]]:
+    """The ACLED sub-event type(s) a snippet reports, each with the trigger that decided, in text
+    order; empty when it reports no event. Actors and places are not required here."""
+    if nlp is None:
+        from kharita.nlp.load import default_pipeline
+
+        nlp = default_pipeline()
+    return classify_doc(nlp(text))
+
+
+def classify_doc(doc: Doc) -> list[tuple[SubEventType, str]]:
+    out: list[tuple[SubEventType, str]] = []
+    seen: set[SubEventType] = set()
+    triggers: list[Mention] = doc._.kharita_triggers or []
+    actors: list[ActorMention] = doc._.kharita_actors or []
+    for sent in doc.sents:
+        hits = trigger_hits(doc, [m for m in triggers if sent.start_char <= m.start < sent.end_char])
+        for sub, hit in asm.classify_sentence(sent, hits, actors, 0):
+            if sub not in seen:
+                seen.add(sub)
+                out.append((sub, hit.span.text))
+    return out
