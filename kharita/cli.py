@@ -150,6 +150,7 @@ def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, e
         if engine == "dask":
             from kharita.scale.runner import run_dask
 
+            logging.getLogger("distributed").setLevel(logging.getLogger("kharita").getEffectiveLevel())
             summary = run_dask(list(inputs), store, scheduler=scheduler, workers=workers, merge=not no_merge)
         else:
             summary = pipeline.run(list(inputs), store, merge=not no_merge,
