@@ -268,3 +268,7 @@ def stats(db: str | None) -> None:
 from kharita.control.commands import control as _control  # noqa: E402
 
 main.add_command(_control)
+
+from kharita.evaluate_cmd import eval_command as _eval  # noqa: E402
+
+main.add_command(_eval)

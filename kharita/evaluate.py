@@ -1,0 +1,645 @@
+"""Score predicted events against gold events (format: ../shared/dev-set/README.md).
+
+A predicted event matches a gold event at three levels:
+- L1: the same sub_event_type, and the place: the same name, or within 10 km of the gold place
+  (geo precision 1), 30 km (precision 2), or in the same admin1 (precision 3);
+- L2: L1, and actor1 and actor2 the same actor after alias resolution (ActorDictionary.is_same);
+- L3: L2, and the date within 1, 4 or 16 days (time precision 1, 2, 3) and the fatalities within
+  20% (null only matches null).
+Matching is one-to-one (maximum bipartite matching per level, required gold events first). Gold
+events marked `required: false` count neither as a miss nor, when a prediction matches them, as a
+false positive. Gold places are names, so they are resolved through the gazetteer to measure
+distances; a name that does not resolve can still match by name or admin1.
+Must-nots (must_not.jsonl next to the gold) are checked against every prediction and each hit is
+reported. Geocoding: predictions paired with gold events of the same type, actor1 and date window,
+nearest first, give the distances between predicted and gold coordinates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from kharita.errors import EvalError
+from kharita.models import Event
+from kharita.ontology import DATE_WINDOW_DAYS, GeoPrecision, SubEventType, TimePrecision
+
+log = logging.getLogger(__name__)
+
+LEVELS = ("L1", "L2", "L3")
+PLACE_KM = {1: 10.0, 2: 30.0}
+REGION_FALLBACK_KM = 150.0     # precision 3 when a side has no admin1
+FATALITY_TOLERANCE = 0.2
+EARTH_RADIUS_KM = 6371.0088
+
+
+class ActorComparer(Protocol):
+    def is_same(self, a: str | None, b: str | None) -> bool: ...
+
+
+#: (gold location name, gold admin1) -> (lat, lon), or None when it cannot be resolved.
+Resolver = Callable[[str, str], "tuple[float, float] | None"]
+
+
+# -- records ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    id: str
+    sub_event_type: str
+    actor1: str
+    location: str
+    date: dt.date
+    actor2: str | None = None
+    admin1: str = ""
+    location_in_text: str = ""
+    geo_precision: int = 1
+    time_precision: int = 1
+    fatalities: int | None = None
+    required: bool = True
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PredictedEvent:
+    id: str
+    sub_event_type: str
+    actor1: str
+    location: str
+    date: dt.date
+    actor2: str | None = None
+    admin1: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    fatalities: int | None = None
+    location_texts: tuple[str, ...] = ()       # the words the place was read from (evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class MustNot:
+    fields: dict[str, Any]
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelScore:
+    level: str
+    tp: int
+    fp: int
+    fn: int
+    optional_matched: int
+    pairs: tuple[tuple[str, str], ...]          # (gold id, predicted id)
+    missed: tuple[str, ...]                     # required gold ids not matched
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class GeoScore:
+    pairs: int
+    mean_km: float | None
+    median_km: float | None
+    within_10km: float | None
+    within_161km: float | None
+    gold_resolved: int
+    gold_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    levels: dict[str, LevelScore]
+    gold: int
+    required: int
+    predicted: int
+    extras: tuple[str, ...]                     # predicted ids matching no gold event at L1
+    must_not_hits: tuple[tuple[MustNot, str], ...]
+    must_not_unchecked: tuple[MustNot, ...]
+    geocoding: GeoScore
+    must_not_total: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gold": self.gold,
+            "required": self.required,
+            "predicted": self.predicted,
+            "levels": {
+                name: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                       "tp": s.tp, "fp": s.fp, "fn": s.fn, "optional_matched": s.optional_matched,
+                       "pairs": [list(p) for p in s.pairs], "missed": list(s.missed)}
+                for name, s in self.levels.items()
+            },
+            "extras": list(self.extras),
+            "must_not": {
+                "total": self.must_not_total,
+                "hits": [{"must_not": m.fields, "why": m.why, "predicted": pid} for m, pid in self.must_not_hits],
+                "unchecked": [{"must_not": m.fields, "why": m.why} for m in self.must_not_unchecked],
+            },
+            "geocoding": asdict(self.geocoding),
+        }
+
+    def table(self) -> str:
+        """The report as a small text table."""
+        lines = [
+            f"gold events: {self.gold} ({self.required} required)   predicted: {self.predicted}",
+            "",
+            f"{'level':<6}{'precision':>10}{'recall':>8}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}  missed",
+        ]
+        for name, s in self.levels.items():
+            lines.append(f"{name:<6}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}  "
+                         + (", ".join(s.missed) or "-"))
+        lines.append("")
+        lines.append(f"extras beyond gold (no L1 match): {len(self.extras)}"
+                     + (f"  [{', '.join(self.extras)}]" if self.extras else ""))
+        lines.append(f"must-nots hit: {len(self.must_not_hits)} of {self.must_not_total}"
+                     + (f" ({len(self.must_not_unchecked)} not checkable from events)" if self.must_not_unchecked else ""))
+        for m, pid in self.must_not_hits:
+            lines.append(f"  HIT {pid}: {json.dumps(m.fields, ensure_ascii=False)}  ({m.why})")
+        g = self.geocoding
+        if g.pairs:
+            lines.append(f"geocoding: {g.pairs} pair(s), mean {g.mean_km:.1f} km, median {g.median_km:.1f} km, "
+                         f"{g.within_10km:.0%} within 10 km, {g.within_161km:.0%} within 161 km "
+                         f"(gold places resolved: {g.gold_resolved}/{g.gold_total})")
+        else:
+            lines.append(f"geocoding: no pairs with coordinates (gold places resolved: {g.gold_resolved}/{g.gold_total})")
+        return "\n".join(lines)
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise EvalError(f"{where}: date {value!r} is not YYYY-MM-DD; fix the record.") from None
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def _float_or_none(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    return float(value)
+
+
+def gold_from_dict(data: Mapping[str, Any], where: str = "gold") -> GoldEvent:
+    """A gold record (dev-set format) as a GoldEvent."""
+    missing = [k for k in ("sub_event_type", "actor1", "location", "date") if not data.get(k)]
+    if missing:
+        raise EvalError(f"{where}: gold event lacks {', '.join(missing)}; every gold event needs "
+                        f"sub_event_type, actor1, location and date (see dev-set/README.md).")
+    _check_type(data["sub_event_type"], where)
+    return GoldEvent(
+        id=str(data.get("id") or where),
+        sub_event_type=data["sub_event_type"],
+        actor1=data["actor1"],
+        actor2=data.get("actor2") or None,
+        location=data["location"],
+        admin1=data.get("admin1") or "",
+        location_in_text=data.get("location_in_text") or "",
+        geo_precision=int(data.get("geo_precision") or 1),
+        date=_date(data["date"], where),
+        time_precision=int(data.get("time_precision") or 1),
+        fatalities=_int_or_none(data.get("fatalities")),
+        required=data.get("required", True) is not False,
+        lat=_float_or_none(data.get("latitude")),
+        lon=_float_or_none(data.get("longitude")),
+    )
+
+
+def predicted_from_record(row: Mapping[str, Any], where: str = "predicted") -> PredictedEvent:
+    """A predicted event from a kharita record (`kharita export --format jsonl`, record.to_record)."""
+    missing = [k for k in ("sub_event_type", "actor1", "event_date") if not row.get(k)]
+    if missing:
+        raise EvalError(f"{where}: predicted record lacks {', '.join(missing)}; score a JSON Lines "
+                        f"export made by `kharita export --format jsonl`.")
+    _check_type(row["sub_event_type"], where)
+    texts: list[str] = []
+    sources = row.get("sources") or []
+    if isinstance(sources, str):
+        sources = json.loads(sources)
+    for source in sources:
+        for ev in source.get("evidence", ()):
+            if ev.get("field") == "location":
+                texts.append(ev.get("text", ""))
+    return PredictedEvent(
+        id=str(row.get("event_id") or row.get("event_id_cnty") or where),
+        sub_event_type=row["sub_event_type"],
+        actor1=row["actor1"],
+        actor2=row.get("actor2") or None,
+        location=row.get("location") or "",
+        admin1=row.get("admin1") or "",
+        lat=_float_or_none(row.get("latitude")),
+        lon=_float_or_none(row.get("longitude")),
+        date=_date(row["event_date"], where),
+        fatalities=_int_or_none(row.get("fatalities")),
+        location_texts=tuple(texts),
+    )
+
+
+def predicted_from_event(event: Event) -> PredictedEvent:
+    from kharita.record import to_record
+
+    return predicted_from_record(to_record(event), event.event_id)
+
+
+def _check_type(value: str, where: str) -> None:
+    try:
+        SubEventType(value)
+    except ValueError:
+        raise EvalError(f"{where}: {value!r} is not an ACLED sub-event type (or Displacement); "
+                        f"use one of kharita.ontology.SubEventType.") from None
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON Lines file (blank lines skipped)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise EvalError(f"No such file: {path}. Give an existing JSON Lines file.") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalError(f"{path}:{n}: not JSON ({exc.msg}); one JSON object a line.") from None
+        if not isinstance(obj, dict):
+            raise EvalError(f"{path}:{n}: expected a JSON object, got {type(obj).__name__}.")
+        out.append(obj)
+    return out
+
+
+def read_gold(path: str | Path) -> list[GoldEvent]:
+    return [gold_from_dict(d, f"{path}:{i + 1}") for i, d in enumerate(read_jsonl(path))]
+
+
+def read_predicted(path: str | Path) -> list[PredictedEvent]:
+    return [predicted_from_record(d, f"{path}:{i + 1}") for i, d in enumerate(read_jsonl(path))]
+
+
+def read_must_not(path: str | Path) -> list[MustNot]:
+    out = []
+    for d in read_jsonl(path):
+        why = str(d.pop("why", ""))
+        out.append(MustNot(fields=d, why=why))
+    return out
+
+
+# -- comparisons ------------------------------------------------------------------------------------
+
+_PLACE_WORDS = frozenset({"governorate", "province", "district", "subdistrict", "city", "town", "village",
+                          "muhafazat", "of"})
+
+
+def place_key(name: str) -> str:
+    """A place name for comparison: folded, articles and words such as 'governorate' dropped."""
+    from kharita.actors.dictionary import words
+
+    return " ".join(w.key for w in words(name) if w.key not in _PLACE_WORDS)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _names(gold: GoldEvent) -> set[str]:
+    names = {place_key(gold.location)}
+    if " - " in gold.location:
+        names.add(place_key(gold.location.split(" - ", 1)[1]))
+    return {n for n in names if n}
+
+
+def same_place(gold: GoldEvent, pred: PredictedEvent) -> bool:
+    """The gold place's rule by its precision: the same name, or within its radius, or (precision 3)
+    the same admin1."""
+    pred_names = {place_key(pred.location)}
+    if " - " in pred.location:
+        pred_names.add(place_key(pred.location.split(" - ", 1)[1]))
+    if _names(gold) & pred_names:
+        return True
+    if gold.geo_precision >= 3:
+        if gold.admin1 and pred.admin1:
+            return place_key(gold.admin1) == place_key(pred.admin1)
+        if place_key(gold.admin1) in pred_names:
+            return True
+        radius = REGION_FALLBACK_KM
+    else:
+        radius = PLACE_KM.get(gold.geo_precision, PLACE_KM[2])
+    if None in (gold.lat, gold.lon, pred.lat, pred.lon):
+        return False
+    return distance_km(gold.lat, gold.lon, pred.lat, pred.lon) <= radius  # type: ignore[arg-type]
+
+
+def same_date(gold: GoldEvent, pred: PredictedEvent) -> bool:
+    window = DATE_WINDOW_DAYS.get(TimePrecision(min(max(gold.time_precision, 1), 3)), 1)
+    return abs((pred.date - gold.date).days) <= window
+
+
+def same_fatalities(gold: int | None, pred: int | None) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return abs(pred - gold) <= FATALITY_TOLERANCE * gold
+
+
+def matches(level: str, gold: GoldEvent, pred: PredictedEvent, actors: ActorComparer) -> bool:
+    if gold.sub_event_type != pred.sub_event_type or not same_place(gold, pred):
+        return False
+    if level == "L1":
+        return True
+    if not (actors.is_same(gold.actor1, pred.actor1) and actors.is_same(gold.actor2, pred.actor2)):
+        return False
+    if level == "L2":
+        return True
+    return same_date(gold, pred) and same_fatalities(gold.fatalities, pred.fatalities)
+
+
+def _bipartite(left: Sequence[int], edges: dict[int, list[int]], taken: dict[int, int]) -> dict[int, int]:
+    """Maximum matching (Kuhn's augmenting paths) of `left` into right nodes not in `taken`;
+    returns right -> left for the new pairs, `taken` included."""
+    owner = dict(taken)
+    fixed = set(taken)
+
+    def augment(u: int, seen: set[int]) -> bool:
+        for v in edges.get(u, ()):
+            if v in seen or v in fixed:
+                continue
+            seen.add(v)
+            if v not in owner or augment(owner[v], seen):
+                owner[v] = u
+                return True
+        return False
+
+    for u in left:
+        augment(u, set())
+    return owner
+
+
+def match_level(level: str, gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent],
+                actors: ActorComparer) -> LevelScore:
+    """One-to-one matching at a level: required gold events first, then optional ones."""
+    edges = {g: [p for p, pe in enumerate(predicted) if matches(level, ge, pe, actors)]
+             for g, ge in enumerate(gold)}
+    required = [g for g, ge in enumerate(gold) if ge.required]
+    optional = [g for g, ge in enumerate(gold) if not ge.required]
+    owner = _bipartite(required, edges, {})
+    owner = _bipartite(optional, edges, owner)
+    matched_gold = {g: p for p, g in owner.items()}
+    tp = sum(1 for g in required if g in matched_gold)
+    optional_matched = sum(1 for g in optional if g in matched_gold)
+    fp = len(predicted) - len(owner)
+    pairs = tuple((gold[g].id, predicted[p].id) for g, p in sorted(matched_gold.items()))
+    missed = tuple(gold[g].id for g in required if g not in matched_gold)
+    return LevelScore(level, tp, fp, len(required) - tp, optional_matched, pairs, missed)
+
+
+def _must_not_hit(rule: MustNot, pred: PredictedEvent) -> bool | None:
+    """Whether a prediction does what a must-not forbids; None when the rule cannot be checked
+    against events."""
+    f = rule.fields
+    checks: list[bool] = []
+    if "sub_event_type" in f:
+        checks.append(pred.sub_event_type == f["sub_event_type"])
+    if "location" in f:
+        probe = GoldEvent("must-not", pred.sub_event_type, "", f["location"], pred.date,
+                          admin1=f.get("admin1", ""), lat=f.get("latitude"), lon=f.get("longitude"))
+        checks.append(same_place(probe, pred))
+    if "actor1" in f:
+        checks.append(pred.actor1 == f["actor1"])
+    if "location_in_text" in f:
+        key = place_key(f["location_in_text"])
+        if "entity" in f:
+            # "Hasakah is never a PERSON": in events, a place read as a person or group is an actor.
+            checks.append(key in {place_key(pred.actor1), place_key(pred.actor2 or "")})
+        else:
+            checks.append(key == place_key(pred.location) or key in {place_key(t) for t in pred.location_texts})
+    if not checks:
+        return None
+    return all(checks)
+
+
+def _geocoding(gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent], actors: ActorComparer) -> GeoScore:
+    """Distances between predicted and gold places, for pairs of the same type, actor1 and date
+    window (place ignored), nearest first, one-to-one."""
+    candidates = []
+    for g, ge in enumerate(gold):
+        if ge.lat is None or ge.lon is None:
+            continue
+        for p, pe in enumerate(predicted):
+            if pe.lat is None or pe.lon is None or pe.sub_event_type != ge.sub_event_type:
+                continue
+            if not actors.is_same(ge.actor1, pe.actor1) or not same_date(ge, pe):
+                continue
+            candidates.append((distance_km(ge.lat, ge.lon, pe.lat, pe.lon), g, p))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    distances = []
+    for d, g, p in sorted(candidates):
+        if g in used_g or p in used_p:
+            continue
+        used_g.add(g)
+        used_p.add(p)
+        distances.append(d)
+    resolved = sum(1 for ge in gold if ge.lat is not None)
+    if not distances:
+        return GeoScore(0, None, None, None, None, resolved, len(gold))
+    return GeoScore(
+        pairs=len(distances),
+        mean_km=round(statistics.fmean(distances), 3),
+        median_km=round(statistics.median(distances), 3),
+        within_10km=round(sum(d <= 10 for d in distances) / len(distances), 4),
+        within_161km=round(sum(d <= 161 for d in distances) / len(distances), 4),
+        gold_resolved=resolved,
+        gold_total=len(gold),
+    )
+
+
+# -- gazetteer resolution of gold places -----------------------------------------------------------
+
+def gazetteer_resolver(gazetteer: Any) -> Resolver:
+    """Resolve gold place names through a Gazetteer: the best candidate in the gold admin1, else
+    the best candidate."""
+    def resolve(name: str, admin1: str) -> tuple[float, float] | None:
+        found = gazetteer.candidates(name, limit=10)
+        if not found:
+            return None
+        if admin1:
+            want = place_key(admin1)
+            inside = [c for c in found if c.place.admin1 and place_key(c.place.admin1) == want]
+            if inside:
+                return inside[0].place.lat, inside[0].place.lon
+        return found[0].place.lat, found[0].place.lon
+    return resolve
+
+
+def default_resolver() -> Resolver | None:
+    """The packaged gazetteer's resolver, or None (logged) when no gazetteer is available."""
+    try:
+        from kharita.gazetteer import load_default  # type: ignore[attr-defined]
+    except ImportError:
+        log.warning("no gazetteer available: gold places are compared by name and admin1 only")
+        return None
+    return gazetteer_resolver(load_default())
+
+
+def resolve_gold(gold: Iterable[GoldEvent], resolver: Resolver | None) -> list[GoldEvent]:
+    from dataclasses import replace
+
+    out = []
+    for g in gold:
+        if g.lat is None and resolver is not None:
+            point = resolver(g.location, g.admin1)
+            if point is not None:
+                g = replace(g, lat=point[0], lon=point[1])
+            else:
+                log.info("gold %s: place %r not in the gazetteer", g.id, g.location)
+        out.append(g)
+    return out
+
+
+# -- the entry point -------------------------------------------------------------------------------
+
+def _as_gold(item: GoldEvent | Mapping[str, Any], i: int) -> GoldEvent:
+    return item if isinstance(item, GoldEvent) else gold_from_dict(item, f"gold #{i + 1}")
+
+
+def _as_predicted(item: PredictedEvent | Event | Mapping[str, Any], i: int) -> PredictedEvent:
+    if isinstance(item, PredictedEvent):
+        return item
+    if isinstance(item, Event):
+        return predicted_from_event(item)
+    return predicted_from_record(item, f"predicted #{i + 1}")
+
+
+def evaluate(
+    gold: Iterable[GoldEvent | Mapping[str, Any]],
+    predicted: Iterable[PredictedEvent | Event | Mapping[str, Any]],
+    *,
+    must_not: Iterable[MustNot | Mapping[str, Any]] = (),
+    actors: ActorComparer | None = None,
+    resolver: Resolver | None | str = "default",
+) -> EvalReport:
+    """Score predicted events (Events, kharita records or PredictedEvents) against gold events
+    (dev-set dicts or GoldEvents). `resolver` turns gold place names into coordinates: "default"
+    uses the packaged gazetteer when there is one, None compares names and admin1 only."""
+    if actors is None:
+        from kharita.actors.dictionary import load_default
+
+        actors = load_default()
+    gold_events = [_as_gold(g, i) for i, g in enumerate(gold)]
+    if resolver == "default":
+        resolver = default_resolver() if any(g.lat is None for g in gold_events) else None
+    gold_events = resolve_gold(gold_events, resolver)  # type: ignore[arg-type]
+    preds = [_as_predicted(p, i) for i, p in enumerate(predicted)]
+    ids = [p.id for p in preds]
+    if len(set(ids)) != len(ids):
+        preds = [p if ids.count(p.id) == 1 else _renamed(p, f"{p.id}#{i + 1}") for i, p in enumerate(preds)]
+    rules = [m if isinstance(m, MustNot) else MustNot({k: v for k, v in m.items() if k != "why"}, str(m.get("why", "")))
+             for m in must_not]
+
+    levels = {name: match_level(name, gold_events, preds, actors) for name in LEVELS}
+    l1_matched = {pid for _, pid in levels["L1"].pairs}
+    extras = tuple(p.id for p in preds if p.id not in l1_matched)
+    hits: list[tuple[MustNot, str]] = []
+    unchecked: list[MustNot] = []
+    for rule in rules:
+        if not _checkable(rule):
+            unchecked.append(rule)
+            continue
+        hits.extend((rule, p.id) for p in preds if _must_not_hit(rule, p))
+    return EvalReport(
+        levels=levels,
+        gold=len(gold_events),
+        required=sum(g.required for g in gold_events),
+        predicted=len(preds),
+        extras=extras,
+        must_not_hits=tuple(hits),
+        must_not_unchecked=tuple(unchecked),
+        geocoding=_geocoding(gold_events, preds, actors),
+        must_not_total=len(rules),
+    )
+
+
+def _checkable(rule: MustNot) -> bool:
+    return bool({"sub_event_type", "location", "actor1", "location_in_text"} & set(rule.fields))
+
+
+def _renamed(p: PredictedEvent, new_id: str) -> PredictedEvent:
+    from dataclasses import replace
+
+    return replace(p, id=new_id)
+
+
+def evaluate_files(gold_path: str | Path, predicted: Iterable[PredictedEvent | Event | Mapping[str, Any]], *,
+                   must_not_path: str | Path | None = None, resolver: Resolver | None | str = "default") -> EvalReport:
+    """`evaluate` over a gold file; must-nots from `must_not_path`, else must_not.jsonl beside the gold."""
+    gold_path = Path(gold_path)
+    if must_not_path is None:
+        beside = gold_path.with_name("must_not.jsonl")
+        must_not_path = beside if beside.exists() else None
+    rules = read_must_not(must_not_path) if must_not_path is not None else []
+    return evaluate(read_gold(gold_path), predicted, must_not=rules, resolver=resolver)
+
+
+def predict_documents(docs: str | Path, **run_options: Any) -> list[Event]:
+    """Run the pipeline over reports, merge off, into a throwaway SQLite store; its events."""
+    import tempfile
+
+    from kharita import pipeline
+    from kharita.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="kharita-eval-") as tmp:
+        with Store.open(Path(tmp) / "eval.db") as store:
+            summary = pipeline.run([str(docs)], store, merge=False, **run_options)
+            for source, reason in summary.skipped:
+                log.warning("eval: report %s skipped: %s", source, reason)
+            return list(store.iter_events())
+
+
+__all__ = [
+    "EvalReport",
+    "GeoScore",
+    "GoldEvent",
+    "LevelScore",
+    "MustNot",
+    "PredictedEvent",
+    "evaluate",
+    "evaluate_files",
+    "gazetteer_resolver",
+    "predict_documents",
+    "read_gold",
+    "read_must_not",
+    "read_predicted",
+]
