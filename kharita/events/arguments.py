@@ -119,7 +119,9 @@ def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
         klass = trigger_class(key)
         if klass is None:
             continue
-        pos = SURFACE_POS.get(key, "")
+        kinds = SURFACE_POS.get(key, "-")
+        pos = "n" if kinds == "n" or ("n" in kinds and span[-1].pos_ in ("NOUN", "PROPN")) else \
+            "v" if "v" in kinds else ""
         head = _head_of(span, pos)
         if len(span) == 1 and pos == "v" and head.pos_ not in ("VERB", "AUX"):
             if not (head.pos_ in ("NOUN", "ADJ") and head.tag_ in ("VBN", "VBD", "VBG")):

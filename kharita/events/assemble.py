@@ -54,6 +54,11 @@ GROUND_FIRE_CUES = re.compile(r"\b(artillery|shell(?:s|ing|ed)?|mortars?|rockets
 SUICIDE_CUES = re.compile(r"\bsuicide|blew (?:himself|herself|themselves) up\b", re.I)
 PLANTED_CUES = re.compile(r"\b(car bomb|roadside|planted|ied|improvised|explosive device|landmine|"
                           r"mine|booby|magnetic|sticky|parcel|motorcycle bomb)\b", re.I)
+#: A place named only by reference: to the report's main city, or to the last place named.
+CITY_WORDS = re.compile(r"\b(?:the|this) (?:city|town)(?: cent(?:er|re))?\b|\bcity cent(?:er|re)\b|"
+                        r"\bdowntown\b", re.I)
+DEICTIC_WORDS = re.compile(r"\b(?:here|there|the (?:village|area|neighbou?rhood|district|hill|camp|base|site|"
+                           r"region|spot|scene|road|bridge))\b", re.I)
 #: Head words of a state's own forces, for when no actor was coded (snippets, unknown countries).
 STATE_WORDS = {"government", "regime", "army", "military", "troops", "soldier", "pro-government", "loyalist",
                "police", "gendarmerie", "state", "national", "federal", "armed"}
@@ -156,7 +161,10 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
                 between = [a for a in between if _root_dep(head.doc, a, offset) not in ("pobj", "poss")]
                 if between:
                     actor1 = between[-1]
-            objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))
+            if hit.klass in ("TAKE", "SEIZE", "TRANSFER"):
+                objs = A.prep_objects(head, ("from",))
+            else:
+                objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))
             if objs:
                 patient = objs[0]
                 for obj in objs:
@@ -398,8 +406,6 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = None
         if sub is S.CHANGE_TO_GROUP and actor2 is None:
             actor2 = _first_other(s_actors, actor1, after=hit.span.end_char + offset)
-        if actor1 is None and hit.head.pos_ == "NOUN" and sub in (S.ARMED_CLASH,):
-            actor1 = _first_other(s_actors)
         if sub in (S.ARMED_CLASH, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY) \
                 and actor2 is None and actor1 is not None:
             actor2 = _first_other(s_actors, actor1)
@@ -463,9 +469,12 @@ def _places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], claus
         return _dedupe_places(free[:1]), False, False
     if refs:
         return [refs[0]], True, False
-    if ctx.last_place is not None:
+    clause_text = sent.text
+    if CITY_WORDS.search(clause_text) and ctx.focus is not None:
+        return [ctx.focus], False, False
+    if DEICTIC_WORDS.search(clause_text) and ctx.last_place is not None:
         return [ctx.last_place], False, False
-    return [ctx.focus], False, False
+    return [ctx.focus or ctx.last_place], False, False
 
 
 def _clause_of(sent: Span, top: Toponym, offset: int) -> int:
@@ -516,9 +525,7 @@ def _city_key(top: Toponym | None) -> str:
     if top is None or top.place is None:
         return ""
     place = top.place
-    if " - " in place.name:
-        return f"city:{place.country_code}:{place.name.split(' - ')[0]}"
-    return place.key
+    return f"city:{place.country_code}:{place.name.split(' - ')[0]}"
 
 
 def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
@@ -535,6 +542,10 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
         place_key = d.toponym.place.key if d.sub in TERRITORIAL_SUBS else _city_key(d.toponym)
         key = (d.sub, pair, place_key, d.date)
         merged.setdefault(key, []).append(d)
+    for key in [k for k in merged if not k[1][1] and k[0] not in _SYMMETRIC]:
+        fuller = [k for k in merged if k != key and k[0] == key[0] and k[1][0] == key[1][0] and k[2:] == key[2:]]
+        if fuller:                        # the same event, told once with its opponent and once without
+            merged[fuller[0]].extend(merged.pop(key))
     return [_build(group, ctx) for group in merged.values()]
 
 

@@ -9,7 +9,6 @@ before.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections import Counter
@@ -23,8 +22,8 @@ from kharita.events import assemble as asm
 from kharita.events.arguments import trigger_hits
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
 from kharita.nlp import extensions
-from kharita.nlp.dates import find_dates, parse_label
-from kharita.nlp.prefilter import Prefilter, Segment
+from kharita.nlp.dates import parse_label
+from kharita.nlp.prefilter import Segment, select_segments
 from kharita.ontology import SubEventType, TimePrecision
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ class EventCoder:
             nlp = default_pipeline()
         extensions.register()
         self.nlp = nlp
-        self.prefilter = Prefilter(nlp) if prefilter else None
+        self.prefilter = prefilter
         self.batch_size = batch_size
 
     def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
@@ -55,50 +54,61 @@ class EventCoder:
         """The events of one report."""
         return next(iter(self.extract([document])))[1]
 
-    def _segments(self, document: Document) -> list[Segment]:
-        if self.prefilter is None:
+    def _light(self, document: Document) -> Doc:
+        """The cheap pass over the whole report: tokenizer and kharita's text-driven components
+        (places, actors, triggers, dates, numbers); no tagger, parser or NER."""
+        doc = self.nlp.make_doc(document.text)
+        doc._.kharita_published = document.published
+        doc._.kharita_outlet = document.outlet
+        for name, proc in self.nlp.pipeline:
+            if name in KHARITA_COMPONENTS:
+                doc = proc(doc)
+        return doc
+
+    def _segments(self, document: Document, light: Doc) -> list[Segment]:
+        if not self.prefilter:
             return [Segment(0, document.text, True)]
-        return self.prefilter.select(document.text)
+        return select_segments(document.text, [m.start for m in light._.kharita_triggers or []])
 
     def _extract_batch(self, batch: list[Document]) -> Iterator[tuple[Document, list[Event]]]:
         owners: list[int] = []
         segments: list[Segment] = []
         docs: list[Doc] = []
+        lights = [self._light(document) for document in batch]
         for index, document in enumerate(batch):
-            for seg in self._segments(document):
-                doc = self.nlp.make_doc(seg.text)
-                doc._.kharita_published = document.published
-                doc._.kharita_outlet = document.outlet
+            for seg in self._segments(document, lights[index]):
                 owners.append(index)
                 segments.append(seg)
-                docs.append(doc)
+                docs.append(self.nlp.make_doc(seg.text))
         parts: list[list[tuple[Segment, Doc]]] = [[] for _ in batch]
-        for owner, seg, doc in zip(owners, segments, self.nlp.pipe(docs, batch_size=64)):
-            parts[owner].append((seg, doc))
-        for document, doc_parts in zip(batch, parts):
-            yield document, code_document(document, doc_parts)
+        disable = [name for name in self.nlp.pipe_names if name in KHARITA_COMPONENTS or name == "ner"]
+        with self.nlp.select_pipes(disable=disable):
+            parsed = self.nlp.pipe(docs, batch_size=64)
+            for owner, seg, doc in zip(owners, segments, parsed):
+                parts[owner].append((seg, doc))
+        for document, light, doc_parts in zip(batch, lights, parts):
+            yield document, code_document(document, light, doc_parts)
 
 
-def _shift(items: list, offset: int) -> list:
-    return [dataclasses.replace(x, start=x.start + offset, end=x.end + offset) for x in items or []]
+#: The text-driven components the cheap pass runs on the whole report.
+KHARITA_COMPONENTS = ("kharita_toponyms", "kharita_actors", "kharita_triggers", "kharita_dates", "kharita_numbers")
 
 
-def code_document(document: Document, parts: list[tuple[Segment, Doc]]) -> list[Event]:
-    """Events of one report from its parsed parts (each with where it starts in the report)."""
+def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc]]) -> list[Event]:
+    """Events of one report: mentions from the whole-report pass `light`, parses of its selected
+    sentences in `parts` (each with where it starts in the report)."""
     published = document.published or dt.date.today()
-    shifted = []
-    all_places: list[Toponym] = []
-    for seg, doc in parts:
-        toponyms = _shift(doc._.kharita_toponyms, seg.start)
-        shifted.append((seg, doc, toponyms, _shift(doc._.kharita_actors, seg.start),
-                        _shift(doc._.kharita_triggers, seg.start), _shift(doc._.kharita_dates, seg.start),
-                        _shift(doc._.kharita_numbers, seg.start)))
-        all_places.extend(t for t in toponyms if t.place is not None)
-    ctx = asm.Context(document=document, published=published, precision=report_precision(document.text, published),
-                      focus=focus_place(all_places), country=_country(all_places))
+    toponyms: list[Toponym] = list(light._.kharita_toponyms or [])
+    actors: list[ActorMention] = list(light._.kharita_actors or [])
+    triggers: list[Mention] = list(light._.kharita_triggers or [])
+    dates: list[Mention] = list(light._.kharita_dates or [])
+    numbers: list[Mention] = list(light._.kharita_numbers or [])
+    places = [t for t in toponyms if t.place is not None]
+    ctx = asm.Context(document=document, published=published,
+                      precision=report_precision(dates), focus=focus_place(places), country=_country(places))
     drafts: list[asm.Draft] = []
     text = document.text
-    for seg, doc, toponyms, actors, triggers, dates, numbers in shifted:
+    for seg, doc in parts:
         for sent in doc.sents:
             end = seg.start + sent.end_char
             next_text = text[end:end + 160].lstrip()
@@ -109,11 +119,11 @@ def code_document(document: Document, parts: list[tuple[Segment, Doc]]) -> list[
     return asm.assemble_events(drafts, ctx)
 
 
-def report_precision(text: str, published: dt.date) -> TimePrecision:
+def report_precision(dates: list[Mention]) -> TimePrecision:
     """The time precision of a report's undated events: its stated period if any ("for the past two
     weeks" -> within a month), else DEFAULT_PRECISION."""
     widest = None
-    for mention in find_dates(text, published):
+    for mention in dates:
         _day, precision, period = parse_label(mention.label)
         if period and (widest is None or precision > widest):
             widest = precision

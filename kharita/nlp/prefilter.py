@@ -47,6 +47,20 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start + lead, start + lead + len(stripped)
 
 
+def select_segments(text: str, marks: list[int]) -> list[Segment]:
+    """The sentences of a text that contain one of the character offsets `marks` (trigger starts
+    found by the cheap pass), in order."""
+    marks = sorted(marks)
+    out = []
+    k = 0
+    for start, end in split_sentences(text):
+        while k < len(marks) and marks[k] < start:
+            k += 1
+        if k < len(marks) and marks[k] < end:
+            out.append(Segment(start, text[start:end], True))
+    return out
+
+
 class Prefilter:
     """Selects the sentences with a trigger; neighbours come along as context for "here" and "it"."""
 

@@ -385,9 +385,11 @@ def _surface_pos() -> dict[str, str]:
     table: dict[str, str] = {}
     for entry in LEXICON:
         for phrase in expand(entry):
-            table.setdefault(phrase, entry.pos)
+            if entry.pos not in table.get(phrase, "-"):
+                table[phrase] = table.get(phrase, "") + (entry.pos or "-")
     return table
 
 
-#: Lower-case surface phrase -> "v" (verb entry), "n" (noun entry) or "" (fixed phrase).
+#: Lower-case surface phrase -> the kinds of entries it comes from: "v" verb, "n" noun, "-" fixed
+#: ("clashes" is both a verb form and a noun form: "vn").
 SURFACE_POS: dict[str, str] = _surface_pos()
