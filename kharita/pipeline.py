@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from kharita import settings
+from kharita.errors import ConfigError
 from kharita.ingest.readers import read_inputs as _read_inputs
 from kharita.ingest.watch import FeedPoller
 from kharita.minimal import MinimalExtractor
@@ -37,9 +39,23 @@ class Extractor(Protocol):
     def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]: ...
 
 
-def default_extractor() -> Extractor:
-    """The extractor `run` uses when none is given."""
-    return MinimalExtractor()
+def _event_coder() -> Extractor:
+    from kharita.events import EventCoder
+
+    return EventCoder()
+
+
+#: Extractors by name (`kharita run --extractor NAME`, KHARITA_EXTRACTOR).
+EXTRACTORS: dict[str, Callable[[], Extractor]] = {"minimal": MinimalExtractor, "coder": _event_coder}
+DEFAULT_EXTRACTOR = "minimal"
+
+
+def default_extractor(name: str | None = None) -> Extractor:
+    """The extractor called `name`, else KHARITA_EXTRACTOR's, else DEFAULT_EXTRACTOR."""
+    name = name or settings.get("extractor") or DEFAULT_EXTRACTOR
+    if name not in EXTRACTORS:
+        raise ConfigError(f"Unknown extractor {name!r}; use one of {', '.join(sorted(EXTRACTORS))}.")
+    return EXTRACTORS[name]()
 
 
 def read_inputs(inputs: Iterable[str | Path | Document], summary: RunSummary) -> Iterator[Document]:

@@ -21,6 +21,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "KHARITA_DB", "kharita.db",
             "Where events are stored: a SQLite file path, or a sqlite:/// or postgresql:// URL."),
+    Setting("extractor", "KHARITA_EXTRACTOR", "",
+            "Which extractor codes events: coder (the spaCy event coder) or minimal (a keyword "
+            "stand-in); empty means the pipeline's default."),
     Setting("max_text_mb", "KHARITA_MAX_TEXT_MB", "50",
             "Largest report, in MB of text, that ingest accepts; bigger inputs are skipped."),
     Setting("watch_every", "KHARITA_WATCH_EVERY", "10m",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.sax import SAXException
 
 from kharita import settings
 from kharita.errors import FeedError, InputError
@@ -202,14 +203,13 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
     import feedparser
 
     parsed = feedparser.parse(data)
-    if parsed.bozo and not parsed.entries:
-        reason = getattr(parsed, "bozo_exception", "not RSS or Atom")
-        raise FeedError(source, f"malformed feed: {reason}")
+    problem = parsed.get("bozo_exception")
+    if parsed.bozo and (isinstance(problem, SAXException) or not parsed.entries):
+        raise FeedError(source, f"malformed feed: {problem or 'not RSS or Atom'}")
     if not parsed.entries and not parsed.feed:
         raise FeedError(source, "not an RSS or Atom feed (no channel, no items)")
-    if parsed.bozo:
-        log.warning("%s: feed has errors (%s); reading the %d items found",
-                    source, parsed.get("bozo_exception"), len(parsed.entries))
+    if parsed.bozo:                              # e.g. a wrong encoding declaration: readable
+        log.warning("%s: %s; reading the %d items found", source, problem, len(parsed.entries))
     outlet = parsed.feed.get("title")
     for n, entry in enumerate(parsed.entries, 1):
         where = f"{source}#item{n}"
