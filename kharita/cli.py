@@ -284,3 +284,7 @@ main.add_command(_control)
 from kharita.evaluate_cmd import eval_command as _eval  # noqa: E402
 
 main.add_command(_eval)
+
+from kharita.events.commands import classify_command as _classify  # noqa: E402
+
+main.add_command(_classify)
