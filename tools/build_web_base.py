@@ -41,9 +41,24 @@ def simplified_regions(data: Path, tolerance: float) -> list[dict]:
     return features
 
 
+def english_names(path: Path) -> dict[str, str]:
+    """wof_id -> English name (WOF's `name` is sometimes in Arabic script)."""
+    names: dict[str, str] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["lang_tag"] == "eng_x_preferred":
+                names.setdefault(row["wof_id"], row["name"])
+    return names
+
+
+def is_latin(name: str) -> bool:
+    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in name)
+
+
 def place_names(data: Path, min_population: int) -> list[dict]:
     features = []
     for cc in COUNTRIES:
+        english = english_names(data / cc / "names.tsv")
         with open(data / cc / "places.tsv", encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 if row["placetype"] != "locality" or row["is_current"] == "0" or row["deprecated"]:
@@ -51,9 +66,12 @@ def place_names(data: Path, min_population: int) -> list[dict]:
                 population = int(row["population"] or 0)
                 if population < min_population:
                     continue
+                name = english.get(row["wof_id"]) or row["name"]
+                if not is_latin(name):
+                    continue
                 features.append({
                     "type": "Feature",
-                    "properties": {"name": row["name"], "country": cc.upper(), "population": population},
+                    "properties": {"name": name, "country": cc.upper(), "population": population},
                     "geometry": {"type": "Point",
                                  "coordinates": [round(float(row["lon"]), 4), round(float(row["lat"]), 4)]},
                 })

@@ -114,7 +114,14 @@ async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONRe
     return envelope(exc.status_code, error, headers=getattr(exc, "headers", None))
 
 
+async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: the client still gets the envelope; the traceback goes to the server's log."""
+    log.error("unexpected %s while answering %s", type(exc).__name__, request.url.path)
+    return envelope(500, "Internal error; the server log has the details.")
+
+
 EXCEPTION_HANDLERS = {
+    Exception: on_unexpected_error,
     RequestValidationError: on_validation_error,
     ApiError: on_api_error,
     KharitaError: on_kharita_error,

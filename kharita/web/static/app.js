@@ -80,10 +80,12 @@
   // ---------------------------------------------------------------------------------------
   // the map and its base layer
 
-  const map = L.map("map", { preferCanvas: false, worldCopyJump: true, minZoom: 3 }).setView([35.5, 40.5], 6);
+  const map = L.map("map", { worldCopyJump: true, minZoom: 3, maxZoom: 18 }).setView([35.5, 40.5], 6);
   map.attributionControl.setPrefix(false);
   const clusters = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40, spiderfyOnMaxZoom: true });
   clusters.addTo(map);
+  window.kharitaMap = map;
+  map.createPane("control").style.zIndex = 650;     // above the event clusters, below popups
   const controlLayer = L.layerGroup().addTo(map);
 
   async function addBaseLayer() {
@@ -219,6 +221,7 @@
         className: "event-marker",
       });
       marker.eventId = p.event_id;
+      marker.on("add", () => marker.getElement().setAttribute("data-event-id", p.event_id));
       marker.bindTooltip(p.sub_event_type + ": " + p.location + ", " + p.event_date);
       marker.on("click", () => showDetail(p.event_id));
       return marker;
@@ -358,6 +361,12 @@
     ]);
     for (const s of spans) windows.push([Math.max(0, s.start - 40), Math.min(chars.length, s.end + 40)]);
     if (!windows.length) windows = [[0, Math.min(chars.length, 600)]];
+    const space = (i) => i <= 0 || i >= chars.length || /\s/.test(chars[i]);
+    windows = windows.map(([a, b]) => {
+      for (let k = 0; k < 30 && !space(a - 1); k++) a--;
+      for (let k = 0; k < 30 && !space(b); k++) b++;
+      return [Math.max(0, a), Math.min(chars.length, b)];
+    });
     windows.sort((a, b) => a[0] - b[0]);
     const merged = [];
     for (const w of windows) {
@@ -411,9 +420,9 @@
       seen.set(controller || "unknown", colour);
       if (p.contested) contested++;
       const mark = el("div", { class: "control-mark" + (p.contested ? " contested" : ""), style: "background-color:" + colour });
-      const icon = L.divIcon({ html: mark, className: "control-icon", iconSize: [18, 18], iconAnchor: [9, 9] });
+      const icon = L.divIcon({ html: mark, className: "control-icon", iconSize: [14, 14], iconAnchor: [7, 7] });
       const [lon, lat] = f.geometry.coordinates;
-      const marker = L.marker([lat, lon], { icon: icon, zIndexOffset: -100, keyboard: false });
+      const marker = L.marker([lat, lon], { icon: icon, pane: "control", keyboard: false });
       const tip = (p.place || p.name || "place") + ": " + (controller || "unknown") +
         (p.contested ? " (contested)" : "") + (p.since ? " since " + p.since : "");
       marker.bindTooltip(tip);
@@ -574,13 +583,15 @@
       state.config = await getJSON("/api/config");
       await addBaseLayer();
       await loadWeeks();
-      const actors = await getJSON("/api/actors");
-      const list = $("actor-list");
-      for (const a of actors.actors || []) list.appendChild(el("option", { value: a.name }));
     } catch (err) {
       setStatus("could not start: " + err.message);
       return;
     }
+    // the actor suggestions are a convenience: the map works without them
+    getJSON("/api/actors").then((actors) => {
+      const list = $("actor-list");
+      for (const a of actors.actors || []) list.appendChild(el("option", { value: a.name }));
+    }, (err) => console.warn("no actor suggestions: " + err.message));
     await reload();
     if (state.events.length) {
       const bounds = L.latLngBounds(state.events.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]));

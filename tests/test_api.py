@@ -1,0 +1,357 @@
+"""The JSON API over a real store, through a real uvicorn server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from web_fixtures import HOSTILE, PostgresDatabase, ServerThread, fill_store, free_port, make_corpus
+
+from kharita.control import refresh
+from kharita.record import COLUMNS, to_record
+from kharita.store import Store
+from kharita.web.app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return make_corpus()
+
+
+@pytest.fixture(scope="module")
+def store(corpus, tmp_path_factory):
+    store = Store.open(tmp_path_factory.mktemp("api") / "api.db")
+    fill_store(store, corpus)
+    refresh(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def api(store):
+    with ServerThread(create_app(store, token=TOKEN)) as server:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            yield client
+
+
+def ids(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [e["event_id"] for e in response.json()["events"]]
+
+
+def expected(corpus, keep) -> list[str]:
+    """The corpus's events that `keep` accepts, in the API's order: by date, then id."""
+    chosen = [e for e in corpus.events if keep(e)]
+    return [e.event_id for e in sorted(chosen, key=lambda e: (e.event_date, e.event_id))]
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+def test_events_without_filters_are_all_events_by_date_then_id(api, corpus):
+    assert ids(api.get("/api/events", params={"limit": 100})) == expected(corpus, lambda e: True)
+
+
+@pytest.mark.parametrize("params, keep", [
+    ({"since": "2016-03-15", "until": "2016-11-01"},
+     lambda e: dt.date(2016, 3, 15) <= e.event_date <= dt.date(2016, 11, 1)),
+    ({"type": "Battles"}, lambda e: to_record(e)["event_type"] == "Battles"),
+    ({"type": "Protests,Explosions/Remote violence"},
+     lambda e: to_record(e)["event_type"] in ("Protests", "Explosions/Remote violence")),
+    ({"sub_type": "Armed clash"}, lambda e: e.sub_event_type.value == "Armed clash"),
+    ({"actor": "ypg"}, lambda e: "YPG" in e.actor1.name or (e.actor2 is not None and "YPG" in e.actor2.name)),
+    ({"certainty": ["claimed", "unconfirmed"]}, lambda e: e.certainty.value in ("claimed", "unconfirmed")),
+    ({"bbox": "40.5,36.3,41.5,37.5"}, lambda e: 40.5 <= e.place.lon <= 41.5 and 36.3 <= e.place.lat <= 37.5),
+    ({"q": "Panorama"}, lambda e: "Panorama" in e.notes or "Panorama" in e.place.name),
+    ({"bbox": "38,35,42,38", "since": "2017-01-01", "type": "Battles"},
+     lambda e: 38 <= e.place.lon <= 42 and 35 <= e.place.lat <= 38 and e.event_date >= dt.date(2017, 1, 1)
+     and to_record(e)["event_type"] == "Battles"),
+])
+def test_each_filter_keeps_exactly_the_matching_events(api, corpus, params, keep):
+    want = expected(corpus, keep)
+    assert want, "the corpus must hold events for this filter, or the test proves nothing"
+    assert ids(api.get("/api/events", params=params)) == want
+
+
+def test_cursor_pages_cover_every_event_once_in_order(api, corpus):
+    seen, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": 5, **({"cursor": cursor} if cursor else {})}
+        body = api.get("/api/events", params=params).json()
+        seen += [e["event_id"] for e in body["events"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+        assert len(body["events"]) == 5
+    assert seen == expected(corpus, lambda e: True)
+    assert pages == -(-len(corpus.events) // 5)
+
+
+def test_cursor_keeps_the_filters_of_its_query(api, corpus):
+    first = api.get("/api/events", params={"type": "Battles", "limit": 2}).json()
+    rest = api.get("/api/events", params={"type": "Battles", "limit": 100, "cursor": first["next_cursor"]})
+    assert [e["event_id"] for e in first["events"]] + ids(rest) == expected(
+        corpus, lambda e: to_record(e)["event_type"] == "Battles")
+
+
+# -- formats ---------------------------------------------------------------------------------------
+
+def test_geojson_is_a_feature_collection_of_points_at_the_events(api, corpus):
+    response = api.get("/api/events", params={"format": "geojson", "limit": 4})
+    assert response.headers["content-type"].startswith("application/geo+json")
+    body = response.json()
+    assert body["type"] == "FeatureCollection" and len(body["features"]) == 4
+    by_id = {e.event_id: e for e in corpus.events}
+    for feature in body["features"]:
+        event = by_id[feature["id"]]
+        assert feature["geometry"] == {"type": "Point", "coordinates": [round(event.place.lon, 5),
+                                                                        round(event.place.lat, 5)]}
+        assert feature["properties"]["sub_event_type"] == event.sub_event_type.value
+    assert response.headers["x-next-cursor"] == body["next_cursor"]
+
+
+def test_csv_has_the_record_columns_and_one_row_per_event(api, corpus):
+    response = api.get("/api/events", params={"format": "csv", "limit": 100})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert tuple(rows[0].keys()) == COLUMNS
+    assert [r["event_id"] for r in rows] == expected(corpus, lambda e: True)
+    assert all(isinstance(json.loads(r["sources"]), list) for r in rows)
+
+
+def test_one_event_has_its_sources_evidence_and_report_text(api, corpus):
+    body = api.get("/api/events/ev-hasakah-clash").json()
+    assert body["ok"] is True
+    record = body["event"]
+    assert record["actor1"] == "YPG: People's Protection Units" and record["fatalities"] == 12
+    [source] = record["sources"]
+    assert source["outlet"] == "ANF" and source["external_id"] == "anf-1"
+    fields = {e["field"] for e in source["evidence"]}
+    assert {"trigger", "actor1", "actor2", "location", "fatalities"} <= fields
+    for span in source["evidence"]:
+        assert source["text"][span["start"]:span["end"]] == span["text"]
+
+
+# -- errors: one envelope, a 4xx that says what is wrong ---------------------------------------------
+
+@pytest.mark.parametrize("params, loc, words", [
+    ({"bbox": "1,2,3"}, "query.bbox", "four"),
+    ({"bbox": "a,b,c,d"}, "query.bbox", "not a number"),
+    ({"bbox": "40,95,41,96"}, "query.bbox", "latitudes"),
+    ({"bbox": "42,36,40,37"}, "query.bbox", "greater than"),
+    ({"since": "2017-01-02", "until": "2017-01-01"}, "query", "after until"),
+    ({"since": "last tuesday"}, "query.since", "date"),
+    ({"type": "Battles,Skirmish"}, "query.type.1", "Battles"),
+    ({"sub_type": "Ambush"}, "query.sub_type.0", "Armed clash"),
+    ({"certainty": "sure"}, "query.certainty.0", "reported"),
+    ({"limit": 0}, "query.limit", "greater than"),
+    ({"limit": 100000}, "query.limit", "less than"),
+    ({"format": "xml"}, "query.format", "json"),
+    ({"tpye": "Battles"}, "query.tpye", "unknown parameter"),
+    ({"cursor": "not-a-cursor!"}, "query.cursor", "not a cursor"),
+    ({"cursor": "WyJ4Il0"}, "query.cursor", "not a cursor"),
+    ({"q": "x" * 201}, "query.q", "at most 200"),
+])
+def test_bad_parameters_answer_422_with_the_envelope(api, params, loc, words):
+    response = api.get("/api/events", params=params)
+    assert response.status_code == 422
+    body = response.json()
+    assert set(body) == {"ok", "error", "errors", "status"}
+    assert body["ok"] is False and body["status"] == 422
+    assert any(e["loc"] == loc and words.lower() in e["msg"].lower() for e in body["errors"]), body
+    assert words.lower() in body["error"].lower()
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/events/no-such-event", 404),
+    ("/api/nowhere", 404),
+    ("/api/control", 422),
+    ("/api/control?date=2015-13-40", 422),
+    ("/api/places", 422),
+    ("/api/places?q=Hasakah&country=Syria", 422),
+    ("/api/stats?verbose=1", 422),
+])
+def test_other_errors_use_the_same_envelope(api, path, status):
+    response = api.get(path)
+    assert response.status_code == status
+    body = response.json()
+    assert body["ok"] is False and body["status"] == status and body["error"]
+
+
+# -- the other routes ----------------------------------------------------------------------------------
+
+def test_stats_count_by_type_and_iso_week(api, corpus):
+    body = api.get("/api/stats").json()
+    assert body["events"] == len(corpus.events) and body["documents"] == len(corpus.documents)
+    weeks: dict[str, int] = {}
+    for e in corpus.events:
+        year, week, _ = e.event_date.isocalendar()
+        weeks[f"{year}-W{week:02d}"] = weeks.get(f"{year}-W{week:02d}", 0) + 1
+    assert {w["week"]: w["count"] for w in body["by_week"]} == weeks
+    for w in body["by_week"]:
+        monday = dt.date.fromisoformat(w["start"])
+        assert monday.weekday() == 0 and f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}" == w["week"]
+    assert body["by_event_type"]["Battles"] == sum(to_record(e)["event_type"] == "Battles" for e in corpus.events)
+
+
+def test_control_on_a_date_shows_who_holds_each_place(api):
+    before = api.get("/api/control", params={"date": "2015-07-08"}).json()
+    after = api.get("/api/control", params={"date": "2015-07-20"}).json()
+    assert before["type"] == after["type"] == "FeatureCollection"
+    names = lambda body: {f["properties"]["place"]: f["properties"]["controller"] for f in body["features"]}  # noqa: E731
+    assert "al-Hasakah - Panorama" not in names(before)
+    assert names(after)["al-Hasakah - Panorama"] == "Islamic State"
+    later = names(api.get("/api/control", params={"date": "2017-07-01"}).json())
+    assert later["Raqqa"] == "YPG: People's Protection Units"
+
+
+def test_places_look_up_the_gazetteer(api):
+    body = api.get("/api/places", params={"q": "Hasakah", "country": "sy"}).json()
+    assert body["ok"] and body["places"]
+    best = body["places"][0]
+    assert best["country_code"] == "SY" and abs(best["lat"] - 36.5) < 0.3 and abs(best["lon"] - 40.75) < 0.3
+
+
+def test_actors_list_the_dictionary_and_the_events(api):
+    actors = api.get("/api/actors").json()["actors"]
+    names = {a["name"] for a in actors}
+    assert {"Islamic State", "Military Forces of Syria"} <= names
+    assert all(set(a) >= {"name", "actor_type", "country"} for a in actors)
+
+
+def test_docs_work_offline_from_vendored_swagger(api):
+    page = api.get("/docs")
+    assert page.status_code == 200
+    assert not re.search(r"""(src|href)=["']https?://""", page.text), "the docs page must not load a CDN"
+    for asset in re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", page.text):
+        assert api.get(asset).status_code == 200, asset
+    spec = api.get("/openapi.json").json()
+    assert {"/api/events", "/api/events/{event_id}", "/api/control", "/api/places", "/api/actors",
+            "/api/stats", "/api/reports"} <= set(spec["paths"])
+
+
+def test_map_page_allows_scripts_only_from_this_server(api):
+    page = api.get("/")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert not re.search(r"""(src|href)=["']https?://""", page.text)
+
+
+# -- writing: only with a token ----------------------------------------------------------------------
+
+REPORT = {"text": "Islamic State fighters captured Palmyra on Sunday after heavy clashes with the army.",
+          "url": "https://example.org/palmyra", "title": "Palmyra falls", "outlet": "Test Wire",
+          "published": "2016-12-11", "id": "tw-1"}
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({}, 401),
+    ({"Authorization": "Basic " + TOKEN}, 401),
+    ({"Authorization": "Bearer wrong"}, 403),
+])
+def test_posting_a_report_needs_the_bearer_token(api, headers, status):
+    response = api.post("/api/reports", json=REPORT, headers=headers)
+    assert response.status_code == status
+    assert response.json()["status"] == status
+
+
+def test_posted_report_is_ingested_once(api, store):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    first = api.post("/api/reports", json=REPORT, headers=auth)
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert body["stored"] is True and body["events"]
+    document = store.get_document(body["document_id"])
+    assert document.external_id == "tw-1" and document.published == dt.date(2016, 12, 11)
+    for event_id in body["events"]:
+        record = api.get(f"/api/events/{event_id}").json()["event"]
+        assert any(s["document_id"] == body["document_id"] for s in record["sources"])
+    again = api.post("/api/reports", json=REPORT, headers=auth).json()
+    assert again["stored"] is False and again["document_id"] == body["document_id"]
+
+
+@pytest.mark.parametrize("payload, loc", [
+    ({"url": "https://example.org"}, "body.text"),
+    ({"text": "   "}, "body.text"),
+    ({"text": "x", "published": "yesterday"}, "body.published"),
+    ({"text": "x", "colour": "red"}, "body.colour"),
+])
+def test_bad_report_bodies_are_422(api, payload, loc):
+    response = api.post("/api/reports", json=payload, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 422
+    assert any(e["loc"] == loc for e in response.json()["errors"])
+
+
+def test_without_a_token_the_server_is_read_only(store):
+    with ServerThread(create_app(store, token=None)) as server:
+        response = httpx.post(server.url + "/api/reports", json=REPORT,
+                              headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 403
+    assert "read-only" in response.json()["error"]
+
+
+# -- the same queries on PostgreSQL --------------------------------------------------------------------
+
+@pytest.mark.postgres
+def test_sqlite_and_postgres_answer_the_same(corpus, tmp_path):
+    queries = [{"limit": 100}, {"bbox": "38,35,42,38", "since": "2016-01-01"}, {"actor": "islamic", "limit": 3},
+               {"type": "Battles", "certainty": "claimed,unconfirmed"}, {"q": "panorama"}]
+    answers = {}
+    with PostgresDatabase(f"kharita_web_{uuid.uuid4().hex[:8]}") as database:
+        for backend, target in (("sqlite", tmp_path / "same.db"), ("postgresql", database.url)):
+            store = Store.open(target)
+            assert store.backend == backend
+            try:
+                fill_store(store, corpus)
+                with ServerThread(create_app(store)) as server, httpx.Client(base_url=server.url) as client:
+                    answers[backend] = [client.get("/api/events", params=p).json() for p in queries] + [
+                        client.get("/api/stats").json(), client.get("/api/events/ev-hasakah-clash").json()]
+            finally:
+                store.close()
+    assert answers["sqlite"] == answers["postgresql"]
+    assert [e["event_id"] for e in answers["postgresql"][1]["events"]] == expected(
+        corpus, lambda e: 38 <= e.place.lon <= 42 and 35 <= e.place.lat <= 38 and e.event_date >= dt.date(2016, 1, 1))
+    assert answers["postgresql"][2]["next_cursor"] is not None
+
+
+# -- the command ---------------------------------------------------------------------------------------
+
+def test_serve_command_prints_the_url_and_serves(tmp_path, corpus):
+    db = tmp_path / "served.db"
+    seeded = Store.open(db)
+    fill_store(seeded, corpus)
+    seeded.close()
+    port = free_port()
+    env = {**os.environ, "KHARITA_TOKEN": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "kharita", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/stats")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and proc.poll() is None, "kharita serve did not start"
+                time.sleep(0.2)
+        assert response.json()["events"] == len(corpus.events)
+    finally:
+        proc.terminate()
+        proc.wait(10)
