@@ -288,3 +288,7 @@ main.add_command(_eval)
 from kharita.events.commands import classify_command as _classify  # noqa: E402
 
 main.add_command(_classify)
+
+from kharita.web.commands import serve as _serve  # noqa: E402
+
+main.add_command(_serve)
