@@ -344,7 +344,7 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
     by_start = {m.start - offset: m for m in numbers}
     death_tokens = [t for t in doc if (t.lemma_.lower() in DEATH_WORDS or t.lower_ in DEATH_WORDS)
                     and (clause_head(t) == clause or t.head == head or t == head
-                         or clause_head(t).head == head)]
+                         or clause_head(t).head in (head, clause))]
     if head.lemma_.lower() in DEATH_WORDS:
         death_tokens.insert(0, head)
     for death in death_tokens:

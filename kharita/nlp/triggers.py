@@ -148,7 +148,7 @@ LEXICON: list[TriggerEntry] = [
     ),
     *_entries(
         "TRANSFER",
-        verbs="withdraw from; pull out of; hand over; handover; cede; surrender; evacuate; abandon; "
+        verbs="withdraw; withdraw from; pull out of; hand over; handover; cede; surrender; evacuate; abandon; "
               "leave the control of; leave control of; retreat from",
         nouns="withdrawal; handover; pullout",
     ),
