@@ -129,6 +129,22 @@ _TRAILING_HEADS = frozenset("""
 forces force fighters militia militias militiamen tribe tribes clan tribesmen units gangs mercenaries troops soldiers
 members militants guerrillas terrorists jihadists cells elements
 """.split())
+_HEAD_MODIFIERS = frozenset("defense defence protection combat military security elite special self".split())
+
+
+def _take_heads(text: str, ws: list[Word], j: int) -> int:
+    """Extend a name over the head nouns after it: "YPG/YPJ forces", "YPG/YPJ’s defense units"."""
+    k = j
+    while k < len(ws) and k - j < 3 and _joinable(text, ws[k - 1], ws[k]):
+        if ws[k].key in _TRAILING_HEADS:
+            j = k = k + 1
+        elif ws[k].key in _HEAD_MODIFIERS:
+            k += 1
+        else:
+            break
+    return j
+
+
 _MILITARY_HEADS = frozenset("brigade brigades battalion battalions army division regiment corps forces units guards".split())
 
 
@@ -301,8 +317,7 @@ class ActorMatcher:
                 entries = [self.dictionary.get(str(p)) for p in payloads]
                 chosen = _pick(entries, date)
                 if chosen is not None:
-                    while j < len(ws) and ws[j].key in _TRAILING_HEADS and _joinable(text, ws[j - 1], ws[j]):
-                        j += 1
+                    j = _take_heads(text, ws, j)
                     named.append((i, j, chosen))
                     for k in range(i, j):
                         taken[k] = True
@@ -318,7 +333,7 @@ class ActorMatcher:
         ]
         spans = [(m.start, m.end) for m in mentions]
         for m in find_new_groups(text, self.dictionary, country=country, date=date):
-            if not _overlaps(spans, m.start, m.end) and not _inside(blocked, m.start, m.end):
+            if not _overlaps(spans, m.start, m.end) and not _overlaps(blocked, m.start, m.end):
                 mentions.append(m)
                 spans.append((m.start, m.end))
         i = 0

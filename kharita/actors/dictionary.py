@@ -569,6 +569,8 @@ def _explain(source: str, raw: dict[str, Any], exc: ValidationError) -> str:
             if loc[1] < len(actors) and isinstance(actors[loc[1]], dict):
                 where = f"actor {actors[loc[1]].get('name', '#' + str(loc[1] + 1))!r}, field {'.'.join(map(str, loc[2:])) or '(entry)'}"
         fix = ""
+        if loc and loc[0] == "countries" and "[key]" in where:
+            fix = ' YAML reads some ISO codes as booleans: quote it: "NO", "ON", "YES".'
         if err["type"] == "enum":
             fix = f" Use one of: {', '.join(t.value for t in ActorType)}."
         elif err["type"] == "extra_forbidden":
