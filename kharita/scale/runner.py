@@ -1,18 +1,19 @@
-"""Run kharita on a Dask distributed cluster: the per-report stages on workers, the rest after.
+"""Run kharita on a Dask distributed cluster: the parse on workers, everything else as before.
 
-The client reads the inputs lazily with the same reader as the in-process run (folders, globs,
-JSON Lines shards, streamed line by line, never loaded whole), drops the reports the store already
-holds (a killed run resumes where it stopped), and sends the rest to the workers in small batches.
-Each worker process builds the extractor once (a worker plugin warms it at start-up; a module
-cache keeps it for the life of the process) and runs `extractor.extract` on each batch: the very
-function the in-process run calls, so the events are the same. The client writes the results back
-into the store in input order as they arrive, with a bounded number of batches in flight, so memory
-stays flat however large the corpus. Merge and control then run once, on the store, exactly as
-after an in-process run.
+The client reads the inputs with the same reader as the in-process run (folders, globs, JSON Lines
+shards; a JSON Lines file too big to read at once goes a partition at a time), drops the reports the
+store already holds (so a killed run resumes where it stopped), and sends the rest to the workers
+in small batches. Each worker process builds the extractor once (a worker plugin warms it at
+start-up; a module cache keeps it for the life of the process) and runs `extractor.extract` on each
+batch: the very call the in-process run makes, so the events are the same. The client stores the
+results in input order with the in-process run's own step (merge into the stored events, write,
+one transaction a report), keeping a bounded number of batches in flight, so memory stays flat
+however large the corpus; control is refreshed once at the end, as after an in-process run.
 
 Why the client reads, not the workers: a document's id is the hash of its text, so skipping what is
-stored needs the text; and the client writes every result anyway. Reading costs a thousandth of the
-parse, so the workers' time goes to parsing.
+stored needs the text; the client stores every result anyway; and reading costs a thousandth of
+the parse, so the workers' time goes to parsing. Merge stays on the client because it is
+incremental and order-dependent: the store must see the reports in the same order as in-process.
 """
 
 from __future__ import annotations
@@ -94,9 +95,9 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         with Client(scheduler) as client:
             yield client
         return
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {workers}.")
     n = workers or os.cpu_count() or 1
-    if n < 1:
-        raise ConfigError(f"--workers must be at least 1, not {n}.")
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with Client(cluster) as client:
             yield client

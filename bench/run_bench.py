@@ -1,0 +1,345 @@
+"""The benchmark of issue 7, in one command: throughput, memory and Dask scaling, with the machine.
+
+    python bench/run_bench.py                          # 10k reports; memory at 10k and 100k; Dask 1 and 2 workers
+    python bench/run_bench.py --reports 2000 --big 0   # a quick look (no 100k memory run)
+
+It builds the corpus with bench/corpus.py (the seed, re3d documents and CASE-2021 snippets, varied)
+and measures, each in a fresh child process so that one measurement's memory cannot leak into the
+next:
+  (a) bare `nlp.pipe` of the spaCy pipeline kharita loads, every component on every text;
+  (b) kharita end to end (`kharita.pipeline.run`: read, code, store into SQLite, merge, control);
+  the ratio b/a of their words/s; Dask with 1 and 2 local worker processes (`run_dask` into SQLite,
+  the cluster started and warmed before the clock starts) and the scaling efficiency
+  throughput(2) / (2 x throughput(1)); peak memory at --reports and at --big reports.
+Timings include loading the pipeline in (a) and (b) (a few seconds), not the corpus build.
+
+Peak memory is the highest sum of the resident set sizes of the child process and all its
+descendants (Dask workers included), sampled every 50 ms with psutil.
+
+Memory at --big reports: a full parse of 100k reports takes more than an hour on two cores, so by
+default (--big-method replay) the big run measures the streaming path, the whole of
+`pipeline.run` (read, store, merge, control) over every report, with the parse replaced by the
+events the real coder gives for the report's template (its event dates moved by the report's
+date shift, its ids and sources the report's own), in a process that has loaded and run the real
+pipeline on all templates first. What grows with the corpus (reading, the store, merge, control,
+anything kept per report) is all there; what the replay leaves out is the parse of each report,
+whose memory is per batch, and (b)'s RSS at 25/50/75/100% of its run shows that it stays flat.
+The same replay also runs at --reports, so that the two sizes compare like with like.
+--big-method full runs the real end to end instead (for a machine with time to spare).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus as corpus_mod  # noqa: E402
+
+RESULT = "BENCH-RESULT "
+
+
+# -- the machine -----------------------------------------------------------------------------------
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def machine() -> str:
+    import spacy
+
+    ram = psutil.virtual_memory().total / 2**30
+    return (f"{platform.platform()} | {cpu_model()} | {os.cpu_count()} cores "
+            f"({psutil.cpu_count(logical=False)} physical) | {ram:.1f} GiB RAM | "
+            f"Python {platform.python_version()} | spaCy {spacy.__version__}")
+
+
+# -- measuring a child process ---------------------------------------------------------------------
+
+def tree_rss(proc: psutil.Process) -> int:
+    """Resident bytes of a process and all its descendants (0 for those gone meanwhile)."""
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
+def measure(kind: str, *args: str) -> dict:
+    """Run one measurement in a child process; its result, its peak RSS and its RSS over time."""
+    cmd = [sys.executable, __file__, "--measure", kind, *args]
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = psutil.Process(child.pid)
+    samples: list[tuple[float, int]] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            samples.append((time.time(), tree_rss(proc)))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = child.communicate()
+    done.set()
+    sampler.join()
+    if child.returncode != 0:
+        sys.exit(f"measurement {kind} failed (exit {child.returncode}): {shlex.join(cmd)}")
+    lines = [line for line in out.splitlines() if line.startswith(RESULT)]
+    if not lines:
+        sys.exit(f"measurement {kind} printed no result: {shlex.join(cmd)}")
+    result = json.loads(lines[-1][len(RESULT):])
+    result["peak_rss"] = max((rss for _, rss in samples), default=0)
+    result["rss_quarters"] = _quarters(samples, result.get("t_start"), result.get("t_end"))
+    return result
+
+
+def _quarters(samples: list[tuple[float, int]], t_start: float | None, t_end: float | None) -> list[int]:
+    """Highest RSS seen up to 25, 50, 75 and 100% of the timed part of the run."""
+    if t_start is None or t_end is None or not samples:
+        return []
+    span = t_end - t_start
+    marks = []
+    for q in (0.25, 0.5, 0.75, 1.0):
+        limit = t_start + q * span
+        marks.append(max((rss for t, rss in samples if t <= limit), default=0))
+    return marks
+
+
+def _emit(**result: object) -> None:
+    print(RESULT + json.dumps(result), flush=True)
+
+
+def _clock() -> float:
+    """Wall-clock seconds: the parent's RSS samples carry the same clock."""
+    return time.time()
+
+
+# -- the measurements (each runs in a child) -------------------------------------------------------
+
+def _shards(folder: str) -> list[Path]:
+    return sorted(Path(folder).glob("*.jsonl"))
+
+
+def bare_pipeline():  # type: ignore[no-untyped-def]
+    """The spaCy pipeline kharita parses with, as spaCy ships it: every component, nothing of kharita."""
+    import spacy
+
+    from kharita.nlp import load
+
+    return spacy.load(load.model_name())
+
+
+def run_bare(folder: str) -> None:
+    t_start = _clock()
+    nlp = bare_pipeline()
+    n = 0
+    for _ in nlp.pipe(corpus_mod.iter_texts(_shards(folder)), batch_size=64):
+        n += 1
+    t_end = _clock()
+    _emit(reports=n, seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+
+
+def run_end_to_end(folder: str, db: str) -> None:
+    from kharita import pipeline
+    from kharita.store import Store
+
+    t_start = _clock()
+    with Store.open(db) as store:
+        summary = pipeline.run(_shards(folder), store)
+    t_end = _clock()
+    _emit(reports=summary.read, stored=summary.stored, events=summary.events_written,
+          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+
+
+def run_on_dask(folder: str, db: str, workers: int) -> None:
+    from distributed import Client, LocalCluster
+
+    from kharita import pipeline
+    from kharita.scale import runner
+    from kharita.store import Store
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        # warm: every worker has built its extractor before the clock starts
+        client.register_plugin(runner.ExtractorPlugin(pipeline.default_extractor), name=runner.PLUGIN_NAME)
+        t_start = _clock()
+        with Store.open(db) as store:
+            summary = runner.run_dask(_shards(folder), store, client=client)
+        t_end = _clock()
+    _emit(reports=summary.read, stored=summary.stored, events=summary.events_written,
+          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+
+
+class ReplayExtractor:
+    """Stands in for the coder on the streaming-path memory run: each report gets the events the
+    real coder found in its template, moved to the report's date and made the report's own."""
+
+    def __init__(self, templates: list[tuple[object, list]]) -> None:
+        self.templates = templates
+
+    def extract(self, documents: Iterable) -> Iterator[tuple[object, list]]:
+        for doc in documents:
+            index = int((doc.external_id or "bench-0").rsplit("-", 1)[1])
+            template, events = self.templates[index % len(self.templates)]
+            shift = (doc.published - template.published) if doc.published and template.published else dt.timedelta(0)
+            yield doc, [self._own(ev, doc, shift) for ev in events]
+
+    @staticmethod
+    def _own(event, doc, shift: dt.timedelta):  # type: ignore[no-untyped-def]
+        event_id = hashlib.sha256(f"{doc.id}:{event.event_id}".encode()).hexdigest()[:16]
+        sources = tuple(dataclasses.replace(s, document_id=doc.id, external_id=doc.external_id, url=doc.url,
+                                            published=doc.published) for s in event.sources)
+        return dataclasses.replace(event, event_id=event_id, event_date=event.event_date + shift,
+                                   sources=sources)
+
+
+def run_replay(folder: str, db: str, templates: int) -> None:
+    import itertools
+
+    from kharita import pipeline
+    from kharita.models import RunSummary
+    from kharita.store import Store
+
+    t_start = _clock()
+    coder = pipeline.default_extractor()
+    documents = itertools.islice(pipeline.read_inputs(_shards(folder), RunSummary()), templates)
+    coded = [(doc, list(events)) for doc, events in coder.extract(documents)]
+    with Store.open(db) as store:
+        summary = pipeline.run(_shards(folder), store, extractor=ReplayExtractor(coded))
+    t_end = _clock()
+    _emit(reports=summary.read, stored=summary.stored, events=summary.events_written,
+          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def _row(label: str, result: dict, words: int) -> str:
+    s = result["seconds"]
+    return (f"{label:<36} {result['reports'] / s:>10,.1f} {words / s:>11,.0f} {s:>9,.1f} "
+            f"{_mb(result['peak_rss']):>10}")
+
+
+def build(n: int, root: Path, data: Path) -> tuple[str, int]:
+    folder = root / f"corpus-{n}"
+    start = time.perf_counter()
+    shards = corpus_mod.write_corpus(n, folder, data=data)
+    words = sum(len(t.split()) for t in corpus_mod.iter_texts(shards))
+    print(f"corpus {n:,}: {words:,} words, {len(shards)} shards, built in {time.perf_counter() - start:.1f} s",
+          flush=True)
+    return str(folder), words
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=10_000, help="corpus size for throughput (default 10000)")
+    parser.add_argument("--big", type=int, default=100_000, help="corpus size for the memory run (0: none)")
+    parser.add_argument("--big-method", choices=("replay", "full"), default="replay",
+                        help="replay: streaming path with the parse replayed (default); full: real end to end")
+    parser.add_argument("--dask-reports", type=int, default=None, help="corpus size for Dask (default --reports)")
+    parser.add_argument("--data", type=Path, default=corpus_mod.DEFAULT_DATA, help="the shared/evaldata folder")
+    parser.add_argument("--skip", action="append", default=[], choices=("bare", "e2e", "dask", "memory"),
+                        help="leave a measurement out (repeatable)")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and databases (printed at the end)")
+    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        kind, *rest = args.measure
+        {"bare": run_bare, "e2e": run_end_to_end, "replay": lambda f, d, t: run_replay(f, d, int(t)),
+         "dask": lambda f, d, w: run_on_dask(f, d, int(w))}[kind](*rest)
+        return
+
+    print(f"command: {shlex.join(['python', 'bench/run_bench.py', *(argv if argv is not None else sys.argv[1:])])}")
+    print(f"started: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
+    print(f"machine: {machine()}", flush=True)
+    root = Path(tempfile.mkdtemp(prefix="kharita-bench-"))
+    n_templates = len(corpus_mod.load_templates(args.data))
+    folder, words = build(args.reports, root, args.data)
+    header = f"{'':<36} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10}"
+    results: dict[str, dict] = {}
+
+    print(f"\nthroughput on {args.reports:,} reports ({words:,} words), one process each\n{header}", flush=True)
+    if "bare" not in args.skip:
+        results["bare"] = measure("bare", folder)
+        print(_row("(a) bare nlp.pipe (all components)", results["bare"], words), flush=True)
+    if "e2e" not in args.skip:
+        results["e2e"] = measure("e2e", folder, str(root / "e2e.sqlite"))
+        e2e = results["e2e"]
+        print(_row("(b) kharita end to end, SQLite", e2e, words), flush=True)
+        print(f"    stored {e2e['stored']:,} reports, {e2e['events']:,} events, {e2e['skipped']} skipped; "
+              f"RSS at 25/50/75/100% of the run: {' / '.join(_mb(r) for r in e2e['rss_quarters'])}")
+    if "bare" in results and "e2e" in results:
+        ratio = results["bare"]["seconds"] / results["e2e"]["seconds"]
+        print(f"ratio b/a (words/s, same run): {ratio:.2f}   target >= 1.0", flush=True)
+
+    if "dask" not in args.skip:
+        dn = args.dask_reports or args.reports
+        dfolder, dwords = (folder, words) if dn == args.reports else build(dn, root, args.data)
+        print(f"\nDask LocalCluster on {dn:,} reports ({dwords:,} words), cluster warm before the clock\n{header}",
+              flush=True)
+        for w in (1, 2):
+            results[f"dask{w}"] = measure("dask", dfolder, str(root / f"dask{w}.sqlite"), str(w))
+            print(_row(f"dask, {w} worker{'s' if w > 1 else ''}", results[f"dask{w}"], dwords), flush=True)
+        eff = results["dask1"]["seconds"] / (2 * results["dask2"]["seconds"])
+        print(f"scaling efficiency throughput(2) / (2 x throughput(1)): {eff:.2f}   target >= 0.85", flush=True)
+
+    if "memory" not in args.skip and args.big:
+        print(f"\npeak memory (RSS of the process and its children), method: {args.big_method}", flush=True)
+        if "e2e" in results:
+            print(f"  {args.reports:>9,} reports, real end to end (b):            {_mb(results['e2e']['peak_rss'])}")
+        bfolder, bwords = build(args.big, root, args.data)
+        for n, f in ((args.reports, folder), (args.big, bfolder)):
+            if args.big_method == "full":
+                if n == args.reports and "e2e" in results:
+                    continue
+                r = measure("e2e", f, str(root / f"big-{n}.sqlite"))
+                label = "real end to end"
+            else:
+                r = measure("replay", f, str(root / f"replay-{n}.sqlite"), str(n_templates))
+                label = "streaming path, parse replayed"
+            print(f"  {n:>9,} reports, {label + ':':<38} {_mb(r['peak_rss'])}  "
+                  f"({r['seconds']:,.0f} s, {r['events']:,} events; RSS at 25/50/75/100%: "
+                  f"{' / '.join(_mb(x) for x in r['rss_quarters'])})", flush=True)
+        print("  target: < 1,536 MB at 100,000 reports")
+    if args.keep:
+        print(f"work files kept in {root}")
+    else:
+        shutil.rmtree(root)
+    print(f"\nfinished: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
+
+
+if __name__ == "__main__":
+    main()
