@@ -27,8 +27,8 @@ INSTALL_HINT = ("Install the English pipeline: .venv/bin/pip install en-core-web
 
 #: kharita components in pipeline order, with the modules that register their factories.
 COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("kharita_toponyms", ("kharita.nlp.toponyms", "kharita.gazetteer.component", "kharita.gazetteer")),
-    ("kharita_actors", ("kharita.nlp.actors", "kharita.actors.component", "kharita.actors")),
+    ("kharita_toponyms", ("kharita.nlp.toponyms", "kharita.gazetteer.geoparse")),
+    ("kharita_actors", ("kharita.nlp.actors",)),
     ("kharita_triggers", ("kharita.nlp.triggers",)),
     ("kharita_dates", ("kharita.nlp.dates",)),
     ("kharita_numbers", ("kharita.nlp.numbers",)),
