@@ -40,7 +40,8 @@ NOT_CONFLICT = re.compile(
 INTERVENTION_CUES = re.compile(
     r"\b(tear ?gas|teargas|water cannons?|dispers(?:ed|e|ing)|rubber bullets|pepper spray|baton|batons|"
     r"arrest(?:ed|s)?|detain(?:ed)?|broke up|break up|cut short|charged|clear(?:ed)? the|stun grenades?|"
-    r"intervened|blocked|cordon(?:ed)?)\b", re.I)
+    r"intervened|blocked|cordon(?:ed)?|suppress(?:ed|ing)?|pepper-spray(?:ed)?|halt(?:ed)?|drag(?:ged)?|"
+    r"banned|crackdown|forcibly)\b", re.I)
 FORCE_CUES = re.compile(
     r"\b(live (?:ammunition|fire|rounds|bullets)|shot dead|opened fire|open fire|killed|killing|"
     r"gunned down|fired (?:on|at|into))\b", re.I)
@@ -48,7 +49,8 @@ VIOLENT_CUES = re.compile(
     r"\b(riot(?:s|ing|ers)?|violent|violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
     r"hurled|stones|rocks|petrol bombs?|molotov|torched|set fire|set ablaze|vandali[sz]ed|vandalism|"
     r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
-    r"turned violent|erupted)\b", re.I)
+    r"turned violent|erupted|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
+    r"clashes (?:that )?broke out|clashes erupted)\b", re.I)
 AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|planes?|drones?|barrel)\b", re.I)
 GROUND_FIRE_CUES = re.compile(r"\b(artillery|shell(?:s|ing|ed)?|mortars?|rockets?|missiles?|tank)\b", re.I)
 SUICIDE_CUES = re.compile(r"\bsuicide|blew (?:himself|herself|themselves) up\b", re.I)
@@ -255,8 +257,9 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         kind = A.victim_kind(patient, actor2)
         if NOT_CONFLICT.search(text) and actor1 is None:
             return None
-        if k == "CLASH" and hit.head.lemma_.lower() in ("attack", "assault", "raid") and kind == "civilian":
-            return S.ATTACK
+        if k == "CLASH" and hit.head.lemma_.lower() in ("attack", "assault", "raid", "ambush"):
+            if kind == "civilian" or kind == "" and _civilians_hit(sent):
+                return S.ATTACK
         if k == "CLASH":
             return S.ARMED_CLASH
         if kind == "armed" or (actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS):
@@ -323,6 +326,12 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return None
         return S.DISPLACEMENT
     return None
+
+
+def _civilians_hit(sent: Span) -> bool:
+    """The victims named in the sentence are civilians and no fighters are named among them."""
+    lemmas = {t.lemma_.lower() for t in sent}
+    return bool(lemmas & A.CIVILIAN_WORDS) and not lemmas & (A.ARMED_WORDS - {"member", "gang"})
 
 
 def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] | None = None,
