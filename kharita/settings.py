@@ -30,6 +30,13 @@ SETTINGS: tuple[Setting, ...] = (
             "How often `kharita watch` polls its feeds (s, m, h suffixes)."),
     Setting("http_timeout", "KHARITA_HTTP_TIMEOUT", "30",
             "Seconds to wait for a feed or page over HTTP."),
+    Setting("token", "KHARITA_TOKEN", "",
+            "Bearer token that lets `kharita serve` accept POST /api/reports; unset, the API is read-only."),
+    Setting("tile_url", "KHARITA_TILE_URL", "",
+            "Tile server URL template ({z}/{x}/{y}) for an online base map; unset, the map draws its own "
+            "offline base layer (admin boundaries and place names)."),
+    Setting("tile_attribution", "KHARITA_TILE_ATTRIBUTION", "",
+            "Attribution shown for the tile server set in KHARITA_TILE_URL."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
