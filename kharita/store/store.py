@@ -301,7 +301,9 @@ class Store:
                                           "country": actor.country, "parent": actor.parent, "new": actor.new}
             places[ev.place.key] = _place_row(ev.place)
         with self.transaction(), self._connection() as conn:
-            self._delete_events(conn, ids)
+            stored = self._stored_event_ids(conn, ids)   # usually none: one cheap query, no deletes
+            if stored:
+                self._delete_events(conn, stored)
             conn.execute(insert(schema.events), rows)
             if sources:
                 conn.execute(insert(schema.event_sources), sources)
@@ -316,6 +318,13 @@ class Store:
         ids = list(event_ids)
         with self.transaction(), self._connection() as conn:
             return self._delete_events(conn, ids)
+
+    def _stored_event_ids(self, conn: Connection, ids: list[str]) -> list[str]:
+        found: list[str] = []
+        for chunk in _chunks(ids, PAGE):
+            stmt = select(schema.events.c.event_id).where(schema.events.c.event_id.in_(chunk))
+            found.extend(conn.execute(stmt).scalars())
+        return found
 
     def _delete_events(self, conn: Connection, ids: list[str]) -> int:
         removed = 0
