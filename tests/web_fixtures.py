@@ -158,34 +158,3 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(10)
 
-
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-class PostgresDatabase:
-    """A fresh database on the PostgreSQL server at 127.0.0.1:5432, dropped on exit, so these
-    tests never touch rows other tests write. A missing server is a failure that says what to do."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-        import pytest
-
-        try:
-            with psycopg.connect(POSTGRES_ADMIN,
-                                 autocommit=True, connect_timeout=5) as conn:
-                conn.execute(sql)
-        except psycopg.OperationalError as exc:
-            pytest.fail(f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc}). Start it, e.g. "
-                        "`apt-get install -y postgresql && service postgresql start`, user postgres, trust auth.")
-
-    def __enter__(self) -> "PostgresDatabase":
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
-        self._admin(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')

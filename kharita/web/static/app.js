@@ -604,6 +604,7 @@
       $("control-date").value = last || (extent ? isoDay(extent[1] - DAY) : isoDay(Date.now()));
     }
     await loadControl();
+    state.readyMs = performance.now();     // time to first full render, for bench/map_render.py
     document.body.dataset.ready = "1";
   }
 

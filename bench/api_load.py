@@ -1,0 +1,333 @@
+"""Issue 6: latency and throughput of /api/events with bbox and date filters over 1M events.
+
+For each backend (SQLite file, PostgreSQL database) it bulk-loads N synthetic events, then:
+  baseline  the same queries straight through Store.iter_events + to_record + JSON, one at a time,
+            in this process (what the API costs on top of the store is the ratio);
+  api       `kharita serve` in a subprocess on 127.0.0.1, and C concurrent httpx clients asking
+            random bbox + date-window queries for S seconds.
+It prints the command, the machine, p50/p95 latency, requests/s and the ratios.
+
+    .venv/bin/python bench/api_load.py                     # 1M events, 20 s, 4 clients, both backends
+    .venv/bin/python bench/api_load.py --events 100000 --seconds 5 --backends sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shlex
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from kharita.models import Actor, Event, Evidence, Place, Source
+from kharita.ontology import ActorType, Certainty, SubEventType, disorder_type_of, event_type_of, interaction_of
+from kharita.record import to_record
+from kharita.store import Store
+from kharita.store import schema
+from kharita.store.store import _event_row
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_DAY = dt.date(2012, 1, 1)
+DAYS = 13 * 365
+BOX = (35.5, 32.0, 48.0, 38.5)          # Syria and Iraq, minlon minlat maxlon maxlat
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+ACTORS = [
+    Actor("Islamic State", ActorType.REBEL_GROUP, "SY"),
+    Actor("Military Forces of Syria", ActorType.STATE_FORCES, "SY"),
+    Actor("YPG: People's Protection Units", ActorType.IDENTITY_MILITIA, "SY"),
+    Actor("Military Forces of Iraq", ActorType.STATE_FORCES, "IQ"),
+    Actor("Civilians (Syria)", ActorType.CIVILIANS, "SY"),
+    Actor("Protesters (Iraq)", ActorType.PROTESTERS, "IQ"),
+]
+SUB_TYPES = [SubEventType.ARMED_CLASH, SubEventType.SHELLING, SubEventType.AIR_DRONE_STRIKE,
+             SubEventType.ATTACK, SubEventType.PEACEFUL_PROTEST, SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
+             SubEventType.ARRESTS, SubEventType.REMOTE_EXPLOSIVE]
+
+
+# -- synthetic events --------------------------------------------------------------------------
+
+def template_event() -> Event:
+    text = "Islamic State fighters clashed with the army near the town."
+    place = Place("Town 0", "SY", 35.0, 40.0, geonameid=None, feature_code="PPL", admin1="Region")
+    source = Source("doc-0000000000000", outlet="Synthetic Wire", url="https://example.org/0",
+                    published=FIRST_DAY, evidence=(Evidence("trigger", 23, 30, "clashed"),
+                                                   Evidence("actor1", 0, 13, "Islamic State")))
+    return Event("syn-0", SubEventType.ARMED_CLASH, FIRST_DAY, ACTORS[0], place, sources=(source,))
+
+
+EVENT_COLUMNS = [c.name for c in schema.events.columns]
+SOURCE_COLUMNS = [c.name for c in schema.event_sources.columns]
+
+
+def synthetic_rows(n: int, seed: int = 6, *, sqlite: bool = False) -> Iterator[tuple[list, list]]:
+    """(events row, event_sources row) as value lists in column order, for n events spread over
+    13 years and Syria/Iraq. Rows are one real Event's row, varied per event, so they stay valid
+    records; SQLite gets dates as ISO text and booleans as 0/1, as SQLAlchemy writes them."""
+    rng = random.Random(seed)
+    base = _event_row(template_event())
+    template = [base[c] for c in EVENT_COLUMNS]
+    if sqlite:
+        template = [int(v) if isinstance(v, bool) else v for v in template]
+    at = {c: i for i, c in enumerate(EVENT_COLUMNS)}
+    by_sub = [(sub.value, event_type_of(sub).value, disorder_type_of(sub).value) for sub in SUB_TYPES]
+    by_actor = [(a.name, a.actor_type.value, interaction_of(a.actor_type, None)) for a in ACTORS]
+    evidence = json.dumps(to_record(template_event())["sources"][0]["evidence"])
+    certainties = ("reported", "claimed", "unconfirmed")
+    days = [FIRST_DAY + dt.timedelta(days=d) for d in range(DAYS)]
+    day_values = [d.isoformat() for d in days] if sqlite else days
+    for i in range(n):
+        sub_value, type_value, disorder_value = by_sub[i % len(SUB_TYPES)]
+        actor_name, inter1, interaction = by_actor[rng.randrange(len(ACTORS))]
+        d = rng.randrange(DAYS)
+        event_id = f"syn-{i:07d}"
+        certainty = certainties[i % 3]
+        row = template[:]
+        row[at["event_id"]] = row[at["event_id_cnty"]] = event_id
+        row[at["event_date"]] = day_values[d]
+        row[at["year"]] = days[d].year
+        row[at["sub_event_type"]] = sub_value
+        row[at["event_type"]] = type_value
+        row[at["disorder_type"]] = disorder_value
+        row[at["actor1"]] = actor_name
+        row[at["inter1"]] = inter1
+        row[at["interaction"]] = interaction
+        row[at["latitude"]] = round(rng.uniform(BOX[1], BOX[3]), 5)
+        row[at["longitude"]] = round(rng.uniform(BOX[0], BOX[2]), 5)
+        row[at["location"]] = f"Town {i % 5000}"
+        row[at["place_key"]] = f"name:SY:Town {i % 5000}"
+        row[at["certainty"]] = certainty
+        row[at["notes"]] = f"Synthetic event {i}."
+        row[at["fatalities"]] = i % 7 or None
+        source = [event_id, 0, f"doc-{i:012d}", None, f"https://example.org/{i}", "Synthetic Wire", None,
+                  day_values[d], None, certainty, 1.0, "bench", evidence]
+        yield row, source
+
+
+def bulk_load(store: Store, n: int) -> float:
+    """Load n synthetic events as fast as the backend takes them: SQLite executemany in big
+    transactions, PostgreSQL COPY. Returns seconds."""
+    assert SOURCE_COLUMNS == ["event_id", "position", "document_id", "external_id", "url", "outlet", "title",
+                              "published", "fatalities", "certainty", "confidence", "coder_version", "evidence"]
+    t0 = time.perf_counter()
+    if store.backend == "sqlite":
+        conn = sqlite3.connect(store.engine.url.database)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        ev_sql = f"INSERT INTO events ({','.join(EVENT_COLUMNS)}) VALUES ({','.join('?' * len(EVENT_COLUMNS))})"
+        src_sql = (f"INSERT INTO event_sources ({','.join(SOURCE_COLUMNS)}) "
+                   f"VALUES ({','.join('?' * len(SOURCE_COLUMNS))})")
+        batch_e, batch_s = [], []
+        for row, src in synthetic_rows(n, sqlite=True):
+            batch_e.append(row)
+            batch_s.append(src)
+            if len(batch_e) == 50_000:
+                with conn:
+                    conn.executemany(ev_sql, batch_e)
+                    conn.executemany(src_sql, batch_s)
+                batch_e, batch_s = [], []
+        with conn:
+            conn.executemany(ev_sql, batch_e)
+            conn.executemany(src_sql, batch_s)
+            conn.execute("ANALYZE")
+        conn.close()
+    else:
+        import psycopg
+
+        url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(url) as conn:
+            with conn.cursor() as cur:
+                with cur.copy(f"COPY events ({','.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+                    for row, _ in synthetic_rows(n):
+                        copy.write_row(row)
+                with cur.copy(f"COPY event_sources ({','.join(SOURCE_COLUMNS)}) FROM STDIN") as copy:
+                    for _, src in synthetic_rows(n):
+                        copy.write_row(src)
+            conn.commit()
+            conn.autocommit = True
+            conn.execute("VACUUM ANALYZE events")
+            conn.execute("VACUUM ANALYZE event_sources")
+    return time.perf_counter() - t0
+
+
+# -- queries -------------------------------------------------------------------------------------
+
+def queries(count: int, seed: int = 60) -> list[dict[str, str]]:
+    """Random 2x2 degree boxes and 90-day windows inside the data: what a map client asks."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        lon = rng.uniform(BOX[0], BOX[2] - 2)
+        lat = rng.uniform(BOX[1], BOX[3] - 2)
+        since = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS - 90))
+        out.append({"bbox": f"{lon:.3f},{lat:.3f},{lon + 2:.3f},{lat + 2:.3f}", "since": since.isoformat(),
+                    "until": (since + dt.timedelta(days=89)).isoformat(), "limit": "100"})
+    return out
+
+
+def baseline(store: Store, qs: list[dict[str, str]], seconds: float) -> dict[str, float]:
+    """The same queries through the Store, to_record and json.dumps, one after another."""
+    latencies = []
+    rows = 0
+    deadline = time.perf_counter() + seconds
+    i = 0
+    while time.perf_counter() < deadline:
+        q = qs[i % len(qs)]
+        i += 1
+        t0 = time.perf_counter()
+        bbox = tuple(float(v) for v in q["bbox"].split(","))
+        events = list(store.iter_events(since=q["since"], until=q["until"], bbox=bbox, limit=101))
+        body = json.dumps({"events": [to_record(e) for e in events[:100]]}, default=str)
+        latencies.append(time.perf_counter() - t0)
+        rows += min(100, len(events)) + 0 * len(body)
+    return summarise(latencies, seconds, rows)
+
+
+async def _load(url: str, qs: list[dict[str, str]], seconds: float, clients: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    rows = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(offset: int) -> None:
+        nonlocal errors, rows
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            i = offset
+            while time.perf_counter() < deadline:
+                q = qs[i % len(qs)]
+                i += clients
+                t0 = time.perf_counter()
+                response = await http.get("/api/events", params=q)
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code != 200:
+                    errors += 1
+                else:
+                    rows += len(response.json()["events"])
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    result = summarise(latencies, time.perf_counter() - t0, rows)
+    result["errors"] = errors
+    return result
+
+
+def summarise(latencies: list[float], seconds: float, rows: int) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "requests": len(ordered),
+        "rps": len(ordered) / seconds,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p95_ms": 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+        "rows_per_request": rows / max(1, len(ordered)),
+    }
+
+
+# -- running -------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(db: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kharita", "serve", "--db", db, "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+                            env={**os.environ, "KHARITA_TOKEN": ""})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(url + "/api/stats", timeout=120)
+            return proc, url
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"kharita serve did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+
+
+def prepare(backend: str, n: int, workdir: Path) -> tuple[str, Store, float | None]:
+    """A store of n synthetic events; reused when a previous run left one of the same size."""
+    if backend == "sqlite":
+        target = str(workdir / f"api_load_{n}.db")
+    else:
+        import psycopg
+
+        name = f"kharita_bench_api_{n}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        target = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    store = Store.open(target)
+    have = store.count_events()
+    if have == n:
+        return target, store, None
+    if have:
+        store.delete_events([e.event_id for e in store.iter_events()])
+    return target, store, bulk_load(store, n)
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()
+    return (f"{platform.node()} {platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
+            f"{mem:.0f} GiB RAM, load average {load[0]:.1f}; Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=20.0, help="load duration per backend")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/kharita-bench"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print("command:", shlex.join([sys.executable, *sys.argv]))
+    print("machine:", machine())
+    qs = queries(500)
+    for backend in args.backends.split(","):
+        target, store, load_s = prepare(backend, args.events, args.workdir)
+        loaded = f"bulk-loaded in {load_s:.1f} s ({args.events / load_s:,.0f} events/s)" if load_s else "reused"
+        print(f"\n[{backend}] {store.count_events():,} events, {loaded}")
+        base = baseline(store, qs, min(args.seconds, 10.0))
+        store.close()
+        proc, url = serve(target)
+        try:
+            api = asyncio.run(_load(url, qs, args.seconds, args.clients))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        print(f"  baseline (Store.iter_events + to_record + json, 1 thread): p50 {base['p50_ms']:.1f} ms, "
+              f"p95 {base['p95_ms']:.1f} ms, {base['rps']:.1f} queries/s, {base['rows_per_request']:.0f} events/query")
+        print(f"  API /api/events bbox+dates ({args.clients} clients, {args.seconds:.0f} s): "
+              f"p50 {api['p50_ms']:.1f} ms, p95 {api['p95_ms']:.1f} ms, {api['rps']:.1f} requests/s, "
+              f"{api['requests']} requests, {api['errors']} errors, {api['rows_per_request']:.0f} events/response")
+        print(f"  ratio API/baseline: p50 latency x{api['p50_ms'] / base['p50_ms']:.2f}, "
+              f"throughput x{api['rps'] / base['rps']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
