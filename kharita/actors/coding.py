@@ -68,7 +68,8 @@ class _Trie:
         return best
 
 
-_GAP = re.compile(r"^(?:['’]s)?[\s\-/&'’()]{0,3}$")
+_GAP = re.compile(r"^(?:['’]s)?[\s\-/&'’()]{0,4}$")
+_SKIPPED_WORDS = re.compile(r"(?i)(?<![^\W_])(?:the|al|el|ash|as|ad|ar|at|az|an|adh|ath)(?![^\W_])")
 
 
 def _joinable(text: str, a: Word, b: Word) -> bool:
@@ -77,6 +78,7 @@ def _joinable(text: str, a: Word, b: Word) -> bool:
     gap = text[a.end:b.start]
     if "\n" in gap:
         return False
+    gap = _SKIPPED_WORDS.sub("", gap)             # words left out of keys: "of Iraq and the Levant"
     if _GAP.match(gap):
         return True
     return gap.strip() == "." and (a.end - a.start) <= 2 and text[a.start:a.end].isupper()
@@ -129,7 +131,8 @@ _TRAILING_HEADS = frozenset("""
 forces force fighters militia militias militiamen tribe tribes clan tribesmen units gangs mercenaries troops soldiers
 members militants guerrillas terrorists jihadists cells elements
 """.split())
-_HEAD_MODIFIERS = frozenset("defense defence protection combat military security elite special self".split())
+_HEAD_MODIFIERS = frozenset("defense defence protection combat military security elite special self tactical ground "
+                            "armed".split())
 
 
 def _take_heads(text: str, ws: list[Word], j: int) -> int:
@@ -348,6 +351,7 @@ class ActorMatcher:
                         and not _inside(blocked, ws[i].start, ws[j - 1].end):
                     actor = self._resolve(rules, country=country, date=date, outlet=outlet, present=present)
                     if actor is not None:
+                        j = _take_heads(text, ws, j)
                         mentions.append(ActorMention(ws[i].start, ws[j - 1].end, text[ws[i].start:ws[j - 1].end],
                                                      actor, generic=True, score=0.8))
                         i = j

@@ -290,6 +290,7 @@ _GENERATED_KINDS: tuple[tuple[str, ActorType], ...] = (
     ("Protesters ({})", ActorType.PROTESTERS),
     ("Rioters ({})", ActorType.RIOTERS),
     ("Unidentified Armed Group ({})", ActorType.POLITICAL_MILITIA),
+    ("Government of {}", ActorType.STATE_FORCES),
 )
 
 _MILITARY_WORDS = ("army", "armed forces", "military", "forces", "troops", "soldiers", "warplanes", "jets",
@@ -377,7 +378,8 @@ class ActorDictionary:
         known_keys = set(self._by_key)
         for country in self._countries.values():
             for template, actor_type in _GENERATED_KINDS:
-                name = template.format(country.name)
+                # "Military Forces of the United States" but "Civilians (United States)"
+                name = template.format(country.name if template.endswith(" of {}") else country.bare_name)
                 if name_key(name) in known_keys:
                     continue
                 aliases = [template.format(n) for n in (country.bare_name, *country.names)
@@ -391,11 +393,15 @@ class ActorDictionary:
                     aliases += [f"{d} {w}" for d in country.demonyms for w in _POLICE_WORDS]
                 elif template.startswith("Civilians"):
                     aliases += [f"{d} civilians" for d in country.demonyms]
+                elif template.startswith("Government"):
+                    aliases += [f"{d} {w}" for d in country.demonyms for w in ("government", "authorities")]
+                    aliases += [f"{n} government" for n in (country.bare_name, *country.names)]
                 elif template.startswith("Protesters"):
                     aliases += [f"{d} {w}" for d in country.demonyms for w in ("protesters", "demonstrators")]
                 aliases = [a for a in aliases if name_key(a) not in known_keys]
                 self._add(ActorEntry(name=name, actor_type=actor_type, country=country.code,
-                                     aliases=tuple(dict.fromkeys(aliases)), generated=True))
+                                     aliases=tuple(dict.fromkeys(aliases)), generated=True,
+                                     armed=not template.startswith("Government")))
 
     def _check_references(self, raw: Any) -> None:
         for entry in self._entries.values():
