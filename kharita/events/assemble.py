@@ -36,7 +36,15 @@ NOT_CONFLICT = re.compile(
     r"industrial|factory fire|fire broke out|blaze|drug(?:s)?|cocaine|heroin|methamphetamine|narcotics?|"
     r"smuggl(?:ing|ers?|ed)|traffick(?:ing|ers?)|robbery|robbers?|burglar(?:y|s)?|fraud|poach(?:ing|ers?)|"
     r"sanctions?|summit|ambassador|diplomat(?:s|ic)?|embassy|visit(?:ed)?|talks|resolution|"
-    r"claimed responsibility|accus(?:ed|ation|ations)|blamed|condemn(?:ed|s)?|denied|rejected)\b", re.I)
+    r"claimed responsibility|accus(?:ed|ation|ations)|blamed|condemn(?:ed|s)?|denied|rejected|volcano|"
+    r"erupt(?:ed|ion)|tremors?|magnitude|power plant|chemical plant|gas plant|nuclear plant|fertili[sz]er|"
+    r"transformer|spill|plunged|gas explosion|cooking gas|gas (?:tank|container|cylinder)|warehouse|"
+    r"hate crime|thugs|bashing)\b", re.I)
+#: Never a conflict event, whoever is named: disasters, accidents, leaks, sanctions, weapons tests.
+NEVER_CONFLICT = re.compile(
+    r"\b(earthquake|flood(?:s|ed|ing)?|cyclone|hurricane|typhoon|landslides?|tsunami|volcano|tremors?|"
+    r"gas leak(?:age)?|leakage|(?:missile|nuclear|rocket) tests?|sanctions|accident(?:al|ally)?|"
+    r"chemical hazard|pandemic|covid(?:-19)?|outbreak)\b", re.I)
 INTERVENTION_CUES = re.compile(
     r"\b(tear ?gas|teargas|water cannons?|dispers(?:ed|e|ing)|rubber bullets|pepper spray|baton|batons|"
     r"arrest(?:ed|s)?|detain(?:ed)?|broke up|break up|cut short|charged|clear(?:ed)? the|stun grenades?|"
@@ -44,7 +52,7 @@ INTERVENTION_CUES = re.compile(
     r"banned|crackdown|forcibly)\b", re.I)
 FORCE_CUES = re.compile(
     r"\b(live (?:ammunition|fire|rounds|bullets)|shot dead|opened fire|open fire|killed|killing|"
-    r"gunned down|fired (?:on|at|into))\b", re.I)
+    r"gunned down|fired (?:on|at|into)|violently|excessive force|brutally|died|dead|deadly)\b", re.I)
 VIOLENT_CUES = re.compile(
     r"\b(riot(?:s|ing|ers)?|violent|violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
     r"hurled|stones|rocks|petrol bombs?|molotov|torched|set fire|set ablaze|vandali[sz]ed|vandalism|"
@@ -64,6 +72,10 @@ DEICTIC_WORDS = re.compile(r"\b(?:here|there|the (?:village|area|neighbou?rhood|
 #: Head words of a state's own forces, for when no actor was coded (snippets, unknown countries).
 STATE_WORDS = {"government", "regime", "army", "military", "troops", "soldier", "pro-government", "loyalist",
                "police", "gendarmerie", "state", "national", "federal", "armed"}
+VIOLENT_CLASSES = {"CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
+AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
+BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
+              "garrison", "airbase", "station", "camp"}
 PRISONER_WORDS = {"prisoner", "prisoners", "hostage", "hostages", "detainee", "detainees", "captive",
                   "captives", "abductee", "abductees"}
 TAG_WORDS = {
@@ -236,6 +248,20 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     k = hit.klass
     text = sent.text
     a1 = actor1.actor if actor1 else None
+    if k in VIOLENT_CLASSES and NEVER_CONFLICT.search(text):
+        return None
+    patient_words = {t.lower_ for t in A.np_tokens(patient)} if patient is not None else set()
+    if k in ("TAKE", "SEIZE", "DISRUPT") and patient_words & A.WEAPON_WORDS:
+        return S.DISRUPTED_WEAPONS_USE
+    if k == "TRANSFER" and hit.head.lemma_.lower() == "surrender" and not any(
+            c.dep_ == "dobj" for c in hit.head.children):
+        return S.CHANGE_TO_GROUP
+    if k == "TRANSFER" and any(t.lower_ in AGREEMENT_WORDS for o in A.prep_objects(hit.head, ("from",))
+                               for t in A.np_tokens(o)):
+        return None
+    if k == "ESTABLISH":
+        heads = {t.lemma_.lower() for t in (A.np_tokens(patient) if patient is not None else [])}
+        return S.HEADQUARTERS_ESTABLISHED if heads & BASE_WORDS else None
     if k in ("TAKE", "SEIZE"):
         if k == "SEIZE" and patient is not None:
             words = {t.lower_ for t in A.np_tokens(patient)}
@@ -257,12 +283,15 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         kind = A.victim_kind(patient, actor2)
         if NOT_CONFLICT.search(text) and actor1 is None:
             return None
-        if k == "CLASH" and hit.head.lemma_.lower() in ("attack", "assault", "raid", "ambush"):
+        if k == "CLASH" and hit.head.lemma_.lower() in ("attack", "assault", "raid", "ambush", "open", "fire",
+                                                        "shoot"):
             if kind == "civilian" or kind == "" and _civilians_hit(sent):
                 return S.ATTACK
         if k == "CLASH":
             return S.ARMED_CLASH
         if kind == "armed" or (actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS):
+            return S.ARMED_CLASH
+        if kind == "" and _armed_hit(sent):
             return S.ARMED_CLASH
         return S.ATTACK
     if k == "EXECUTE":
@@ -332,6 +361,12 @@ def _civilians_hit(sent: Span) -> bool:
     """The victims named in the sentence are civilians and no fighters are named among them."""
     lemmas = {t.lemma_.lower() for t in sent}
     return bool(lemmas & A.CIVILIAN_WORDS) and not lemmas & (A.ARMED_WORDS - {"member", "gang"})
+
+
+def _armed_hit(sent: Span) -> bool:
+    """Fighters are named in the sentence and civilians are not."""
+    lemmas = {t.lemma_.lower() for t in sent}
+    return bool(lemmas & (A.ARMED_WORDS - {"member", "gang"})) and not lemmas & A.CIVILIAN_WORDS
 
 
 def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] | None = None,

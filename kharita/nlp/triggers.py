@@ -48,6 +48,7 @@ CLASS_DEFAULT: dict[str, S] = {
     "CHANGE": S.CHANGE_TO_GROUP,
     "DISRUPT": S.DISRUPTED_WEAPONS_USE,
     "SEIZE": S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
+    "ESTABLISH": S.HEADQUARTERS_ESTABLISHED,
     "BASE": S.HEADQUARTERS_ESTABLISHED,
     "LOOT": S.LOOTING,
     "DESTROY": S.LOOTING,
@@ -252,6 +253,7 @@ LEXICON: list[TriggerEntry] = [
         "AGREE",
         verbs="sign an agreement; reach an agreement; reach a deal; agree to; agree on; broker; "
               "sign a deal; sign a peace deal; sign a ceasefire; release",
+        fixed="exchanged prisoners; swapped prisoners; exchange prisoners; prisoners were exchanged",
         nouns="agreement; ceasefire; cease-fire; truce; peace deal; peace agreement; accord; "
               "reconciliation deal; prisoner exchange; prisoner swap; armistice; peace treaty; "
               "de-escalation agreement; settlement",
@@ -270,6 +272,10 @@ LEXICON: list[TriggerEntry] = [
               "detonate safely; disarm; clear mines",
         nouns="weapons cache; arms cache; cache; arms depot; ammunition",
         fixed="shot down; found and cleared; safely detonated; controlled explosion",
+    ),
+    *_entries(
+        "ESTABLISH",
+        verbs="establish; set up; build; erect; construct",
     ),
     *_entries(
         "SEIZE",
