@@ -30,7 +30,7 @@ import datetime as dt
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from kharita.merge.fatalities import fatality_range
@@ -66,16 +66,19 @@ class ActorCompatibility(Protocol):
 
 
 class EventSource(Protocol):
-    """The one store query merge needs: events near a point and a date range, of some types."""
+    """The one store query merge needs (kharita.store.Store has it; so has EventIndex): events
+    near a point and a day, "near" by each stored event's own geo and time precision."""
 
-    def events_near(
+    def events_near_by_precision(
         self,
         lat: float,
         lon: float,
-        radius_km: float,
-        date_from: dt.date,
-        date_to: dt.date,
-        sub_types: Iterable[SubEventType] | None = None,
+        day: dt.date,
+        *,
+        radius_km: Mapping[int, float],
+        window_days: Mapping[int, int],
+        sub_types: Sequence[str] = (),
+        place_key: str | None = None,
     ) -> Iterable[Event]: ...
 
 
@@ -343,9 +346,10 @@ class EventIndex:
         radius_km: float,
         date_from: dt.date,
         date_to: dt.date,
-        sub_types: Iterable[SubEventType] | None = None,
+        sub_types: Iterable[str] = (),
     ) -> list[Event]:
-        types = frozenset(sub_types) if sub_types is not None else None
+        """Events within `radius_km` of a point and between two dates (inclusive), as the store's."""
+        types = {str(t) for t in sub_types}
         dlat = radius_km / 111.0
         dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
         (lat0, lon0), (lat1, lon1) = self._cell(lat - dlat, lon - dlon), self._cell(lat + dlat, lon + dlon)
@@ -356,19 +360,57 @@ class EventIndex:
                     event = self._events[event_id]
                     if not date_from <= event.event_date <= date_to:
                         continue
-                    if types is not None and event.sub_event_type not in types:
+                    if types and event.sub_event_type.value not in types:
                         continue
                     if distance_km(lat, lon, event.place.lat, event.place.lon) <= radius_km:
                         found.append(event)
         return found
 
+    def events_near_by_precision(
+        self,
+        lat: float,
+        lon: float,
+        day: dt.date,
+        *,
+        radius_km: Mapping[int, float],
+        window_days: Mapping[int, int],
+        sub_types: Sequence[str] = (),
+        place_key: str | None = None,
+    ) -> list[Event]:
+        """As the store's: within radius_km[p] of the point and window_days[t] of the day, where p
+        and t are each event's own geo and time precision (or anywhere at `place_key`)."""
+        widest = dt.timedelta(days=max(window_days.values()))
+        found = []
+        for event in self.events_near(lat, lon, max(radius_km.values()), day - widest, day + widest, sub_types):
+            if abs((event.event_date - day).days) > window_days.get(event.time_precision, -1):
+                continue
+            km = distance_km(lat, lon, event.place.lat, event.place.lon)
+            if event.place.key == place_key or km <= radius_km.get(event.place.precision, -1.0):
+                found.append(event)
+        return found
+
+
+def search_radii(event: Event) -> dict[int, float]:
+    """How far a stored event of each geo precision may lie from `event` (see places_compatible)."""
+    own = event.place.precision
+    return {
+        int(p): SAME_SPOT_KM if p == own == GeoPrecision.PLACE else pair_radius_km(p, own)
+        for p in GeoPrecision
+    }
+
+
+def search_windows(event: Event) -> dict[int, int]:
+    """How many days a stored event of each time precision may lie from `event`."""
+    return {int(t): pair_window_days(t, event.time_precision) for t in TimePrecision}
+
 
 def candidates(store: EventSource, event: Event) -> list[Event]:
-    """Stored events that may be the same as `event`, from the store's prefilter."""
-    window = dt.timedelta(days=SEARCH_WINDOW_DAYS)
-    return list(store.events_near(
-        event.place.lat, event.place.lon, SEARCH_RADIUS_KM,
-        event.event_date - window, event.event_date + window, candidate_types(event),
+    """Stored events that may be the same as `event`: the store's prefilter on type, place and
+    date, each by the stored event's own precision (no scan of the store, no pair left out)."""
+    return list(store.events_near_by_precision(
+        event.place.lat, event.place.lon, event.event_date,
+        radius_km=search_radii(event), window_days=search_windows(event),
+        sub_types=sorted(candidate_types(event)), place_key=event.place.key,
     ))
 
 

@@ -111,6 +111,9 @@ Index("ix_events_sub_event_type", events.c.sub_event_type)
 Index("ix_events_lat_lon", events.c.latitude, events.c.longitude)
 Index("ix_events_actor1", events.c.actor1)
 Index("ix_events_place_key", events.c.place_key)
+# merge's candidate search: one range scan per sub-event type, the place and precisions in the index
+Index("ix_events_type_date_place", events.c.sub_event_type, events.c.event_date, events.c.latitude,
+      events.c.longitude, events.c.geo_precision, events.c.time_precision)
 
 event_sources = Table(
     "event_sources", metadata,

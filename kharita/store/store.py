@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -417,6 +419,48 @@ class Store:
                     if haversine_km(lat, lon, r.latitude, r.longitude) <= radius_km]
             return self._events_from_rows(conn, rows)
 
+    def events_near_by_precision(
+        self,
+        lat: float,
+        lon: float,
+        day: dt.date,
+        *,
+        radius_km: Mapping[int, float],
+        window_days: Mapping[int, int],
+        sub_types: Sequence[str] = (),
+        place_key: str | None = None,
+    ) -> list[Event]:
+        """Events near a point and a day, where "near" depends on each stored event's own precision:
+        one of geo precision p counts within radius_km[p] km (or anywhere, if it has `place_key`),
+        one of time precision t within window_days[t] days. The merge stage's candidates: a range
+        scan of ix_events_type_date_place per sub-event type, precisions checked in SQL, so only
+        real candidates are read back as Events. The statement is built once per shape and bound
+        with numbers, as merge calls this once per new event."""
+        geo, times = tuple(sorted(int(p) for p in radius_km)), tuple(sorted(int(t) for t in window_days))
+        stmt = _near_by_precision_statement(geo, times, bool(sub_types))
+
+        def box(prefix: str, km: float) -> dict[str, float]:
+            dlat = km / 111.32
+            dlon = km / (111.32 * max(0.01, math.cos(math.radians(lat))))
+            return {f"{prefix}lat0": lat - dlat, f"{prefix}lat1": lat + dlat,
+                    f"{prefix}lon0": lon - dlon, f"{prefix}lon1": lon + dlon}
+
+        widest = dt.timedelta(days=max(window_days.values()))
+        params: dict[str, Any] = {"day0": day - widest, "day1": day + widest, "place_key": place_key,
+                                  **box("", max(radius_km.values()))}
+        for p in geo:
+            params.update(box(f"g{p}_", radius_km[p]))
+        for t in times:
+            params[f"t{t}_day0"] = day - dt.timedelta(days=window_days[t])
+            params[f"t{t}_day1"] = day + dt.timedelta(days=window_days[t])
+        if sub_types:
+            params["sub_types"] = [str(s) for s in sub_types]
+        with self._connection() as conn:
+            rows = [r for r in conn.execute(stmt, params).all()
+                    if r.place_key == place_key
+                    or haversine_km(lat, lon, r.latitude, r.longitude) <= radius_km.get(r.geo_precision, 0.0)]
+            return self._events_from_rows(conn, rows)
+
     def event_ids_for_document(self, doc_id: str) -> list[str]:
         src = schema.event_sources
         with self._connection() as conn:
@@ -543,6 +587,25 @@ class Store:
             "by_sub_event_type": dict(sorted(by_sub.items())),
             "by_week": dict(sorted(weeks.items())),
         }
+
+
+@functools.lru_cache(maxsize=16)
+def _near_by_precision_statement(geo: tuple[int, ...], times: tuple[int, ...], typed: bool) -> Any:
+    """The SELECT of Store.events_near_by_precision for one set of precisions, with bind parameters."""
+    table = schema.events
+
+    def box(prefix: str) -> Any:
+        return and_(table.c.latitude.between(bindparam(f"{prefix}lat0"), bindparam(f"{prefix}lat1")),
+                    table.c.longitude.between(bindparam(f"{prefix}lon0"), bindparam(f"{prefix}lon1")))
+
+    places = [and_(table.c.geo_precision == p, box(f"g{p}_")) for p in geo]
+    places.append(table.c.place_key == bindparam("place_key"))
+    days = [and_(table.c.time_precision == t,
+                 table.c.event_date.between(bindparam(f"t{t}_day0"), bindparam(f"t{t}_day1"))) for t in times]
+    where = [table.c.event_date.between(bindparam("day0"), bindparam("day1")), box(""), or_(*places), or_(*days)]
+    if typed:
+        where.append(table.c.sub_event_type.in_(bindparam("sub_types", expanding=True)))
+    return select(table).where(*where).order_by(table.c.event_date, table.c.event_id)
 
 
 # -- rows ----------------------------------------------------------------------------------------
