@@ -506,12 +506,21 @@ def gazetteer_resolver(gazetteer: Any) -> Resolver:
 
 def default_resolver() -> Resolver | None:
     """The packaged gazetteer's resolver, or None (logged) when no gazetteer is available."""
+    from kharita.errors import GazetteerError
+
     try:
         from kharita.gazetteer import load_default  # type: ignore[attr-defined]
     except ImportError:
-        log.warning("no gazetteer available: gold places are compared by name and admin1 only")
+        try:
+            from kharita.gazetteer.store import load_default  # type: ignore[no-redef]
+        except ImportError:
+            log.warning("no gazetteer available: gold places are compared by name and admin1 only")
+            return None
+    try:
+        return gazetteer_resolver(load_default())
+    except GazetteerError as exc:
+        log.warning("gazetteer unavailable (%s): gold places are compared by name and admin1 only", exc)
         return None
-    return gazetteer_resolver(load_default())
 
 
 def resolve_gold(gold: Iterable[GoldEvent], resolver: Resolver | None) -> list[GoldEvent]:
@@ -613,13 +622,16 @@ def evaluate_files(gold_path: str | Path, predicted: Iterable[PredictedEvent | E
     return evaluate(read_gold(gold_path), predicted, must_not=rules, resolver=resolver)
 
 
-def predict_documents(docs: str | Path, **run_options: Any) -> list[Event]:
-    """Run the pipeline over reports, merge off, into a throwaway SQLite store; its events."""
+def predict_documents(docs: str | Path, *, extractor: str | None = None, **run_options: Any) -> list[Event]:
+    """Run the pipeline over reports, merge off, into a throwaway SQLite store; its events.
+    `extractor` names one of pipeline.EXTRACTORS (default: the configured one)."""
     import tempfile
 
     from kharita import pipeline
     from kharita.store import Store
 
+    if extractor is not None:
+        run_options["extractor"] = pipeline.default_extractor(extractor)
     with tempfile.TemporaryDirectory(prefix="kharita-eval-") as tmp:
         with Store.open(Path(tmp) / "eval.db") as store:
             summary = pipeline.run([str(docs)], store, merge=False, **run_options)

@@ -20,9 +20,11 @@ from kharita.errors import KharitaError
 @click.option("--must-not", "must_not", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="What a correct run must not produce [default: must_not.jsonl beside the gold, if any].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--extractor", default=None, metavar="NAME",
+              help="With --docs: the extractor to run (minimal, coder) [default: $KHARITA_EXTRACTOR or the setting].")
 @click.option("--no-gazetteer", is_flag=True, help="Compare gold places by name and admin1 only.")
 def eval_command(gold: Path, docs: Path | None, pred: Path | None, must_not: Path | None, fmt: str,
-                 no_gazetteer: bool) -> None:
+                 extractor: str | None, no_gazetteer: bool) -> None:
     """Score events against gold: precision, recall and F1 at L1 (type + place), L2 (+ actors)
     and L3 (+ date and fatalities), must-nots produced, extras, geocoding distances."""
     from kharita import evaluate
@@ -30,7 +32,7 @@ def eval_command(gold: Path, docs: Path | None, pred: Path | None, must_not: Pat
     if (docs is None) == (pred is None):
         raise click.UsageError("Give exactly one of --docs (run the pipeline) or --pred (score an export).")
     try:
-        predicted = evaluate.read_predicted(pred) if pred is not None else evaluate.predict_documents(docs)
+        predicted = evaluate.read_predicted(pred) if pred is not None else evaluate.predict_documents(docs, extractor=extractor)
         report = evaluate.evaluate_files(gold, predicted, must_not_path=must_not,
                                          resolver=None if no_gazetteer else "default")
     except KharitaError as exc:
