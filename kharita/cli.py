@@ -160,7 +160,8 @@ def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, e
             from kharita.scale.runner import run_dask
 
             logging.getLogger("distributed").setLevel(logging.getLogger("kharita").getEffectiveLevel())
-            summary = run_dask(list(inputs), store, scheduler=scheduler, workers=workers, merge=not no_merge)
+            summary = run_dask(list(inputs), store, scheduler=scheduler, workers=workers, extractor=extractor,
+                               merge=not no_merge)
         else:
             summary = pipeline.run(list(inputs), store, extractor=pipeline.default_extractor(extractor),
                                    merge=not no_merge, progress=not silent and sys.stderr.isatty())

@@ -33,3 +33,7 @@ class Gazetteer(Protocol):
     def get(self, key: str) -> Place | None:
         """A place by its `Place.key` (gn:ID, wof:ID, name:CC:Name)."""
         ...
+
+    def knows(self, name: str) -> bool:
+        """Whether any entry goes by this name (cheap; the recogniser asks it for every phrase)."""
+        ...

@@ -19,6 +19,7 @@ incremental and order-dependent: the store must see the reports in the same orde
 from __future__ import annotations
 
 import dataclasses
+import functools
 import glob
 import logging
 import os
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from distributed import Client, Future, LocalCluster, Worker, WorkerPlugin
 
-from kharita import pipeline
+from kharita import pipeline, settings
 from kharita.errors import ConfigError, InputError
 from kharita.ingest import readers
 from kharita.models import Document, Event, RunSummary
@@ -52,7 +53,16 @@ _EXTRACTORS: dict[str, Extractor] = {}
 
 
 def _factory_key(factory: ExtractorFactory) -> str:
+    if isinstance(factory, functools.partial):
+        return f"{_factory_key(factory.func)}{factory.args!r}{sorted(factory.keywords.items())!r}"
     return f"{getattr(factory, '__module__', '')}.{getattr(factory, '__qualname__', repr(factory))}"
+
+
+def named_extractor(name: str | None = None) -> ExtractorFactory:
+    """A picklable factory of the pipeline's extractor called `name` (else KHARITA_EXTRACTOR's, else
+    the default), the name settled here on the client so that every worker builds the same one."""
+    return functools.partial(pipeline.default_extractor, name or settings.get("extractor") or
+                             pipeline.DEFAULT_EXTRACTOR)
 
 
 def worker_extractor(factory: ExtractorFactory) -> Extractor:
@@ -201,6 +211,7 @@ def run_dask(
     *,
     scheduler: str | None = None,
     workers: int | None = None,
+    extractor: str | None = None,
     extractor_factory: ExtractorFactory | None = None,
     batch_size: int = DEFAULT_BATCH,
     in_flight: int | None = None,
@@ -211,12 +222,13 @@ def run_dask(
 
     `scheduler` is the address of a running cluster (tcp://HOST:PORT); without it a LocalCluster of
     `workers` processes (default: one per core) starts and stops with the run. `client` reuses an
-    open client instead (benchmarks, tests). At most `in_flight` batches (default: three per
+    open client instead (benchmarks, tests). `extractor` names the pipeline's extractor as
+    `kharita run --extractor` does; `extractor_factory` (a picklable callable) replaces it. At most `in_flight` batches (default: three per
     worker) are out at once, and results are stored in input order, so the store fills exactly as
     an in-process run fills it (merge is incremental and order matters) and the client's memory
     does not grow with the corpus.
     """
-    factory = extractor_factory or pipeline.default_extractor
+    factory = extractor_factory or named_extractor(extractor)
     if batch_size < 1:
         raise ConfigError(f"batch_size must be at least 1, not {batch_size}.")
     summary = RunSummary()

@@ -1,0 +1,100 @@
+"""How well a gazetteer entry fits a name in its context: one score in 0..1.
+
+The score is a weighted sum, each part in 0..1, so a reader can see why a candidate won:
+
+- match (0.35): a curated alias or the same folded spelling beats a shared loose key, which beats
+  the vowel-less skeleton, which beats a fuzzy match.
+- population (0.20): log-scaled; the bigger of two namesakes is the likelier one in the news.
+- feature type against the cue word (0.15): "Maruf village" wants a populated place, "Kew Kep
+  hill" terrain, "Neşwa neighbourhood" a city district, "Dêra Zor region" a division.
+- country in focus (0.15): the document's country.
+- nearness (0.15): distance to the document's other places and its dateline, decaying over ~50 km.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kharita.models import Place
+
+WEIGHTS = {"match": 0.35, "population": 0.20, "type": 0.15, "country": 0.15, "near": 0.15}
+MATCH_QUALITY = {"alias": 1.0, "exact": 0.95, "key": 0.85, "skeleton": 0.6, "fuzzy": 0.5}
+NEAR_SCALE_KM = 50.0
+
+# cue word -> the feature (class, code prefix) that fits it, best first.
+CUE_FEATURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "village": (("P", "PPL"),),
+    "town": (("P", "PPL"),),
+    "city": (("P", "PPL"), ("A", "ADM2")),
+    "neighbourhood": (("P", "PPLX"),),
+    "district": (("P", "PPLX"), ("A", "ADM2"), ("A", "ADM3")),
+    "quarter": (("P", "PPLX"),),
+    "hill": (("T", ""),),
+    "mountain": (("T", ""),),
+    "mount": (("T", ""),),
+    "camp": (("S", "CMP"), ("P", "")),
+    "road": (("R", ""),),
+    "highway": (("R", ""),),
+    "bridge": (("S", "BDG"),),
+    "dam": (("S", "DAM"), ("H", "")),
+    "airport": (("S", "AIRP"), ("S", "AIRB")),
+    "base": (("S", "MILB"), ("S", "AIRB")),
+    "prison": (("S", "PRN"),),
+    "field": (("L", "OILF"), ("S", "OILF")),
+    "river": (("H", "STM"),),
+    "region": (("A", "ADM1"), ("A", "ADM2"), ("L", "RGN")),
+    "province": (("A", "ADM1"),),
+    "governorate": (("A", "ADM1"),),
+    "countryside": (("A", "ADM1"), ("A", "ADM2")),
+    "country": (("A", "PCL"),),
+}
+CUE_SYNONYMS = {
+    "villages": "village", "towns": "town", "cities": "city", "neighborhood": "neighbourhood",
+    "neighborhoods": "neighbourhood", "neighbourhoods": "neighbourhood", "districts": "district",
+    "quarters": "quarter", "hills": "hill", "mountains": "mountain", "mt": "mount", "jabal": "mountain",
+    "jebel": "mountain", "camps": "camp", "roads": "road", "bridges": "bridge", "dams": "dam",
+    "airbase": "airport", "bases": "base", "prisons": "prison", "oilfield": "field", "fields": "field",
+    "regions": "region", "provinces": "province", "governorates": "governorate", "area": "region",
+    "suburb": "neighbourhood", "township": "town",
+}
+
+
+def cue_word(word: str) -> str:
+    """The canonical cue for a word ("neighborhoods" -> "neighbourhood"), "" if it is not one."""
+    word = word.lower()
+    word = CUE_SYNONYMS.get(word, word)
+    return word if word in CUE_FEATURES else ""
+
+
+def type_fit(place: Place, cue: str) -> float:
+    """1 when the feature is what the cue asks for, lower when it is not; without a cue,
+    populated places and divisions are the usual referents of a bare name in the news."""
+    if cue:
+        wanted = CUE_FEATURES.get(cue, ())
+        for rank, (fclass, code) in enumerate(wanted):
+            if place.feature_class == fclass and place.feature_code.startswith(code):
+                return 1.0 - 0.2 * rank
+        return 0.3 if place.feature_class in ("P", "A") else 0.1
+    if place.feature_class == "P":
+        return 0.8 if place.feature_code != "PPLX" else 0.6
+    if place.feature_class == "A":
+        return 0.9 if place.feature_code.startswith("PCL") else 0.5
+    return 0.4
+
+
+def distance_km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def score(place: Place, match: str, *, cue: str = "", country: str | None = None,
+          near: Place | None = None) -> float:
+    parts = {
+        "match": MATCH_QUALITY.get(match, 0.5),
+        "population": min(1.0, math.log10(place.population + 1) / 7),
+        "type": type_fit(place, cue),
+        "country": 1.0 if country and place.country_code == country else 0.0,
+        "near": math.exp(-distance_km(place, near) / NEAR_SCALE_KM) if near is not None else 0.0,
+    }
+    return round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)

@@ -1,0 +1,105 @@
+"""The `kharita_toponyms` component: place mentions found with the gazetteer, resolved in context.
+
+It runs `kharita.gazetteer.geoparse` on the Doc's text. Named entities, when an earlier component
+set them, are hints only (a GPE label vouches for a name that is also an English word; a PERSON
+label vetoes a far-away namesake but never a place of the country in focus), so "Napalm" is never
+a place and "Hasakah" always is.
+
+Sets `doc._.kharita_toponyms` (list[Toponym], character offsets into doc.text) and
+`doc._.kharita_country` (ISO alpha-2 country in focus). A country already set on the Doc is taken
+as the focus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kharita.gazetteer.base import Gazetteer
+from kharita.gazetteer.geoparse import geoparse_with_focus
+from kharita.nlp import extensions
+
+
+@Language.factory(
+    "kharita_toponyms",
+    assigns=["doc._.kharita_toponyms", "doc._.kharita_country"],
+    default_config={"gazetteer_path": None, "use_ner": True, "country": None},
+)
+def make_toponym_tagger(nlp: Language, name: str, gazetteer_path: str | None, use_ner: bool,
+                        country: str | None) -> "ToponymTagger":
+    return ToponymTagger(nlp, name, gazetteer_path=gazetteer_path, use_ner=use_ner, country=country)
+
+
+class ToponymTagger:
+    """Find, then resolve: `find` and `annotate` can be called on their own."""
+
+    def __init__(self, nlp: Language, name: str = "kharita_toponyms", *, gazetteer_path: str | None = None,
+                 use_ner: bool = True, country: str | None = None) -> None:
+        extensions.register()
+        self.name = name
+        self.gazetteer_path = gazetteer_path
+        self.use_ner = use_ner
+        self.country = country
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer, loaded on first use (the configured path, $KHARITA_GAZETTEER or the
+        embedded default)."""
+        if self._gazetteer is None:
+            from kharita.gazetteer.store import load_default
+
+            self._gazetteer = load_default(self.gazetteer_path)
+        return self._gazetteer
+
+    def set_gazetteer(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+
+    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
+                   nlp: Language | None = None, gazetteer_path: str | None = None) -> None:
+        if gazetteer_path is not None:
+            self.gazetteer_path = gazetteer_path
+            self._gazetteer = None
+        _ = self.gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        toponyms, focus = self.find(doc)
+        self.annotate(doc, toponyms, focus)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def find(self, doc: Doc) -> tuple[list, str | None]:
+        """(toponyms, country in focus) for the Doc."""
+        entities = ({(e.start_char, e.end_char): e.label_ for e in doc.ents}
+                    if self.use_ner and doc.has_annotation("ENT_IOB") else None)
+        country = doc._.kharita_country or self.country
+        return geoparse_with_focus(doc.text, gazetteer=self.gazetteer, country=country, entities=entities)
+
+    @staticmethod
+    def annotate(doc: Doc, toponyms: list, focus: str | None) -> None:
+        doc._.kharita_toponyms = toponyms
+        doc._.kharita_country = focus
+
+    # -- serialisation: the settings travel, the gazetteer file stays where it is ----------------
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "cfg.json").write_text(json.dumps(
+            {"gazetteer_path": self.gazetteer_path, "use_ner": self.use_ner, "country": self.country}))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ToponymTagger":
+        cfg = json.loads((Path(path) / "cfg.json").read_text())
+        self.gazetteer_path = cfg.get("gazetteer_path")
+        self.use_ner = cfg.get("use_ner", True)
+        self.country = cfg.get("country")
+        self._gazetteer = None
+        return self
