@@ -293,3 +293,8 @@ main.add_command(_classify)
 from kharita.web.commands import serve as _serve  # noqa: E402
 
 main.add_command(_serve)
+
+from kharita.gazetteer.commands import gazetteer as _gazetteer, geoparse_command as _geoparse  # noqa: E402
+
+main.add_command(_gazetteer)
+main.add_command(_geoparse)
