@@ -258,3 +258,20 @@ def test_cli_scores_an_export(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "precision" in table.output
     neither = runner.invoke(main, ["eval", "--gold", str(tmp_path / "gold.jsonl")])
     assert neither.exit_code == 2 and "exactly one of --docs" in neither.output
+
+
+def test_docs_mode_scores_what_the_pipeline_stores(tmp_path: Path) -> None:
+    from kharita import pipeline
+    from kharita.evaluate import predict_documents
+    from kharita.store import Store
+
+    report_file = tmp_path / "reports.jsonl"
+    report_file.write_text(json.dumps({
+        "id": "r1", "published": "2015-07-09", "outlet": "Test",
+        "text": "YPG fighters clashed with ISIS in Hasakah on Thursday. Regime forces shelled Ebyad village."}) + "\n",
+        encoding="utf-8")
+    with Store.open(tmp_path / "direct.db") as store:
+        pipeline.run([str(report_file)], store, merge=False, extractor=pipeline.default_extractor("minimal"))
+        direct = sorted(e.event_id for e in store.iter_events())
+    predicted = predict_documents(report_file, extractor="minimal")
+    assert direct and sorted(e.event_id for e in predicted) == direct
