@@ -420,7 +420,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     hits = A.trigger_hits(sent.doc, [replace(m, start=m.start - offset, end=m.end - offset) for m in in_sent])
     hits = [h for h in hits if sent.start <= h.head.i < sent.end]
     s_actors = [a for a in actors if s_start <= a.start < s_end]
-    s_places = [t for t in toponyms if s_start <= t.start < s_end and t.place is not None]
+    s_places = [t for t in toponyms if s_start <= t.start < s_end and t.place is not None
+                and not any(a.start <= t.start and t.end <= a.end for a in s_actors)]   # "loyal to Ahmet Helle"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
     klasses = {h.klass for h in hits}
     typed = classify_sentence(sent, hits, s_actors, offset)
