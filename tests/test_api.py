@@ -225,10 +225,12 @@ def test_places_look_up_the_gazetteer(api):
     assert best["country_code"] == "SY" and abs(best["lat"] - 36.5) < 0.3 and abs(best["lon"] - 40.75) < 0.3
 
 
-def test_actors_list_the_dictionary_and_the_events(api):
+def test_actors_list_the_dictionary(api):
+    from kharita.actors import load_default
+
     actors = api.get("/api/actors").json()["actors"]
-    names = {a["name"] for a in actors}
-    assert {"Islamic State", "Military Forces of Syria"} <= names
+    assert {a["name"] for a in actors} == {a.name for a in load_default().actors()}
+    assert "Islamic State" in {a["name"] for a in actors}
     assert all(set(a) >= {"name", "actor_type", "country"} for a in actors)
 
 
@@ -362,3 +364,12 @@ def test_serve_command_prints_the_url_and_serves(tmp_path, corpus):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_configured_tile_server_is_announced_and_allowed(store):
+    tiles = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    with ServerThread(create_app(store, tile_url=tiles)) as server:
+        config = httpx.get(server.url + "/api/config").json()
+        policy = httpx.get(server.url + "/").headers["content-security-policy"]
+    assert config["tile_url"] == tiles and config["writable"] is False
+    assert "img-src 'self' data: https://*.tiles.example.org" in policy

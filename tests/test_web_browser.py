@@ -193,3 +193,30 @@ def test_hostile_report_text_is_shown_as_text_and_never_runs(page, server):
     assert page.evaluate("() => window.__kharita_pwned === undefined")
     shot(page, "hostile-report")
     assert page.problems == []
+
+
+def test_filters_ask_the_api_for_the_chosen_types_and_actor(page, server):
+    everything = httpx.get(server.url + "/api/events", params={"limit": 5000}).json()["events"]
+    page.uncheck("#filter-type input[value='Battles']")
+    page.wait_for_function(f"() => document.querySelector('#status').dataset.shown == "
+                           f"{sum(e['event_type'] != 'Battles' for e in everything)}")
+    page.check("#filter-type input[value='Battles']")
+    page.fill("#filter-actor", "unidentified")
+    want = sum("unidentified" in (e["actor1"] + e["actor2"] + e["assoc_actor_1"] + e["assoc_actor_2"]).lower()
+               for e in everything)
+    assert 0 < want < len(everything)
+    page.wait_for_function(f"() => document.querySelector('#status').dataset.shown == {want}")
+    assert page.problems == []
+
+
+def test_api_docs_render_offline(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    off_host = []
+    page.on("request", lambda r: r.url.startswith(server.url) or r.url.startswith("data:") or off_host.append(r.url))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30000)
+    assert page.locator(".opblock-summary-path", has_text="/api/events").count() >= 1
+    shot(page, "api-docs")
+    context.close()
+    assert off_host == []

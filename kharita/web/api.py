@@ -26,7 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kharita.errors import ConfigError, InputError, KharitaError, StoreConnectionError
+from kharita.errors import ConfigError, GazetteerNotFound, InputError, KharitaError, StoreConnectionError
 from kharita.models import Event
 from kharita.ontology import Certainty, EventType, SubEventType
 from kharita.record import COLUMNS, to_record
@@ -77,6 +77,7 @@ KHARITA_STATUS: tuple[tuple[type[KharitaError], int], ...] = (
     (InputError, 400),
     (ConfigError, 400),
     (StoreConnectionError, 503),
+    (GazetteerNotFound, 503),
 )
 
 
@@ -462,7 +463,7 @@ def _candidate(candidate: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/actors", responses=ERROR_RESPONSES, summary="Actors: the dictionary's, and those seen in events")
+@router.get("/actors", responses=ERROR_RESPONSES, summary="The actor dictionary: name, ACLED actor type, country, parent")
 def actors(query: Annotated[NoQuery, Query()], request: Request) -> Response:
     return _json({"ok": True, "actors": request.app.state.actors()})
 

@@ -119,17 +119,10 @@ def _default_gazetteer() -> Any:
 
 
 def _actor_list(store: Any) -> list[dict[str, Any]]:
-    """The dictionary's actors, then any actor seen in stored events that the dictionary lacks."""
-    out: dict[str, dict[str, Any]] = {}
-    for actor in _dictionary_actors():
-        out[actor.name] = {"name": actor.name, "actor_type": actor.actor_type.value,
-                           "country": actor.country, "parent": actor.parent, "in_dictionary": True,
-                           "events": 0}
-    for name, count in store.stats().get("by_actor", {}).items():
-        entry = out.setdefault(name, {"name": name, "actor_type": None, "country": "", "parent": None,
-                                      "in_dictionary": False, "events": 0})
-        entry["events"] = count
-    return sorted(out.values(), key=lambda a: (-a["events"], a["name"]))
+    """The actor dictionary's actors, by name (the store is not asked: the dictionary is the list
+    of who is who; new actors found in reports are in their events)."""
+    return sorted(({"name": a.name, "actor_type": a.actor_type.value, "country": a.country, "parent": a.parent}
+                   for a in _dictionary_actors()), key=lambda a: a["name"])
 
 
 @lru_cache(maxsize=1)

@@ -412,6 +412,7 @@
     }
     if (token !== controlToken) return;
     const seen = new Map();
+    const counts = new Map();
     let contested = 0;
     for (const f of body.features || []) {
       const p = f.properties || {};
@@ -420,16 +421,18 @@
       seen.set(controller || "unknown", colour);
       if (p.contested) contested++;
       const mark = el("div", { class: "control-mark" + (p.contested ? " contested" : ""), style: "background-color:" + colour });
-      const icon = L.divIcon({ html: mark, className: "control-icon", iconSize: [14, 14], iconAnchor: [7, 7] });
-      const [lon, lat] = f.geometry.coordinates;
-      const marker = L.marker([lat, lon], { icon: icon, pane: "control", keyboard: false });
-      const tip = (p.place || p.name || "place") + ": " + (controller || "unknown") +
+      mark.title = (p.place || "place") + ": " + (controller || "unknown") +
         (p.contested ? " (contested)" : "") + (p.since ? " since " + p.since : "");
-      marker.bindTooltip(tip);
-      controlLayer.addLayer(marker);
+      // a flag just above and right of the place: never hides, nor catches clicks meant for, the events there
+      const icon = L.divIcon({ html: mark, className: "control-icon", iconSize: [14, 14], iconAnchor: [-3, 17] });
+      const [lon, lat] = f.geometry.coordinates;
+      controlLayer.addLayer(L.marker([lat, lon], { icon: icon, pane: "control", interactive: false, keyboard: false }));
+      counts.set(controller || "unknown", (counts.get(controller || "unknown") || 0) + 1);
     }
     for (const [name, colour] of seen) {
-      legend.appendChild(el("div", {}, el("span", { class: "swatch square", style: "background:" + colour }), name));
+      const n = counts.get(name);
+      legend.appendChild(el("div", {}, el("span", { class: "swatch square", style: "background:" + colour }),
+        name + " (" + n + (n === 1 ? " place)" : " places)")));
     }
     if (contested) {
       legend.appendChild(el("div", {}, el("span", { class: "control-mark contested", style: "width:11px;height:11px" }),
