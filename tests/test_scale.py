@@ -19,6 +19,7 @@ from kharita.store import Store
 
 DATA = Path(__file__).parent / "data" / "scale"
 SHARDS = [DATA / "shard-a.jsonl", DATA / "shard-b.jsonl"]       # shard-b repeats one report of shard-a
+CODER = "coder"                                                   # the real event coder, on both sides
 
 pytestmark = pytest.mark.issue(7)
 
@@ -45,7 +46,7 @@ def counts(summary: RunSummary) -> tuple[int, ...]:
 def in_process(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunSummary, list[dict[str, object]]]:
     path = tmp_path_factory.mktemp("in-process") / "kharita.db"
     with Store.open(path) as store:
-        summary = pipeline.run(SHARDS, store)
+        summary = pipeline.run(SHARDS, store, extractor=pipeline.default_extractor(CODER))
         return summary, flat_events(store)
 
 
@@ -53,7 +54,7 @@ def in_process(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunSummary, li
 def test_dask_run_stores_the_same_events_as_the_in_process_run(client, in_process, tmp_path) -> None:
     expected_summary, expected = in_process
     with Store.open(tmp_path / "dask.db") as store:
-        summary = run_dask([str(DATA / "shard-*.jsonl")], store, client=client, batch_size=2)
+        summary = run_dask([str(DATA / "shard-*.jsonl")], store, client=client, extractor=CODER, batch_size=2)
         got = flat_events(store)
         assert store.count_documents() == 11
     assert expected, "the corpus must give events, or the comparison proves nothing"
@@ -66,8 +67,8 @@ def test_dask_run_stores_the_same_events_as_the_in_process_run(client, in_proces
 def test_a_resumed_run_skips_what_is_stored_and_ends_as_one_run(client, in_process, tmp_path) -> None:
     _, expected = in_process
     with Store.open(tmp_path / "dask.db") as store:
-        first = run_dask([SHARDS[0]], store, client=client)          # the run that was killed
-        second = run_dask(SHARDS, store, client=client, batch_size=1, in_flight=1)
+        first = run_dask([SHARDS[0]], store, client=client, extractor=CODER)          # the run that was killed
+        second = run_dask(SHARDS, store, client=client, extractor=CODER, batch_size=1, in_flight=1)
         got = flat_events(store)
     assert (first.read, first.stored) == (6, 6)
     assert (second.read, second.stored, second.unchanged) == (12, 5, 7)
@@ -80,7 +81,7 @@ def test_cli_runs_on_a_running_cluster(client, in_process, tmp_path, runner) -> 
     db = tmp_path / "cli.db"
     address = client.scheduler.address
     result = runner.invoke(main, ["run", *map(str, SHARDS), "--db", str(db), "--engine", "dask",
-                                  "--scheduler", address])
+                                  "--scheduler", address, "--extractor", CODER])
     assert result.exit_code == 0, result.output
     assert "11 stored, 1 unchanged" in result.output
     with Store.open(db) as store:
