@@ -68,6 +68,14 @@ def test_the_parent_force_depends_on_the_date() -> None:
     assert code_actor("YPG", country="SY", date=dt.date(2016, 3, 1)).parent == "QSD: Syrian Democratic Forces"
 
 
+def test_shared_names_resolve_to_the_period_of_the_report() -> None:
+    assert name("Syrian army", country="SY", date=JULY_2015) == "Military Forces of Syria (2000-)"
+    assert name("Syrian army", country="SY", date=dt.date(2025, 3, 1)) == "Military Forces of Syria (2024-)"
+    assert name("Turkish troops", country="SY", date=JULY_2015) == "Military Forces of Turkey (2002-2016)"
+    assert name("Turkish troops", country="SY", date=dt.date(2019, 10, 9)) == "Military Forces of Turkey (2016-)"
+    assert name("regime forces", country="SY", date=dt.date(2025, 3, 1)) is None     # no regime after Assad
+
+
 def test_acronyms_match_only_in_capitals() -> None:
     assert name("IS", country="SY") == "Islamic State"
     assert [m.text for m in find_actors("This is what it is.", country="SY")] == []
