@@ -41,6 +41,7 @@ def test_run_ends_with_a_summary_and_a_second_run_changes_nothing(runner, store_
     first = invoke(runner, "run", SEED, "--db", store_url, *MINIMAL)
     assert first.exit_code == 0, first.output
     assert first.output.startswith("read 1 report(s): 1 stored, 0 unchanged, 0 skipped;")
+    assert "reports:" not in first.stderr          # no progress bar when stderr is not a terminal
     second = invoke(runner, "run", SEED, "--db", store_url, *MINIMAL)
     assert "read 1 report(s): 0 stored, 1 unchanged, 0 skipped; 0 event(s) written" in second.output
 

@@ -207,3 +207,13 @@ def test_a_batch_killed_mid_way_and_rerun_loses_and_duplicates_nothing(tmp_path)
         assert table_counts(killed) == table_counts(uninterrupted)
         assert snapshot(killed) == snapshot(uninterrupted)
         assert table_counts(killed)["documents"] == 40
+
+
+def test_progress_goes_to_stderr_only_when_asked(store, tmp_path, extractor, capsys):
+    reports = write_reports(tmp_path / "in", 3)
+    pipeline.run([reports], store, extractor=extractor, progress=False)
+    assert capsys.readouterr() == ("", "")
+    more = write_reports(tmp_path / "more", 4)
+    pipeline.run([more], store, extractor=extractor, progress=True)
+    out, err = capsys.readouterr()
+    assert out == "" and "reports:" in err
