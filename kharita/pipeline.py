@@ -47,7 +47,7 @@ def _event_coder() -> Extractor:
 
 #: Extractors by name (`kharita run --extractor NAME`, KHARITA_EXTRACTOR).
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {"minimal": MinimalExtractor, "coder": _event_coder}
-DEFAULT_EXTRACTOR = "minimal"
+DEFAULT_EXTRACTOR = "coder"
 
 
 def default_extractor(name: str | None = None) -> Extractor:
