@@ -2,13 +2,14 @@
 
 The score is a weighted sum, each part in 0..1, so a reader can see why a candidate won:
 
-- match (0.35): a curated alias or the same folded spelling beats a shared loose key, which beats
-  the vowel-less skeleton, which beats a fuzzy match.
-- population (0.20): log-scaled; the bigger of two namesakes is the likelier one in the news.
+- match (0.35): a curated alias beats the same folded spelling, which beats a shared loose key,
+  which beats the vowel-less skeleton, which beats a fuzzy match.
+- population (0.15): log-scaled; the bigger of two namesakes is the likelier one in the news.
 - feature type against the cue word (0.15): "Maruf village" wants a populated place, "Kew Kep
   hill" terrain, "Neşwa neighbourhood" a city district, "Dêra Zor region" a division.
 - country in focus (0.15): the document's country.
-- nearness (0.15): distance to the document's other places and its dateline, decaying over ~50 km.
+- nearness (0.20): distance to the document's anchor place (its dateline, else its most-named
+  place), decaying over ~100 km: a local report names local places.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import math
 
 from kharita.models import Place
 
-WEIGHTS = {"match": 0.35, "population": 0.20, "type": 0.15, "country": 0.15, "near": 0.15}
-MATCH_QUALITY = {"alias": 1.0, "exact": 0.95, "key": 0.85, "skeleton": 0.6, "fuzzy": 0.5}
-NEAR_SCALE_KM = 50.0
+WEIGHTS = {"match": 0.35, "population": 0.15, "type": 0.15, "country": 0.15, "near": 0.20}
+MATCH_QUALITY = {"alias": 1.0, "exact": 0.8, "key": 0.65, "skeleton": 0.45, "fuzzy": 0.35}
+NEAR_SCALE_KM = 100.0
 
 # cue word -> the feature (class, code prefix) that fits it, best first.
 CUE_FEATURES: dict[str, tuple[tuple[str, str], ...]] = {

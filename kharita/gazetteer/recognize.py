@@ -138,6 +138,9 @@ def find_places(text: str, gazetteer: Gazetteer, *,
         if n == 1 and name.isupper() and len(name) > 1 and name not in ACRONYMS:
             i += 1
             continue
+        if n == 1 and _in_name_run(text, tokens, i) and _level(gazetteer, name) != "alias":
+            i += 1  # "Ahmet Helle": a loose match inside a run of capitalised words is a name
+            continue
         found.append(Found(start, end, name, label=label))
         if n == 1 and getattr(gazetteer, "is_common_word", lambda _w: False)(name) \
                 and label not in PLACE_LABELS and not _locative_before(tokens, i):
@@ -151,6 +154,21 @@ def _known(gazetteer: Gazetteer, knows: object, name: str) -> bool:
     if callable(knows):
         return bool(knows(name))
     return bool(gazetteer.candidates(name, limit=1))
+
+
+def _level(gazetteer: Gazetteer, name: str) -> str:
+    level = getattr(gazetteer, "match_level", None)
+    return level(name) if callable(level) else "exact"
+
+
+def _in_name_run(text: str, tokens: list[_Token], i: int) -> bool:
+    """The word sits beside another capitalised word that is not a cue ("Ahmet Helle")."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].capitalised and not cue_word(tokens[j].text):
+            a, b = sorted((tokens[i], tokens[j]), key=lambda t: t.start)
+            if text[a.end:b.start] == " ":
+                return True
+    return False
 
 
 def _skip_token(tokens: list[_Token], i: int) -> bool:

@@ -22,7 +22,7 @@ from kharita.gazetteer.recognize import PLACE_LABELS, Found
 from kharita.models import Place, Toponym
 from kharita.ontology import GeoPrecision
 
-MIN_SCORE = 0.45          # below this a candidate is a guess, not a resolution
+MIN_SCORE = 0.40          # below this a candidate is a guess, not a resolution
 DATELINE_CHARS = 120      # a place named this close to the start is the dateline
 _SENTENCE_END = re.compile(r"[.!?]\s")
 
@@ -89,8 +89,8 @@ def _accept(ranked: list[Candidate], f: Found, focus: str | None) -> Candidate |
     if not ranked or ranked[0].score < MIN_SCORE:
         return None
     best = ranked[0]
-    if f.label and f.label not in PLACE_LABELS and best.match != "alias" \
-            and best.place.country_code != focus:
+    if f.label and f.label not in PLACE_LABELS and not (
+            best.match == "alias" or best.match == "exact" and best.place.country_code == focus):
         return None
     return best
 

@@ -56,7 +56,7 @@ class SqliteGazetteer:
         self.common_words = frozenset(r[0] for r in self._db.execute("SELECT word FROM common"))
         self._country_keys: dict[str, tuple[list[str], list[str]]] = {}
         self._rows = lru_cache(maxsize=50_000)(self._rows_uncached)
-        self._knows = lru_cache(maxsize=50_000)(self._knows_uncached)
+        self._match_level = lru_cache(maxsize=50_000)(self._match_level_uncached)
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -113,19 +113,24 @@ class SqliteGazetteer:
         The same spelling (folded) anywhere in the world counts; a looser transliteration only for
         the region kharita reads about, only for names of four or more letters, and never for
         English words ("Clashes" shares a key with Cluses, "Regime" with ar-Riqama)."""
-        return self._knows(name)
+        return bool(self._match_level(name))
 
-    def _knows_uncached(self, name: str) -> bool:
+    def match_level(self, name: str) -> str:
+        """"alias", "exact" or "key" for a name the recogniser accepts (see `knows`), else ""."""
+        return self._match_level(name)
+
+    def _match_level_uncached(self, name: str) -> str:
         key = name_key(name)
         rows = self._rows(key) if key else ()
         if not rows:
-            return False
+            return ""
         folded = fold(name)
-        if any(fold(matched) == folded for matched, _kind, _place in rows):
-            return True
+        exact = [kind for matched, kind, _place in rows if fold(matched) == folded]
+        if exact:
+            return "alias" if any(k in (ALIAS, ALIAS_NEAR) for k in exact) else "exact"
         if len(key.replace(" ", "")) <= 3 or self.is_english(name):
-            return False
-        return any(place.country_code in HOME_COUNTRIES for _m, _k, place in rows)
+            return ""
+        return "key" if any(place.country_code in HOME_COUNTRIES for _m, _k, place in rows) else ""
 
     def is_english(self, text: str) -> bool:
         """Every word of `text` is a common English word (or an inflection of one)."""
