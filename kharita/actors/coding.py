@@ -84,7 +84,8 @@ def _joinable(text: str, a: Word, b: Word) -> bool:
     return gap.strip() == "." and (a.end - a.start) <= 2 and text[a.start:a.end].isupper()
 
 
-_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(/]))(?:al|el|ash|as|ad|ar|at|az|an|adh|ath)[-‐‑]$", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(/]))(?:(?:al|el|ash|as|ad|ar|at|az|an|adh|ath)[-‐‑]|(?:al|el) )$",
+                             re.IGNORECASE)
 
 
 def _extend_article(text: str, start: int) -> int:
