@@ -40,6 +40,7 @@ class FeedServer:
     """A feed on 127.0.0.1 whose content the test changes; honours If-None-Match."""
 
     body: bytes = b""
+    content_type: str = "application/rss+xml; charset=utf-8"
     status: int = 200
     requests: list[str] = field(default_factory=list)
     not_modified: int = 0
@@ -66,7 +67,7 @@ def feed_server() -> Iterator[FeedServer]:
                 self.end_headers()
                 return
             self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Type", state.content_type)
             self.send_header("ETag", state.etag)
             self.send_header("Content-Length", str(len(state.body)))
             self.end_headers()
@@ -90,12 +91,12 @@ def feed_server() -> Iterator[FeedServer]:
 def test_watch_once_ingests_only_new_items_on_the_second_poll(feed_server, runner, tmp_path):
     db = str(tmp_path / "watch.db")
     feed_server.body = rss(ITEMS[:2])
-    first = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", db])
+    first = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", db, "--extractor", "minimal"])
     assert first.exit_code == 0, first.output
     assert "read 2 report(s): 2 stored, 0 unchanged, 0 skipped" in first.output
 
     feed_server.body = rss(ITEMS)                 # one new item on top of the two already seen
-    second = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", db])
+    second = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", db, "--extractor", "minimal"])
     assert second.exit_code == 0, second.output
     assert "read 3 report(s): 1 stored, 2 unchanged, 0 skipped" in second.output
     with Store.open(db) as store:
@@ -117,7 +118,8 @@ def test_a_poller_hands_on_new_items_only_and_uses_etags(feed_server):
 
 def test_a_feed_that_fails_is_counted_and_the_watch_goes_on(feed_server, runner, tmp_path):
     feed_server.status = 503
-    result = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", str(tmp_path / "w.db")])
+    result = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", str(tmp_path / "w.db"),
+                                  "--extractor", "minimal"])
     assert result.exit_code == 0, result.output
     assert "1 skipped" in result.output and "HTTP 503" in result.output
 
@@ -135,16 +137,31 @@ def test_the_watch_loop_polls_every_interval(feed_server, tmp_path):
             raise KeyboardInterrupt              # what Ctrl-C does to a real watch
 
     with Store.open(tmp_path / "loop.db") as store:
-        total = pipeline.watch([feed_server.url], store, every=600, on_poll=polls.append, sleep=sleep)
+        total = pipeline.watch([feed_server.url], store, every=600, on_poll=polls.append, sleep=sleep,
+                               extractor=pipeline.MinimalExtractor())
     assert [p.stored for p in polls] == [1, 0]
     assert total.stored == 1 and all(0 < s <= 600 for s in sleeps)
 
 
 def test_a_url_input_is_fetched_and_read(feed_server, runner, tmp_path):
     feed_server.body = rss(ITEMS)
-    result = runner.invoke(main, ["run", feed_server.url, "--db", str(tmp_path / "u.db")])
+    result = runner.invoke(main, ["run", feed_server.url, "--db", str(tmp_path / "u.db"), "--extractor", "minimal"])
     assert result.exit_code == 0, result.output
     assert "read 3 report(s): 3 stored" in result.output
+
+
+def test_a_web_page_url_is_read_as_html(feed_server, runner, tmp_path):
+    from pathlib import Path
+
+    feed_server.body = (Path(__file__).parent / "data" / "ingest" / "page.html").read_bytes()
+    feed_server.content_type = "text/html; charset=utf-8"
+    db = tmp_path / "page.db"
+    result = runner.invoke(main, ["run", feed_server.url, "--db", str(db), "--extractor", "minimal"])
+    assert "read 1 report(s): 1 stored" in result.output
+    with Store.open(db) as store:
+        (doc,) = list(store.documents())
+    assert doc.url == feed_server.url and doc.title == "YPG fighters push ISIS back east of Hasakah"
+    assert "Subscribe" not in doc.text
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("90s", 90), ("10m", 600), ("2h", 7200), ("1d", 86400)])
