@@ -12,7 +12,8 @@ false positive. Gold places are names, so they are resolved through the gazettee
 distances; a name that does not resolve can still match by name or admin1.
 Must-nots (must_not.jsonl next to the gold) are checked against every prediction and each hit is
 reported. Geocoding: predictions paired with gold events of the same type, actor1 and date window,
-nearest first, give the distances between predicted and gold coordinates.
+nearest first, give the distances between predicted and gold coordinates (and, where the gold gives
+a `geonameid`, the share with the same GeoNames id).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class GoldEvent:
     required: bool = True
     lat: float | None = None
     lon: float | None = None
+    geonameid: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class PredictedEvent:
     lon: float | None = None
     fatalities: int | None = None
     location_texts: tuple[str, ...] = ()       # the words the place was read from (evidence)
+    geonameid: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,7 @@ class GeoScore:
     within_161km: float | None
     gold_resolved: int
     gold_total: int
-
+    same_geonameid: float | None = None         # share of pairs whose gold gives a GeoNames id
 
 @dataclass(frozen=True, slots=True)
 class EvalReport:
@@ -176,8 +179,9 @@ class EvalReport:
         g = self.geocoding
         if g.pairs:
             lines.append(f"geocoding: {g.pairs} pair(s), mean {g.mean_km:.1f} km, median {g.median_km:.1f} km, "
-                         f"{g.within_10km:.0%} within 10 km, {g.within_161km:.0%} within 161 km "
-                         f"(gold places resolved: {g.gold_resolved}/{g.gold_total})")
+                         f"{g.within_10km:.0%} within 10 km, {g.within_161km:.0%} within 161 km"
+                         + (f", {g.same_geonameid:.0%} the gold's GeoNames id" if g.same_geonameid is not None else "")
+                         + f" (gold places resolved: {g.gold_resolved}/{g.gold_total})")
         else:
             lines.append(f"geocoding: no pairs with coordinates (gold places resolved: {g.gold_resolved}/{g.gold_total})")
         return "\n".join(lines)
@@ -230,6 +234,7 @@ def gold_from_dict(data: Mapping[str, Any], where: str = "gold") -> GoldEvent:
         required=data.get("required", True) is not False,
         lat=_float_or_none(data.get("latitude")),
         lon=_float_or_none(data.get("longitude")),
+        geonameid=_int_or_none(data.get("geonameid")),
     )
 
 
@@ -260,6 +265,7 @@ def predicted_from_record(row: Mapping[str, Any], where: str = "predicted") -> P
         date=_date(row["event_date"], where),
         fatalities=_int_or_none(row.get("fatalities")),
         location_texts=tuple(texts),
+        geonameid=_int_or_none(row.get("geonameid")),
     )
 
 
@@ -466,12 +472,15 @@ def _geocoding(gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent], a
     used_g: set[int] = set()
     used_p: set[int] = set()
     distances = []
+    same_id: list[bool] = []
     for d, g, p in sorted(candidates):
         if g in used_g or p in used_p:
             continue
         used_g.add(g)
         used_p.add(p)
         distances.append(d)
+        if gold[g].geonameid is not None:
+            same_id.append(predicted[p].geonameid == gold[g].geonameid)
     resolved = sum(1 for ge in gold if ge.lat is not None)
     if not distances:
         return GeoScore(0, None, None, None, None, resolved, len(gold))
@@ -483,6 +492,7 @@ def _geocoding(gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent], a
         within_161km=round(sum(d <= 161 for d in distances) / len(distances), 4),
         gold_resolved=resolved,
         gold_total=len(gold),
+        same_geonameid=round(sum(same_id) / len(same_id), 4) if same_id else None,
     )
 
 

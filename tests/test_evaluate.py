@@ -197,6 +197,14 @@ def test_geocoding_distances_pair_events_of_the_same_type_and_actor() -> None:
     geo = report.geocoding
     assert geo.pairs == 2 and geo.within_10km == 0.5 and geo.within_161km == 1.0
     assert 35 < geo.mean_km < 45 and geo.gold_resolved == 2
+    assert geo.same_geonameid is None
+
+
+def test_geocoding_counts_the_same_geonames_id_when_gold_gives_one() -> None:
+    report = score([gold("g1", geonameid=170794), gold("g2", actor1="Islamic State", actor2=None, geonameid=170794)],
+                   [pred("p1", geonameid=170794), pred("p2", actor1="ISIS", actor2=None, geonameid=173971)])
+    assert report.geocoding.same_geonameid == 0.5
+    assert "50% the gold's GeoNames id" in report.table()
 
 
 def test_a_resolver_gives_gold_places_coordinates() -> None:
