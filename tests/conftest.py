@@ -37,6 +37,10 @@ def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL database for this test session, dropped at the end."""
     name = f"kharita_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with _admin_connection(PG_SERVER) as admin:
+        for (stale,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'kharita_test_%'"):
+            pid = stale.split("_")[2]                     # left by a test session that was killed
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     base = PG_SERVER.rsplit("/", 1)[0]
     try:
