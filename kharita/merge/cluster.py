@@ -196,9 +196,10 @@ def source_key(source: Source) -> tuple[str, tuple[tuple[str, int, int], ...]]:
 
 
 def holds_report_of(candidate: Event, event: Event) -> bool:
-    """True when every source of `event` is already in `candidate`: the same report seen again."""
+    """True when every source of `event` is already in `candidate`: the same report seen again.
+    A source without evidence spans cannot be told from another event of its report: never."""
     held = {source_key(s) for s in candidate.sources}
-    return bool(event.sources) and all(source_key(s) in held for s in event.sources)
+    return bool(event.sources) and all(s.evidence and source_key(s) in held for s in event.sources)
 
 
 def kept_apart(candidate: Event, event: Event) -> bool:
