@@ -283,3 +283,21 @@ def test_docs_mode_scores_what_the_pipeline_stores(tmp_path: Path) -> None:
         direct = sorted(e.event_id for e in store.iter_events())
     predicted = predict_documents(report_file, extractor="minimal")
     assert direct and sorted(e.event_id for e in predicted) == direct
+
+
+def test_the_seed_gold_scores_perfectly_against_itself_written_with_aliases() -> None:
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed"
+    spelled = {"YPG: People's Protection Units": "YPG/YPJ", "Islamic State": "ISIS",
+               "Military Forces of Syria": "Military Forces of Syria (2000-)", "Civilians (Syria)": "civilians",
+               "Shaitat tribal militia": "Şihêtat tribe",
+               "Muqannain militia (loyal to Ahmet Helle)": "forces loyal to Ahmet Helle"}
+    golds = read_gold(seed / "gold.jsonl")
+    preds = [pred(f"p{i}", at=(0.0, 0.0), sub_event_type=g.sub_event_type, actor1=spelled[g.actor1],
+                  actor2=spelled.get(g.actor2) if g.actor2 else None, location=g.location, admin1=g.admin1,
+                  event_date=g.date.isoformat(), fatalities=g.fatalities)
+             for i, g in enumerate(golds)]
+    report = evaluate_files(seed / "gold.jsonl", preds, resolver=None)
+    for level in ("L1", "L2", "L3"):
+        assert prf(report, level) == (1.0, 1.0, 1.0)
+        assert report.levels[level].optional_matched == 4
+    assert report.must_not_hits == () and report.must_not_total == 4 and report.extras == ()
