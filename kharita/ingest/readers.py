@@ -154,13 +154,12 @@ def read_bytes(source: str, data: bytes, kind: str | None = None, *, url: str | 
         return
     text = decode(source, data)
     kind = kind or sniff(text)
-    reader = READERS[kind]
-    if kind == "html":
-        yield from read_html(source, text, url=url)
-    elif kind == "feed":
+    if kind == "feed":                       # sniffed: feedparser reads the bytes itself
         yield from read_feed(source, data)
+    elif kind == "html":
+        yield from read_html(source, text, url=url)
     else:
-        yield from reader(source, text)
+        yield from READERS[kind](source, text)
 
 
 def sniff(text: str) -> str:

@@ -38,13 +38,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
-from kharita.models import Actor, ControlChange, Document, Event, Place
+from kharita.models import ControlChange, Document, Event, Place
 from kharita.ontology import Certainty, GeoPrecision, TimePrecision
-from kharita.record import from_record, source_from_dict, source_to_dict, to_record
+from kharita.record import from_record, source_to_dict, to_record
 from kharita.store import schema
 
 log = logging.getLogger(__name__)
