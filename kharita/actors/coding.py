@@ -224,7 +224,7 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
             k = _name_run_before(toks, i, text)
             if k < i:
                 first = keys[k]
-                state = _country_of_word(dictionary, first)
+                state = dictionary.country_of_word(first)
                 if first in _ETHNIC and key in _PLAIN_HEADS:
                     label = toks[k].group()
                     found = _new(text, toks[k].start(), toks[i].end(), f"{label} Ethnic Militia{suffix}",
@@ -246,27 +246,6 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
             out.append(found)
         i += 1
     return out
-
-
-def _country_of_word(dictionary: ActorDictionary, key: str) -> str | None:
-    return _country_words(dictionary).get(key)
-
-
-_COUNTRY_WORDS: dict[int, dict[str, str]] = {}
-
-
-def _country_words(dictionary: ActorDictionary) -> dict[str, str]:
-    """Single-word country names and demonyms -> ISO code (Syria, Syrian, Iraqi, Turkish ...)."""
-    cached = _COUNTRY_WORDS.get(id(dictionary))
-    if cached is None:
-        cached = {}
-        for c in dictionary.countries():
-            for n in (c.bare_name, *c.names, *c.demonyms):
-                ws = words(n)
-                if len(ws) == 1 and len(ws[0].key) > 2:
-                    cached.setdefault(ws[0].key, c.code)
-        _COUNTRY_WORDS[id(dictionary)] = cached
-    return cached
 
 
 def _new(text: str, start: int, end: int, name: str, actor_type: ActorType, country: str | None) -> ActorMention:
@@ -350,7 +329,7 @@ class ActorMatcher:
                 j, rules = hit
                 if not any(taken[i:j]) and not _overlaps(spans, ws[i].start, ws[j - 1].end) \
                         and not _inside(blocked, ws[i].start, ws[j - 1].end):
-                    actor = self._resolve(rules, country=country, date=date, outlet=outlet, present=present)
+                    actor = self.resolve(rules, country=country, date=date, outlet=outlet, present=present)
                     if actor is not None:
                         j = _take_heads(text, ws, j)
                         mentions.append(ActorMention(ws[i].start, ws[j - 1].end, text[ws[i].start:ws[j - 1].end],
@@ -361,10 +340,12 @@ class ActorMatcher:
         mentions.sort(key=lambda m: (m.start, -m.end))
         return mentions
 
-    def _resolve(self, rules: Iterable[object], *, country: str | None, date: dt.date | None,
-                 outlet: str | None, present: frozenset[str]) -> Actor | None:
+    def resolve(self, rules: Iterable[object], *, country: str | None, date: dt.date | None,
+                outlet: str | None, present: frozenset[str]) -> Actor | None:
+        """The actor generic phrase rules give in a context: the first rule that applies."""
         for rule in rules:
-            assert isinstance(rule, GenericRule)
+            if not isinstance(rule, GenericRule):
+                continue
             target = rule.target(country=country, date=date, outlet=outlet, present=present)
             if target is None:
                 continue
@@ -459,10 +440,10 @@ def code_actor(text: str, *, country: str | None = None, date: dt.date | None = 
     while i < len(ws):
         hit = matcher.generic.longest(text, ws, i)
         if hit is not None:
-            actor = matcher._resolve(hit[1], country=country, date=date, outlet=context.outlet,
-                                     present=frozenset(dictionary.canonical(p) for p in context.present))
+            actor = matcher.resolve(hit[1], country=country, date=date, outlet=context.outlet,
+                                    present=frozenset(dictionary.canonical(p) for p in context.present))
             if actor is not None:
-                return replace(actor)
+                return actor
             i = hit[0]
         else:
             i += 1

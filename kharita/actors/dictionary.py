@@ -308,6 +308,7 @@ class ActorDictionary:
         self._by_key: dict[str, list[ActorEntry]] = {}
         self._countries = {c.code: c for c in countries}
         self._generic = tuple(generic)
+        self._country_words: dict[str, str] | None = None
         for entry in entries:
             self._add(entry)
 
@@ -513,6 +514,18 @@ class ActorDictionary:
         """ACLED's name of a country (bare: "United States"), or the code when unknown."""
         country = self.country(code)
         return country.bare_name if country else code
+
+    def country_of_word(self, key: str) -> str | None:
+        """The country a single folded word names or describes ("syria", "syrian", "iraqi"), if any."""
+        if self._country_words is None:
+            table: dict[str, str] = {}
+            for c in self._countries.values():
+                for n in (c.bare_name, *c.names, *c.demonyms):
+                    ws = words(n)
+                    if len(ws) == 1 and len(ws[0].key) > 2:
+                        table.setdefault(ws[0].key, c.code)
+            self._country_words = table
+        return self._country_words.get(key)
 
     def is_armed(self, name: str) -> bool:
         """False for political authorities (the Democratic Autonomous Administration, a government)."""
