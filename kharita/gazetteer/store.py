@@ -167,7 +167,7 @@ class SqliteGazetteer:
     def _classify(rows: tuple[tuple[str, int, Place], ...], folded: str,
                   loose: str) -> list[tuple[Place, str, str]]:
         best: dict[tuple[str, bool], tuple[Place, str, str, int]] = {}
-        order = {"alias": 0, "exact": 1, "key": 2, "skeleton": 3}
+        order = {"alias": 0, "exact": 1, "key": 2, "skeleton": 3, "fuzzy": 4}
         for matched, kind, place in rows:
             if kind in (ALIAS, ALIAS_NEAR) and (loose == "key" or fold(matched) == folded):
                 match = "alias"
