@@ -24,13 +24,13 @@ import logging
 import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from kharita.errors import EvalError
 from kharita.models import Event
-from kharita.ontology import DATE_WINDOW_DAYS, GeoPrecision, SubEventType, TimePrecision
+from kharita.ontology import DATE_WINDOW_DAYS, SubEventType, TimePrecision
 
 log = logging.getLogger(__name__)
 
