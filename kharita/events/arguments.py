@@ -35,12 +35,12 @@ FUTURE_ADVERBS = {"soon", "not", "never", "n't", "no", "yet"}
 SAY_VERBS = {"say", "claim", "state", "report", "announce", "allege", "tell", "confirm", "add", "accuse",
              "insist", "assert", "declare", "write", "post", "publish", "note", "quote"}
 ANONYMOUS_SOURCES = {"source", "sources", "activist", "activists", "witness", "witnesses", "resident",
-                     "residents", "local", "locals", "people", "report", "reports", "media", "rumor",
-                     "rumour", "rumors", "rumours", "observers"}
+                     "residents", "locals", "rumor", "rumour", "rumors", "rumours", "eyewitness",
+                     "eyewitnesses", "unnamed", "anonymous"}
 HEDGES = re.compile(
     r"\b(reportedly|allegedly|unconfirmed|unverified|could not be (?:independently )?verified|"
     r"cannot be (?:independently )?verified|not (?:been )?independently verified|is said to|are said to|"
-    r"was said to|were said to|it is claimed|rumou?red|purportedly|apparently|suspected)\b", re.I)
+    r"was said to|were said to|it is claimed|rumou?red|purportedly|apparently)\b", re.I)
 LATER_HEDGE = re.compile(
     r"^\W*(?:this|these|the|such)\s+(?:unconfirmed|unverified)\b|could not be (?:independently )?verified|"
     r"cannot be (?:independently )?verified", re.I)
@@ -188,7 +188,8 @@ def is_negated(head: Token) -> bool:
             return True
         if parent.lemma_.lower() in NEGATING_NOUNS and cur.dep_ in ("acl", "prep", "pobj", "compound"):
             return True
-        if cur.dep_ in ("xcomp",) and any(c.dep_ == "aux" and c.lower_ in MODALS for c in parent.children):
+        if cur.dep_ in ("xcomp", "dobj", "nsubjpass") and parent.pos_ in ("VERB", "AUX") \
+                and any(c.dep_ == "aux" and c.lower_ in MODALS for c in parent.children):
             return True
         if parent.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in parent.children) \
                 and cur.dep_ in ("xcomp", "dobj"):

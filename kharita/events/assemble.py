@@ -422,6 +422,9 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     s_actors = [a for a in actors if s_start <= a.start < s_end]
     s_places = [t for t in toponyms if s_start <= t.start < s_end and t.place is not None
                 and not any(a.start <= t.start and t.end <= a.end for a in s_actors)]   # "loyal to Ahmet Helle"
+    dateline = _dateline_end(sent.doc.text) + offset if s_start == offset else -1
+    if any(t.start >= dateline for t in s_places):
+        s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
     klasses = {h.klass for h in hits}
     typed = classify_sentence(sent, hits, s_actors, offset)
@@ -480,6 +483,15 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     if s_places:
         ctx.last_place = s_places[-1]
     return drafts
+
+
+_DATELINE = re.compile(r"^[^\n.]{0,80}?(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]{1,2}\s")
+
+
+def _dateline_end(text: str) -> int:
+    """Where a report's dateline ("BAGHDAD (Reuters) - ", "Hasakah (ANF) – ") ends; 0 when none."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
 
 
 def _first_civilians(actors: list[ActorMention]) -> ActorMention | None:

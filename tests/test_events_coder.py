@@ -1,0 +1,74 @@
+"""EventCoder end to end on short reports written in other outlets' styles (real pipeline, the
+packaged gazetteer and actor dictionary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from kharita.events import EventCoder
+from kharita.models import Document
+from kharita.nlp.load import default_pipeline
+from kharita.ontology import Certainty, SubEventType as S, TimePrecision
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return EventCoder(default_pipeline())
+
+
+def code(coder, text: str, published: str, outlet: str = "test"):
+    return coder.code(Document.from_text(text, published=dt.date.fromisoformat(published), outlet=outlet))
+
+
+def km(place, lat: float, lon: float) -> float:
+    dlat, dlon = math.radians(place.lat - lat), math.radians(place.lon - lon)
+    a = math.sin(dlat / 2) ** 2 + math.cos(math.radians(lat)) * math.cos(math.radians(place.lat)) * math.sin(dlon / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def test_a_wire_report_of_a_recapture(coder):
+    (event,) = code(coder, "DAMASCUS (Reuters) - Syrian government forces recaptured the ancient city of Palmyra "
+                           "from Islamic State on Sunday, state media said.", "2016-03-28")
+    assert event.sub_event_type is S.GOVERNMENT_REGAINS_TERRITORY
+    assert event.actor1.name.startswith("Military Forces of Syria")
+    assert event.actor2 is not None and event.actor2.name == "Islamic State"
+    assert km(event.place, 34.56, 38.27) < 10                    # Palmyra, not the Damascus dateline
+    assert (event.event_date, event.time_precision) == (dt.date(2016, 3, 27), TimePrecision.DAY)
+    assert event.certainty is Certainty.CLAIMED
+    assert event.territory is not None and event.territory.new_controller == event.actor1.name
+
+
+def test_an_air_strike_with_its_dead_and_an_arrest_elsewhere(coder):
+    events = code(coder, "IDLIB, Syria (SOHR) - Regime warplanes carried out 12 air strikes on Khan Shaykhun "
+                         "on Tuesday, killing five civilians including two children. Meanwhile, Asayish forces "
+                         "arrested three suspected Islamic State members in Qamishli.", "2019-05-29")
+    by_type = {e.sub_event_type: e for e in events}
+    assert set(by_type) == {S.AIR_DRONE_STRIKE, S.ARRESTS}
+    strike = by_type[S.AIR_DRONE_STRIKE]
+    assert strike.fatalities == 5 and strike.event_date == dt.date(2019, 5, 28)
+    assert km(strike.place, 35.44, 36.65) < 10
+    arrest = by_type[S.ARRESTS]
+    assert km(arrest.place, 37.05, 41.22) < 15 and arrest.certainty is Certainty.REPORTED
+    fields = {e.field for e in strike.sources[0].evidence}
+    assert {"trigger", "sentence", "actor1", "location", "date", "fatalities"} <= fields
+
+
+def test_negated_planned_and_attempted_events_are_dropped(coder):
+    assert code(coder, "YPG fighters have not withdrawn from Kobani. ISIS gangs are trying to enter the city "
+                       "from the east. The gangs will soon launch a new attack on Kobani, local sources claimed.",
+                "2014-10-06") == []
+
+
+def test_coordinated_places_give_one_territorial_event_each(coder):
+    events = code(coder, "Kurdish YPG fighters captured the towns of Tal Abyad and Ain Issa from Islamic State "
+                         "after heavy clashes.", "2015-06-24")
+    assert [e.sub_event_type for e in events] == [S.NON_STATE_ACTOR_OVERTAKES_TERRITORY] * 2
+    assert len({e.place.key for e in events}) == 2
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_a_report_without_events(coder):
+    assert code(coder, "The weather in Aleppo was mild and the markets were busy.", "2020-01-01") == []
