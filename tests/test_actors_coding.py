@@ -158,6 +158,18 @@ def test_ethnic_fighters_are_an_identity_militia() -> None:
 def test_sentence_words_do_not_make_groups() -> None:
     assert code_actor("Some fighters", country="SY") is None
     assert code_actor("Several Brigades", country="SY") is None
+    assert code_actor("Fire fighters", country="SY") is None
+
+
+def test_descriptive_compounds_are_not_part_of_a_new_name() -> None:
+    actor = code_actor("Iran-backed Zulfiqar fighters", country="SY")
+    assert actor.new and actor.name == "Zulfiqar"
+    assert code_actor("US-backed fighters", country="SY") is None
+
+
+def test_a_possessive_country_before_a_military_head_is_that_state() -> None:
+    assert code_actor("Ukraine's Joint Forces", country="UA").name == "Military Forces of Ukraine"
+    assert code_actor("South West State's militiamen", country="SO").name == "South West State"
 
 
 def test_nothing_is_coded_from_text_without_actors() -> None:

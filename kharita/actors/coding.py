@@ -107,8 +107,11 @@ kurd kurds western eastern northern southern central hundred thousand dozen abou
 unidentified unknown masked militant militants fighters forces security state military army police civilian tribal
 he she they we it this that there here when while after before during since but and or if as in on at by for from
 with without against among between under into onto upon according reports report sources source local syrian iraqi
-turkish russian iranian american british french israeli lebanese jordanian saudi
+turkish russian iranian american british french israeli lebanese jordanian saudi ethnic fire freedom
 """.split())
+
+#: Descriptive compounds that qualify a group without naming it: "Iran-backed", "US-led".
+_DESCRIPTIVE = re.compile(r"-(?:backed|led|aligned|affiliated|linked|allied|supported|based|funded|trained|sponsored)$")
 
 _ETHNIC = frozenset("turkmen circassian chechen assyrian armenian yazidi ezidi druze alawite bedouin".split())
 
@@ -158,7 +161,8 @@ _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ash|as|ad|ar|at|az|an|adh|ath)[-‐‑]
 def _is_name_word(tok: str) -> bool:
     """A capitalised word that can be part of a name ("al-Homsi" counts by its "Homsi")."""
     tok = _ARTICLE_PREFIX.sub("", tok)
-    return tok[:1].isupper() and fold(tok).strip("'’-") not in _NOT_NAMES
+    key = fold(tok).strip("'’-")
+    return tok[:1].isupper() and key not in _NOT_NAMES and not _DESCRIPTIVE.search(key)
 
 
 def _name_run_before(toks: list[re.Match], i: int, text: str, limit: int = 4) -> int:
@@ -223,7 +227,7 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
         elif (key in _GROUP_HEADS and toks[i].group()[:1].isupper()) or key in _PLAIN_HEADS:
             k = _name_run_before(toks, i, text)
             if k < i:
-                first = keys[k]
+                first = re.sub(r"'s$", "", keys[k])
                 state = dictionary.country_of_word(first)
                 if first in _ETHNIC and key in _PLAIN_HEADS:
                     label = toks[k].group()
@@ -249,7 +253,7 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
 
 
 def _new(text: str, start: int, end: int, name: str, actor_type: ActorType, country: str | None) -> ActorMention:
-    name = " ".join(name.split())
+    name = re.sub(r"['’]s$", "", " ".join(name.split()))       # "South West State's militiamen"
     name = name[:1].upper() + name[1:]
     return ActorMention(start, end, text[start:end], Actor(name, actor_type, country or "", new=True), score=0.6)
 
