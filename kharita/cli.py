@@ -169,25 +169,27 @@ def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, e
             click.echo(line)
 
 
-TABLE = (("event_date", "date", 10), ("sub_event_type", "type", 26), ("actor1", "actor1", 28),
-         ("actor2", "actor2", 22), ("location", "location", 22), ("fatalities", "dead", 4),
-         ("certainty", "certainty", 11))
+TABLE = (("event_date", "date"), ("sub_event_type", "type"), ("actor1", "actor1"), ("actor2", "actor2"),
+         ("location", "location"), ("fatalities", "dead"), ("certainty", "certainty"))
 
 
 def format_table(events: list[Event], width: int) -> list[str]:
+    """A plain-text table of events fitted to `width` columns: each column as wide as its content,
+    the widest cut (with an ellipsis) until the table fits."""
     from kharita.record import to_record
 
-    columns = list(TABLE)
-    while sum(w + 2 for *_, w in columns) > width and len(columns) > 4:
-        columns.remove(max(columns[3:], key=lambda c: c[2]))   # drop the widest optional column
-    def cell(value: Any, size: int) -> str:
-        text = "" if value is None else str(value)
+    records = [to_record(ev) for ev in events]
+    cells = [[("" if r[key] is None else str(r[key])) for key, _ in TABLE] for r in records]
+    sizes = [max([len(title)] + [len(row[i]) for row in cells]) for i, (_, title) in enumerate(TABLE)]
+    while sum(sizes) + 2 * (len(sizes) - 1) > width and max(sizes) > 8:
+        sizes[sizes.index(max(sizes))] -= 1
+
+    def fit(text: str, size: int) -> str:
         return (text if len(text) <= size else text[: size - 1] + "…").ljust(size)
-    lines = ["  ".join(cell(title, w) for _, title, w in columns).rstrip(),
-             "  ".join("-" * w for *_, w in columns)]
-    for ev in events:
-        record = to_record(ev)
-        lines.append("  ".join(cell(record[key], w) for key, _, w in columns).rstrip())
+
+    lines = ["  ".join(fit(title, n) for (_, title), n in zip(TABLE, sizes)).rstrip(),
+             "  ".join("-" * n for n in sizes)]
+    lines.extend("  ".join(fit(c, n) for c, n in zip(row, sizes)).rstrip() for row in cells)
     return lines
 
 

@@ -129,3 +129,17 @@ def test_db_migrate_and_stats(runner, filled):
     assert current == newest
     stats = json.loads(invoke(runner, "db", "stats", "--db", filled).output)
     assert stats["documents"] == 10 and stats["events"] == sum(stats["by_event_type"].values()) > 0
+
+
+@pytest.mark.parametrize("width", [60, 100, 250])
+def test_the_events_table_fits_the_terminal(filled, width):
+    from kharita.cli import format_table
+    from kharita.store import Store
+
+    with Store.open(filled) as store:
+        events = list(store.iter_events())
+    lines = format_table(events, width)
+    assert len(lines) == 2 + len(events)
+    assert all(len(line) <= max(width, 7 * 8 + 12) for line in lines)
+    if width == 250:                                  # room enough: nothing is cut
+        assert not any("…" in line for line in lines)
