@@ -260,3 +260,31 @@ def test_the_memory_index_finds_only_what_is_near_in_space_time_and_type():
                         event("c", SubEventType.SHELLING), event("d", day=DAY + dt.timedelta(days=9))])
     found = index.events_near(HASAKAH.lat, HASAKAH.lon, 10.0, DAY, DAY, [SubEventType.ARMED_CLASH])
     assert [e.sources[0].document_id for e in found] == ["a"]
+
+
+def test_the_store_and_the_memory_index_find_the_same_candidates(store):
+    """Store.events_near_by_precision (SQL) and EventIndex (Python) apply each stored event's own
+    precision the same way: compared on 300 random events and 60 random look-ups."""
+    import random
+
+    from kharita.merge.cluster import candidates
+
+    rng = random.Random(5)
+    subs = [SubEventType.ARMED_CLASH, SubEventType.SHELLING, SubEventType.NON_VIOLENT_TRANSFER]
+    events = []
+    for i in range(300):
+        place = km_north(HASAKAH, rng.uniform(-60, 60), precision=rng.choice(list(GeoPrecision)))
+        if i % 7 == 0:
+            place = HASAKAH
+        events.append(event(f"d{i}", rng.choice(subs), place=place, trigger=(i, i + 5),
+                            day=DAY + dt.timedelta(days=rng.randint(-20, 20)),
+                            time_precision=rng.choice(list(TimePrecision))))
+    store.upsert_events(events)
+    index = EventIndex(events)
+    found_any = 0
+    for probe in rng.sample(events, 60):
+        in_store = sorted(e.event_id for e in candidates(store, probe))
+        in_memory = sorted(e.event_id for e in candidates(index, probe))
+        assert in_store == in_memory
+        found_any += len(in_store) > 1
+    assert found_any > 10
