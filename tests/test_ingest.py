@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -222,3 +223,34 @@ def test_a_copied_folder_of_all_formats_reads_every_good_record(tmp_path):
     docs, summary = read(tmp_path / "in")
     assert len(docs) == 9 and summary.read == 9
     assert len(summary.skipped) == 5
+
+
+def test_a_corpus_file_of_any_size_streams_with_the_limit_per_record(tmp_path, monkeypatch):
+    monkeypatch.setenv("KHARITA_MAX_TEXT_MB", "0.001")          # 1 kB per report
+    lines = [json.dumps({"id": f"r{i}", "text": f"Report {i} on clashes in Homs."}) for i in range(100)]
+    lines[50] = json.dumps({"id": "big", "text": "word " * 400})
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size > 1024 * 4
+    docs, summary = read(path)
+    assert len(docs) == 99 and "big" not in {d.external_id for d in docs}
+    (where, reason), = summary.skipped
+    assert where == f"{path}:51" and "too large" in reason
+
+
+def test_a_bad_line_in_a_streamed_file_is_named_and_the_rest_read(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "First."}\n'
+                     b'{"id": "b", "text": "Caf\xe9 in latin-1."}\n'
+                     b'{"id": "c", "text": "Third."}\n')
+    docs, summary = read(path)
+    assert [d.external_id for d in docs] == ["a", "c"]
+    assert list(reasons(summary)) == [f"{path}:2"] and "not valid UTF-8" in summary.skipped[0][1]
+
+
+def test_a_csv_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"id,text\n1,Fine.\n2,Caf\xe9.\n")
+    docs, summary = read(path)
+    (where, reason), = summary.skipped
+    assert where.startswith(str(path)) and "not valid UTF-8" in reason

@@ -9,6 +9,7 @@ both into counted, logged skips and goes on with the batch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax import SAXException
 
 from kharita import settings
@@ -93,11 +94,30 @@ def read_folder(folder: Path) -> Iterator[Item]:
 
 
 def read_file(path: Path) -> Iterator[Item]:
-    size = path.stat().st_size
-    check_size(str(path), size)
-    data = path.read_bytes()
+    """A file, by its extension (else by its content). JSON Lines and CSV files are streamed
+    record by record, so a corpus file may be any size; the size limit applies to each record.
+    Any other file is one report (or one feed) and must be under the limit as a whole."""
     kind = EXTENSIONS.get(path.suffix.lower())
-    yield from read_bytes(str(path), data, kind)
+    if kind in ("jsonl", "csv") and path.suffix.lower() != ".json":
+        yield from _read_records_file(path, kind)
+        return
+    check_size(str(path), path.stat().st_size)
+    yield from read_bytes(str(path), path.read_bytes(), kind)
+
+
+def _read_records_file(path: Path, kind: str) -> Iterator[Item]:
+    source = str(path)
+    with open(path, "rb") as raw:
+        head = raw.read(8192)
+        if b"\x00" in head:
+            raise InputError(source, f"binary file (NUL bytes), not {kind.upper()}")
+        if not head.strip():
+            raise InputError(source, "empty input")
+        raw.seek(0)
+        if kind == "jsonl":
+            yield from _records(source, _json_lines_file(source, raw), "line")
+        else:
+            yield from _csv_rows(source, io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
 
 
 def read_url(url: str) -> Iterator[Item]:
@@ -232,7 +252,7 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
 
 def read_jsonl(source: str, text: str) -> Iterator[Item]:
     """JSON Lines, one report a line (id, url, title, outlet, published, text; text required).
-    A .json file holding one array of such objects is read the same way."""
+    A .json file holding one object, or an array of them, is read the same way."""
     whole: Any = None
     if text.lstrip().startswith(("[", "{")):
         try:
@@ -240,13 +260,15 @@ def read_jsonl(source: str, text: str) -> Iterator[Item]:
         except json.JSONDecodeError:
             whole = None                         # JSON Lines (or broken: reported line by line)
     if isinstance(whole, list):
-        lines: Iterable[tuple[int, Any]] = enumerate(whole, 1)
-        label = "item"
+        yield from _records(source, enumerate(whole, 1), "item")
     elif isinstance(whole, dict):
-        lines, label = [(1, whole)], "line"
+        yield from _records(source, [(1, whole)], "line")
     else:
-        lines, label = _json_lines(source, text), "line"
-    for n, record in lines:
+        yield from _records(source, _json_lines(source, text.split("\n")), "line")
+
+
+def _records(source: str, numbered: Iterable[tuple[int, Any]], label: str) -> Iterator[Item]:
+    for n, record in numbered:
         where = f"{source}:{n}" if label == "line" else f"{source}[{n}]"
         if isinstance(record, InputError):
             yield record
@@ -259,26 +281,53 @@ def read_jsonl(source: str, text: str) -> Iterator[Item]:
                 yield exc
 
 
-def _json_lines(source: str, text: str) -> Iterator[tuple[int, Any]]:
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
+def _json_lines(source: str, lines: Iterable[str]) -> Iterator[tuple[int, Any]]:
+    for n, line in enumerate(lines, 1):
+        if line.strip():
+            yield n, _parse_json_line(source, n, line)
+
+
+def _parse_json_line(source: str, n: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(f"{source}:{n}", f"invalid JSON: {exc.msg} at column {exc.colno}")
+
+
+def _json_lines_file(source: str, raw: IO[bytes]) -> Iterator[tuple[int, Any]]:
+    """(line number, object or InputError) from a JSON Lines file, read a line at a time."""
+    limit = max_text_bytes()
+    for n, line in enumerate(raw, 1):
+        if n == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        if len(line) > limit:
+            yield n, InputError(f"{source}:{n}", f"line too large ({len(line) / 1048576:.1f} MB, the limit "
+                                                 f"is {limit / 1048576:.0f} MB)")
             continue
         try:
-            yield n, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield n, InputError(f"{source}:{n}", f"invalid JSON: {exc.msg} at column {exc.colno}")
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield n, InputError(f"{source}:{n}", f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at column "
+                                                 f"{exc.start + 1}); convert the file with iconv")
+            continue
+        if text.strip():
+            yield n, _parse_json_line(source, n, text)
 
 
 def read_csv(source: str, text: str) -> Iterator[Item]:
     """CSV with a header row naming the columns (id, url, title, outlet, published, text)."""
+    yield from _csv_rows(source, io.StringIO(text, newline=""))
+
+
+def _csv_rows(source: str, stream: IO[str]) -> Iterator[Item]:
     csv.field_size_limit(max_text_bytes())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if "text" not in header:
-        raise InputError(source, f"CSV has no 'text' column (header: {', '.join(header) or 'none'}); "
-                                 f"name the columns {', '.join(RECORD_FIELDS)}")
-    reader.fieldnames = header
+    reader = csv.DictReader(stream)
     try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if "text" not in header:
+            raise InputError(source, f"CSV has no 'text' column (header: {', '.join(header) or 'none'}); "
+                                     f"name the columns {', '.join(RECORD_FIELDS)}")
+        reader.fieldnames = header
         for row in reader:
             where = f"{source}:{reader.line_num}"
             if None in row:
@@ -290,6 +339,9 @@ def read_csv(source: str, text: str) -> Iterator[Item]:
                 yield exc
     except csv.Error as exc:
         raise InputError(f"{source}:{reader.line_num}", f"malformed CSV: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}:{reader.line_num + 1}",
+                         f"not valid UTF-8 ({exc.reason}); convert the file with iconv") from exc
 
 
 def _from_record(where: str, record: dict[str, Any]) -> Document:
