@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_mod  # noqa: E402
 
 RESULT = "BENCH-RESULT "
+CHILD_ENV: dict[str, str] = {}         # KHARITA_EXTRACTOR for the measurements (--extractor)
 
 
 # -- the machine -----------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ def tree_rss(proc: psutil.Process) -> int:
 def measure(kind: str, *args: str) -> dict:
     """Run one measurement in a child process; its result, its peak RSS and its RSS over time."""
     cmd = [sys.executable, __file__, "--measure", kind, *args]
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, **CHILD_ENV})
     proc = psutil.Process(child.pid)
     samples: list[tuple[float, int]] = []
     done = threading.Event()
@@ -191,13 +192,29 @@ def run_on_dask(folder: str, db: str, workers: int) -> None:
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=":0") as cluster, Client(cluster) as client:
         # warm: every worker has built its extractor before the clock starts
-        client.register_plugin(runner.ExtractorPlugin(pipeline.default_extractor), name=runner.PLUGIN_NAME)
-        t_start = _clock()
+        client.register_plugin(runner.ExtractorPlugin(runner.named_extractor()), name=runner.PLUGIN_NAME)
+        me = psutil.Process()
+        t_start, cpu_start = _clock(), _cpu([me])
+        workers_start = _cpu(me.children(recursive=True))
         with Store.open(db) as store:
             summary = runner.run_dask(_shards(folder), store, client=client)
-        t_end = _clock()
+        t_end, cpu_end = _clock(), _cpu([me])
+        workers_end = _cpu(me.children(recursive=True))
     _emit(reports=summary.read, stored=summary.stored, events=summary.events_written,
-          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end,
+          client_cpu=cpu_end - cpu_start, workers_cpu=workers_end - workers_start)
+
+
+def _cpu(procs: list[psutil.Process]) -> float:
+    """User + system CPU seconds of some processes (their own, not their children's)."""
+    total = 0.0
+    for p in procs:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 class ReplayExtractor:
@@ -273,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=corpus_mod.DEFAULT_DATA, help="the shared/evaldata folder")
     parser.add_argument("--skip", action="append", default=[], choices=("bare", "e2e", "dask", "memory"),
                         help="leave a measurement out (repeatable)")
+    parser.add_argument("--extractor", default="coder", help="the extractor kharita runs with (default: coder)")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and databases (printed at the end)")
     parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -282,9 +300,11 @@ def main(argv: list[str] | None = None) -> None:
          "dask": lambda f, d, w: run_on_dask(f, d, int(w))}[kind](*rest)
         return
 
+    CHILD_ENV["KHARITA_EXTRACTOR"] = args.extractor
     print(f"command: {shlex.join(['python', 'bench/run_bench.py', *(argv if argv is not None else sys.argv[1:])])}")
     print(f"started: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
     print(f"machine: {machine()}", flush=True)
+    print(f"kharita extractor: {args.extractor} (KHARITA_EXTRACTOR in every measurement)", flush=True)
     root = Path(tempfile.mkdtemp(prefix="kharita-bench-"))
     n_templates = len(corpus_mod.load_templates(args.data))
     folder, words = build(args.reports, root, args.data)
@@ -312,7 +332,11 @@ def main(argv: list[str] | None = None) -> None:
               flush=True)
         for w in (1, 2):
             results[f"dask{w}"] = measure("dask", dfolder, str(root / f"dask{w}.sqlite"), str(w))
-            print(_row(f"dask, {w} worker{'s' if w > 1 else ''}", results[f"dask{w}"], dwords), flush=True)
+            r = results[f"dask{w}"]
+            print(_row(f"dask, {w} worker{'s' if w > 1 else ''}", r, dwords), flush=True)
+            print(f"    CPU: client (reading, merge, SQLite writes) and scheduler {r['client_cpu']:,.0f} s = "
+                  f"{r['client_cpu'] / r['seconds']:.0%} of a core; workers {r['workers_cpu']:,.0f} s = "
+                  f"{r['workers_cpu'] / r['seconds']:.0%} of a core", flush=True)
         eff = results["dask1"]["seconds"] / (2 * results["dask2"]["seconds"])
         print(f"scaling efficiency throughput(2) / (2 x throughput(1)): {eff:.2f}   target >= 0.85", flush=True)
 
