@@ -178,11 +178,17 @@ def is_negated(head: Token) -> bool:
         if child.dep_ in ("det", "amod") and child.lower_ in ("no", "failed", "attempted", "planned",
                                                                "foiled", "thwarted", "possible", "alleged"):
             return child.lower_ in ("no", "failed", "attempted", "planned", "foiled", "thwarted", "possible")
+    if head.dep_ == "pcomp" and head.head.lower_ == "for":
+        return True                       # "mobilizing its members for attacking Haditha"
+    if _infinitive_of_purpose(head):
+        return True
     cur = head
     for _ in range(4):
         if cur.head is cur:
             break
         parent = cur.head
+        if cur.dep_ in ("dobj", "xcomp") and _infinitive_of_purpose(parent):
+            return True
         if parent.lemma_.lower() in NEGATING_HEADS and cur.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "prep",
                                                                      "nsubjpass", "advcl"):
             return True
@@ -198,6 +204,31 @@ def is_negated(head: Token) -> bool:
             break
         cur = parent
     return False
+
+
+_GOING_ON = {"begin", "start", "continue", "manage", "go", "succeed", "resume", "have"}
+
+
+def _infinitive_of_purpose(tok: Token) -> bool:
+    """"(sent) to attack", "(waiting for an order) to kick off the assault": an aim, not a deed."""
+    if tok.pos_ != "VERB" or tok.dep_ not in ("xcomp", "advcl", "acl", "relcl"):
+        return False
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children):
+        return False
+    return tok.head.lemma_.lower() not in _GOING_ON
+
+
+def governor(tok: Token) -> Token | None:
+    """The verb a noun hangs on, through conjunctions and prepositions ("found ... rockets and mines")."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("conj", "appos") or cur.dep_ == "pobj" and cur.head.dep_ == "prep":
+            cur = cur.head if cur.dep_ != "pobj" else cur.head.head
+            continue
+        if cur.dep_ in ("dobj", "nsubjpass", "attr") and cur.head.pos_ in ("VERB", "AUX"):
+            return cur.head
+        return None
+    return None
 
 
 def np_tokens(tok: Token) -> list[Token]:

@@ -72,6 +72,15 @@ DEICTIC_WORDS = re.compile(r"\b(?:here|there|the (?:village|area|neighbou?rhood|
 #: Head words of a state's own forces, for when no actor was coded (snippets, unknown countries).
 STATE_WORDS = {"government", "regime", "army", "military", "troops", "soldier", "pro-government", "loyalist",
                "police", "gendarmerie", "state", "national", "federal", "armed"}
+FOUND_VERBS = {"find", "discover", "uncover", "recover", "seize", "confiscate", "destroy", "defuse", "dismantle",
+               "intercept", "clear", "neutralize", "neutralise", "locate", "detect", "disarm", "capture", "store"}
+NOT_TERRITORY = {"footage", "image", "images", "video", "videos", "photo", "photos", "attention", "moment",
+                 "title", "award", "seat", "seats", "vote", "votes", "share", "imagination", "headlines", "record"}
+PERSON_WORDS = {"diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "staff", "journalists"}
+PLACE_WORDS = {"town", "city", "village", "villages", "area", "areas", "position", "positions", "base", "hill",
+               "district", "neighbourhood", "neighborhood", "road", "airport", "checkpoint", "territory"}
+#: Trigger nouns naming people, not acts: "to disperse the protesters" does not plan the protest.
+PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "refugee", "looter", "defector"}
 VIOLENT_CLASSES = {"CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
 AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
 BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
@@ -253,9 +262,18 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     patient_words = {t.lower_ for t in A.np_tokens(patient)} if patient is not None else set()
     if k in ("TAKE", "SEIZE", "DISRUPT") and patient_words & A.WEAPON_WORDS:
         return S.DISRUPTED_WEAPONS_USE
-    if k == "TRANSFER" and hit.head.lemma_.lower() == "surrender" and not any(
-            c.dep_ == "dobj" for c in hit.head.children):
-        return S.CHANGE_TO_GROUP
+    if k in ("SHELL", "IED", "GRENADE", "BOMB", "AIR", "CHEM"):
+        gov = A.governor(hit.head)
+        if gov is not None and gov.lemma_.lower() in FOUND_VERBS:
+            return S.DISRUPTED_WEAPONS_USE
+    if k == "TAKE" and (patient_words & NOT_TERRITORY or hit.head.lemma_.lower() == "expel"
+                        and patient_words & (A.CIVILIAN_WORDS | PERSON_WORDS)):
+        return None
+    if k in ("TAKE", "SEIZE") and hit.head.lemma_.lower() in ("capture", "seize") and patient is not None \
+            and A.victim_kind(patient, None) in ("civilian", "armed") and not patient_words & PLACE_WORDS:
+        return S.ARRESTS if _is_state(a1) else S.ABDUCTION
+    if k == "AGREE" and hit.head.lemma_.lower() == "surrender" and patient_words & PLACE_WORDS:
+        return S.NON_VIOLENT_TRANSFER         # "surrendered the town": a handover, not a deal
     if k == "TRANSFER" and any(t.lower_ in AGREEMENT_WORDS for o in A.prep_objects(hit.head, ("from",))
                                for t in A.np_tokens(o)):
         return None
@@ -376,7 +394,7 @@ def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] 
     klasses = {h.klass for h in hits}
     out: list[tuple[S, A.Hit]] = []
     for hit in hits:
-        if A.is_negated(hit.head):
+        if hit.head.lemma_.lower() not in PARTICIPANTS and A.is_negated(hit.head):
             continue
         actor1, actor2, patient = _roles(hit, actors, offset)
         sub = _choose(hit, sent, klasses, actor1, actor2, patient)
@@ -396,6 +414,8 @@ def _subsume_types(found: list[tuple[S, A.Hit]]) -> list[tuple[S, A.Hit]]:
     subs = {s for s, _ in found}
     out = []
     for sub, hit in found:
+        if S.CHEMICAL_WEAPON in subs and sub in (_SPECIFIC - {S.CHEMICAL_WEAPON}) | {S.ARMED_CLASH, S.ATTACK}:
+            continue
         if hit.klass in ("KILL", "CLASH", "BOMB") and subs & _SPECIFIC and sub not in _SPECIFIC:
             continue
         if hit.klass == "BOMB" and sub is S.REMOTE_EXPLOSIVE and subs & (_SPECIFIC - {S.REMOTE_EXPLOSIVE}):

@@ -143,13 +143,14 @@ LEXICON: list[TriggerEntry] = [
         verbs="capture; recapture; retake; liberate; regain; overrun; occupy; storm; take control of; "
               "take full control of; take over; seize control of; gain control of; wrest control of; "
               "take back; win back; reclaim; drive out; expel; clear; free; conquer; "
-              "establish control over; impose control over; annex",
+              "establish control over; impose control over; annex; drive back; push back; regain ground; "
+              "gain ground",
         nouns="takeover; capture; recapture; liberation; fall",
         fixed="fell to; falls to; fallen to; under the control of; under control of",
     ),
     *_entries(
         "TRANSFER",
-        verbs="withdraw; withdraw from; pull out of; hand over; handover; cede; surrender; evacuate; abandon; "
+        verbs="withdraw; withdraw from; pull out of; hand over; handover; cede; evacuate; abandon; "
               "leave the control of; leave control of; retreat from",
         nouns="withdrawal; handover; pullout",
     ),
@@ -215,7 +216,8 @@ LEXICON: list[TriggerEntry] = [
     *_entries(
         "CHEM",
         nouns="chemical attack; chemical weapon; chemical weapons attack; chlorine; sarin; mustard gas; "
-              "toxic gas; poison gas; nerve agent; poisonous gas; chemical agent; chemical munition",
+              "toxic gas; poison gas; nerve agent; poisonous gas; chemical agent; chemical munition; "
+              "mustard agent; chemical shell; chemical rocket",
         fixed="chemical weapons; gas attack; gas attacks",
     ),
     *_entries(
@@ -252,7 +254,7 @@ LEXICON: list[TriggerEntry] = [
     *_entries(
         "AGREE",
         verbs="sign an agreement; reach an agreement; reach a deal; agree to; agree on; broker; "
-              "sign a deal; sign a peace deal; sign a ceasefire; release",
+              "sign a deal; sign a peace deal; sign a ceasefire; release; surrender",
         fixed="exchanged prisoners; swapped prisoners; exchange prisoners; prisoners were exchanged",
         nouns="agreement; ceasefire; cease-fire; truce; peace deal; peace agreement; accord; "
               "reconciliation deal; prisoner exchange; prisoner swap; armistice; peace treaty; "
@@ -262,13 +264,15 @@ LEXICON: list[TriggerEntry] = [
         "CHANGE",
         verbs="switch sides; change sides; defect; join forces; merge; pledge allegiance; "
               "declare allegiance; swear allegiance; disband; dissolve; split from; break away from; "
-              "form a new group; announce the formation",
+              "form a new group; announce the formation; deploy; redeploy; dispatch; mobilize; mobilise; "
+              "send reinforcements; amass; reinforce",
         nouns="defection; merger; defector",
         fixed="joined the ranks of; joined forces; switched allegiance; switched their allegiance",
     ),
     *_entries(
         "DISRUPT",
-        verbs="defuse; dismantle; intercept; shoot down; foil; thwart; neutralize; neutralise; "
+        verbs="defuse; dismantle; intercept; shoot down; foil; thwart; neutralize; neutralise; discover; "
+              "uncover; "
               "detonate safely; disarm; clear mines",
         nouns="weapons cache; arms cache; cache; arms depot; ammunition",
         fixed="shot down; found and cleared; safely detonated; controlled explosion",
