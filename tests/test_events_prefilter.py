@@ -1,0 +1,68 @@
+"""The cheap pass: only sentences with a trigger are parsed, and nothing is lost by it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from kharita.errors import ModelError
+from kharita.events import EventCoder
+from kharita.models import Document
+from kharita.nlp.load import default_pipeline, load_pipeline
+from kharita.nlp.prefilter import Prefilter, select_segments, split_sentences
+
+SEED = Path(__file__).resolve().parents[1] / "examples" / "seed" / "report.jsonl"
+
+
+def test_sentences_keep_their_offsets():
+    text = "Hasakah (ANF) – Clashes continue.\n\nRebels took the hill. Nothing else happened!  "
+    spans = list(split_sentences(text))
+    assert [text[s:e] for s, e in spans] == [
+        "Hasakah (ANF) – Clashes continue.", "Rebels took the hill.", "Nothing else happened!"]
+
+
+def test_empty_and_blank_texts_have_no_sentences():
+    assert list(split_sentences("")) == []
+    assert list(split_sentences(" \n\n\t ")) == []
+
+
+def test_only_sentences_with_a_trigger_are_selected():
+    text = "The market was busy. Gunmen kidnapped two engineers. It rained."
+    prefilter = Prefilter(spacy.blank("en"))
+    assert [s.text for s in prefilter.select(text)] == ["Gunmen kidnapped two engineers."]
+    assert [s.text for s in Prefilter(spacy.blank("en"), context=1).select(text)] == [
+        "The market was busy.", "Gunmen kidnapped two engineers.", "It rained."]
+    seg, = select_segments(text, [text.index("kidnapped")])
+    assert text[seg.start:seg.start + len(seg.text)] == seg.text
+
+
+def test_a_missing_model_names_the_install_command():
+    with pytest.raises(ModelError, match="pip install"):
+        load_pipeline(model="no_such_spacy_model")
+
+
+def test_the_prefilter_changes_no_event_of_the_seed():
+    row = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    doc = Document.from_text(row["text"], published=dt.date.fromisoformat(row["published"]))
+    nlp = default_pipeline()
+    fast = EventCoder(nlp, prefilter=True).code(doc)
+    full = EventCoder(nlp, prefilter=False).code(doc)
+    assert fast
+    assert sorted(e.event_id for e in fast) == sorted(e.event_id for e in full)
+
+
+def test_a_batch_gives_each_report_its_own_events():
+    nlp = default_pipeline()
+    docs = [Document.from_text(t, published=dt.date(2019, 5, 28)) for t in (
+        "Regime warplanes carried out air strikes on Khan Shaykhun on Monday.",
+        "The weather in Aleppo was mild.",
+        "Turkish drones struck a car near Qamishli on Sunday, killing two SDF fighters.",
+    )]
+    out = list(EventCoder(nlp, batch_size=2).extract(iter(docs)))
+    assert [d.id for d, _ in out] == [d.id for d in docs]
+    assert [len(events) > 0 for _, events in out] == [True, False, True]
+    assert all(s.document_id == d.id for d, events in out for e in events for s in e.sources)
