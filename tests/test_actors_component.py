@@ -106,6 +106,19 @@ def test_to_disk_and_from_disk_carry_the_dictionary(tmp_path: Path) -> None:
     assert names(loaded("Hezbollah and Daesh")) == [("Daesh", "Islamic State")]
 
 
+def test_a_dictionary_built_from_data_is_saved_with_the_pipeline(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data["actors"].append({"name": "Hajdal Shabab", "type": "Identity militia", "country": "SY",
+                           "aliases": ["Hecdıl Şebap"]})
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("kharita_actors").set_dictionary(ActorDictionary.from_data(data))
+    pipeline.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert names(loaded("Hecdıl Şebap fighters")) == [("Hecdıl Şebap fighters", "Hajdal Shabab")]
+
+
 def test_pipe_with_two_processes_gives_the_same_mentions(nlp: Language) -> None:
     texts = [SEED_SENTENCE, "", "Regime soldiers fled to the YPG in Hasakah, Syria.", "Nothing here."] * 2
     single = [d._.kharita_actors for d in nlp.pipe(texts)]

@@ -304,6 +304,7 @@ class ActorDictionary:
     def __init__(self, entries: Iterable[ActorEntry], generic: Iterable[GenericRule] = (),
                  countries: Iterable[Country] = (), source: str = "<memory>") -> None:
         self.source = source
+        self.data: dict[str, Any] | None = None      # the validated YAML data, when loaded from one
         self._entries: dict[str, ActorEntry] = {}
         self._by_key: dict[str, list[ActorEntry]] = {}
         self._countries = {c.code: c for c in countries}
@@ -363,6 +364,7 @@ class ActorDictionary:
         if generate:
             dictionary._generate()
         dictionary._check_references(raw)
+        dictionary.data = raw
         return dictionary
 
     def _add(self, entry: ActorEntry) -> None:

@@ -15,11 +15,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Optional
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kharita.actors.coding import ActorMatcher
 from kharita.actors.dictionary import DEFAULT_PATH, ActorDictionary, load_default
+from kharita.errors import ModelError
 from kharita.models import ActorMention
 from kharita.nlp import extensions
 
@@ -104,10 +106,18 @@ class ActorTagger:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        source = Path(self.dictionary_path) if self.dictionary_path else DEFAULT_PATH
-        if self._matcher is not None and self._matcher.dictionary.source not in ("<memory>", ""):
-            source = Path(self._matcher.dictionary.source)
-        shutil.copyfile(source, path / DICTIONARY_FILE)
+        target = path / DICTIONARY_FILE
+        if self._matcher is None:
+            shutil.copyfile(Path(self.dictionary_path) if self.dictionary_path else DEFAULT_PATH, target)
+            return
+        dictionary = self._matcher.dictionary
+        if Path(dictionary.source).is_file():
+            shutil.copyfile(dictionary.source, target)
+        elif dictionary.data is not None:
+            target.write_text(yaml.safe_dump(dictionary.data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        else:
+            raise ModelError(f"The actor dictionary of {self.name} was built in code and cannot be saved; "
+                             f"load it from a YAML file (ActorDictionary.load) to save the pipeline.")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ActorTagger":
         file = Path(path) / DICTIONARY_FILE
