@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from kharita.cli import main
 from kharita.errors import ConfigError
 from kharita.models import RunSummary
 from kharita.record import to_record
-from kharita.scale.runner import connect, expand, jsonl_partitions, read_partitioned, run_dask
+from kharita.scale.runner import connect, expand, loaded_extractors, run_dask
 from kharita.store import Store
 
 DATA = Path(__file__).parent / "data" / "scale"
@@ -68,8 +66,11 @@ def test_a_resumed_run_skips_what_is_stored_and_ends_as_one_run(client, in_proce
     _, expected = in_process
     with Store.open(tmp_path / "dask.db") as store:
         first = run_dask([SHARDS[0]], store, client=client, extractor=CODER)          # the run that was killed
+        loaded = client.run(loaded_extractors)
         second = run_dask(SHARDS, store, client=client, extractor=CODER, batch_size=1, in_flight=1)
         got = flat_events(store)
+    assert len(loaded) == 2 and all(len(held) == 1 for held in loaded.values())
+    assert client.run(loaded_extractors) == loaded        # each worker built its coder once, and kept it
     assert (first.read, first.stored) == (6, 6)
     assert (second.read, second.stored, second.unchanged) == (12, 5, 7)
     assert got == expected
@@ -97,43 +98,6 @@ def test_cli_refuses_cluster_options_without_the_dask_engine(runner, tmp_path) -
 def test_scheduler_and_workers_together_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="not both"), connect("tcp://127.0.0.1:1", 2):
         pass
-
-
-def write_big_jsonl(path: Path) -> None:
-    """Forty reports, a blank line and a broken line among them."""
-    lines = []
-    for i in range(40):
-        lines.append(json.dumps({"id": f"r{i}", "published": "2016-03-01",
-                                 "text": f"Report {i}: fighting in Homs, {'ü' * (i % 5)} day {i}."}))
-        if i == 10:
-            lines.append("")
-        if i == 25:
-            lines.append("{not json")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-@pytest.mark.parametrize("partition_bytes", [1, 150, 1000, 10**9])
-def test_big_jsonl_streams_in_partitions_as_one_read(tmp_path, partition_bytes) -> None:
-    big = tmp_path / "big.jsonl"
-    write_big_jsonl(big)
-    whole, parts = RunSummary(), RunSummary()
-    expected = list(pipeline.read_inputs([big], whole))
-    got = list(read_partitioned([big], parts, partition_bytes=partition_bytes))
-    assert [dataclasses.astuple(d) for d in got] == [dataclasses.astuple(d) for d in expected]
-    assert len(got) == 40 and got[39].origin == f"{big}:42"
-    assert parts.read == whole.read == 40
-    assert parts.skipped == whole.skipped == [(f"{big}:28", parts.skipped[0][1])]
-
-
-def test_partitions_cover_the_file_and_end_at_line_ends(tmp_path) -> None:
-    big = tmp_path / "big.jsonl"
-    write_big_jsonl(big)
-    data = big.read_bytes()
-    parts = list(jsonl_partitions(big, 100))
-    assert parts[0][:2] == (1, 0) and parts[-1][2] == len(data)
-    for (line, start, end), (next_line, next_start, _) in zip(parts, parts[1:]):
-        assert end == next_start and data[end - 1:end] == b"\n"
-        assert next_line == line + data[start:end].count(b"\n")
 
 
 def test_a_glob_that_matches_nothing_is_a_counted_skip(tmp_path) -> None:

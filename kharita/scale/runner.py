@@ -1,13 +1,13 @@
 """Run kharita on a Dask distributed cluster: the parse on workers, everything else as before.
 
 The client reads the inputs with the same reader as the in-process run (folders, globs, JSON Lines
-shards; a JSON Lines file too big to read at once goes a partition at a time), drops the reports the
-store already holds (so a killed run resumes where it stopped), and sends the rest to the workers
-in small batches. Each worker process builds the extractor once (a worker plugin warms it at
-start-up; a module cache keeps it for the life of the process) and runs `extractor.extract` on each
-batch: the very call the in-process run makes, so the events are the same. The client stores the
-results in input order with the in-process run's own step (merge into the stored events, write,
-one transaction a report), keeping a bounded number of batches in flight, so memory stays flat
+shards, streamed record by record), drops the reports the store already holds (so a killed run
+resumes where it stopped), and cuts the rest into partitions of `batch_size` reports, each one
+task. Each worker process builds the extractor once (a worker plugin warms it at start-up; a module
+cache keeps it for the life of the process) and runs `extractor.extract` on its partitions: the
+very call the in-process run makes, so the events are the same. The client stores the results in
+input order with the in-process run's own step (merge into the stored events, write, one
+transaction a report), keeping a bounded number of partitions in flight, so memory stays flat
 however large the corpus; control is refreshed once at the end, as after an in-process run.
 
 Why the client reads, not the workers: a document's id is the hash of its text, so skipping what is
@@ -18,7 +18,6 @@ incremental and order-dependent: the store must see the reports in the same orde
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import glob
 import logging
@@ -32,8 +31,7 @@ from typing import TYPE_CHECKING
 from distributed import Client, Future, LocalCluster, Worker, WorkerPlugin
 
 from kharita import pipeline, settings
-from kharita.errors import ConfigError, InputError
-from kharita.ingest import readers
+from kharita.errors import ConfigError
 from kharita.models import Document, Event, RunSummary
 
 if TYPE_CHECKING:
@@ -45,7 +43,6 @@ log = logging.getLogger(__name__)
 ExtractorFactory = Callable[[], "Extractor"]
 
 PLUGIN_NAME = "kharita-extractor"
-PARTITION_BYTES = 16 * 2**20         # JSON Lines files larger than this are read a partition at a time
 DEFAULT_BATCH = 16                     # reports per task: ~1 s of parsing, enough for nlp.pipe to batch
 
 # One extractor per worker process, keyed by the factory that builds it.
@@ -73,6 +70,12 @@ def worker_extractor(factory: ExtractorFactory) -> Extractor:
         log.info("building the extractor in process %d", os.getpid())
         extractor = _EXTRACTORS[key] = factory()
     return extractor
+
+
+def loaded_extractors() -> dict[str, int]:
+    """The extractors this process holds, by factory, with their object ids (`client.run` it to
+    see that each worker built its extractor once)."""
+    return {key: id(extractor) for key, extractor in _EXTRACTORS.items()}
 
 
 def extract_batch(factory: ExtractorFactory, documents: list[Document]) -> list[tuple[Document, list[Event]]]:
@@ -131,67 +134,11 @@ def expand(inputs: Iterable[str | Path], summary: RunSummary) -> Iterator[str | 
             yield item
 
 
-def read_partitioned(inputs: Iterable[str | Path], summary: RunSummary,
-                     partition_bytes: int = PARTITION_BYTES) -> Iterator[Document]:
-    """Documents from every input, in order, as `pipeline.read_inputs` gives them, except that a
-    JSON Lines file larger than `partition_bytes` is read one partition (a byte range ending at a
-    line end) at a time: memory stays at one partition, and files over the ingest size limit
-    (KHARITA_MAX_TEXT_MB, meant for single reports) still stream through."""
+def read_all(inputs: Iterable[str | Path], summary: RunSummary) -> Iterator[Document]:
+    """Documents from every input, in order, exactly as `pipeline.read_inputs` gives them (JSON
+    Lines and CSV files stream record by record), globs expanded first."""
     for item in expand(inputs, summary):
-        path = Path(item)
-        if path.suffix.lower() == ".jsonl" and path.is_file() and path.stat().st_size > partition_bytes:
-            yield from _read_jsonl_partitions(path, summary, partition_bytes)
-        else:
-            yield from pipeline.read_inputs([item], summary)
-
-
-def jsonl_partitions(path: Path, partition_bytes: int) -> Iterator[tuple[int, int, int]]:
-    """(first line number, start byte, end byte) of consecutive partitions of a JSON Lines file,
-    each about `partition_bytes` long and ending just after a newline (or at the end of the file)."""
-    size = path.stat().st_size
-    line, start = 1, 0
-    with path.open("rb") as f:
-        while start < size:
-            f.seek(min(start + partition_bytes, size))
-            if f.tell() < size:
-                f.readline()                       # run on to the end of the line
-            end = f.tell()
-            yield line, start, end
-            f.seek(start)
-            line += f.read(end - start).count(b"\n")
-            start = end
-
-
-def _read_jsonl_partitions(path: Path, summary: RunSummary, partition_bytes: int) -> Iterator[Document]:
-    with path.open("rb") as f:
-        for first_line, start, end in jsonl_partitions(path, partition_bytes):
-            f.seek(start)
-            data = f.read(end - start)
-            try:
-                text = data.decode("utf-8-sig" if start == 0 else "utf-8")
-            except UnicodeDecodeError as exc:
-                bad_line = first_line + data[:exc.start].count(b"\n")
-                summary.skip(f"{path}:{bad_line}", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")
-                continue
-            # start at the first line with content: ingest reads a lone record as line 1
-            body = text.lstrip()
-            first_line += text[: len(text) - len(body)].count("\n")
-            for item in readers.read_jsonl(str(path), body):
-                if isinstance(item, InputError):
-                    source = _shift_line(item.source, path, first_line)
-                    log.warning("skipped %s: %s", source, item.reason)
-                    summary.skip(source, item.reason)
-                else:
-                    summary.read += 1
-                    yield dataclasses.replace(item, origin=_shift_line(item.origin or "", path, first_line))
-
-
-def _shift_line(where: str, path: Path, first_line: int) -> str:
-    """"path:n" of a line of a partition -> "path:N" of that line in the whole file."""
-    prefix = f"{path}:"
-    if where.startswith(prefix) and where[len(prefix):].isdigit():
-        return f"{prefix}{int(where[len(prefix):]) + first_line - 1}"
-    return where
+        yield from pipeline.read_inputs([item], summary)
 
 
 def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -251,7 +198,7 @@ def _distribute(inputs: Sequence[str | Path], store: Store, client: Client, fact
     limit = in_flight or 3 * n_workers
     merge_events = pipeline.merge_hook() if merge else None
     # the in-process run's own steps, so both runs skip, merge and store alike
-    documents = pipeline._new_documents(read_partitioned(inputs, summary), store, summary)
+    documents = pipeline._new_documents(read_all(inputs, summary), store, summary)
     pending: deque[Future] = deque()
 
     def store_oldest() -> None:
