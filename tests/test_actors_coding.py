@@ -76,6 +76,15 @@ def test_shared_names_resolve_to_the_period_of_the_report() -> None:
     assert name("regime forces", country="SY", date=dt.date(2025, 3, 1)) is None     # no regime after Assad
 
 
+def test_abbreviations_and_head_nouns_stay_in_one_mention() -> None:
+    found = find_actors("The U.S.-led coalition jets struck. Then U.S. forces left the U.S. The army stayed.",
+                        country="SY", date=JULY_2015)
+    assert [(m.text, m.actor.name) for m in found] == [
+        ("U.S.-led coalition jets", "Global Coalition Against Daesh"),
+        ("U.S. forces", "Military Forces of the United States"),
+        ("army", "Military Forces of Syria (2000-)")]
+
+
 def test_acronyms_match_only_in_capitals() -> None:
     assert name("IS", country="SY") == "Islamic State"
     assert [m.text for m in find_actors("This is what it is.", country="SY")] == []

@@ -78,10 +78,12 @@ def _joinable(text: str, a: Word, b: Word) -> bool:
     gap = text[a.end:b.start]
     if "\n" in gap:
         return False
+    if gap.startswith(".") and re.search(r"\s[A-Z]", gap):
+        return False                              # a sentence ends: "the U.S. The army ..."
     gap = _SKIPPED_WORDS.sub("", gap)             # words left out of keys: "of Iraq and the Levant"
-    if _GAP.match(gap):
-        return True
-    return gap.strip() == "." and (a.end - a.start) <= 2 and text[a.start:a.end].isupper()
+    if gap.startswith(".") and (a.end - a.start) <= 2 and text[a.start:a.end].isupper():
+        gap = gap[1:]                             # an abbreviation: U.S. forces, U.S.-led
+    return bool(_GAP.match(gap))
 
 
 _ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s(/]))(?:(?:al|el|ash|as|ad|ar|at|az|an|adh|ath)[-‐‑]|(?:al|el) )$",
@@ -133,7 +135,7 @@ jund usud thuwar quwat
 #: Head nouns a known name takes along ("Şihêtat tribe", "Sutoro militia", "YPG units").
 _TRAILING_HEADS = frozenset("""
 forces force fighters militia militias militiamen tribe tribes clan tribesmen units gangs mercenaries troops soldiers
-members militants guerrillas terrorists jihadists cells elements
+members militants guerrillas terrorists jihadists cells elements jets warplanes aircraft drones helicopters planes
 """.split())
 _HEAD_MODIFIERS = frozenset("defense defence protection combat military security elite special self tactical ground "
                             "armed".split())
