@@ -8,7 +8,9 @@ The file (kharita/gazetteer/aliases.yaml by default) has three lists; every item
               it takes), `approximate` (true when the coordinate is an estimate), source.
     aliases:  alias, target (gn:ID, wof:ID or a place id above), source; `precision: near` when the
               name is a spot beside the target (a bridge near a village), so it resolves to the
-              target at geo_precision 2.
+              target at geo_precision 2; `demonym: true` for "Syrian", "Iraqi": such a name
+              resolves to its country when a caller asks, but the recogniser never reports it as a
+              place mention (the "Syrian regime" is not an event location).
     rename:   target, name, source: the shown name of a gazetteer place (ACLED's "Deir ez-Zor").
 """
 
@@ -51,6 +53,7 @@ class Alias(_Strict):
     target: str
     source: str = Field(min_length=2)
     precision: Literal["place", "near"] = "place"
+    demonym: bool = False
 
 
 class Rename(_Strict):

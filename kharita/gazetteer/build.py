@@ -55,7 +55,7 @@ SKELETON_COUNTRIES = frozenset({
 })
 
 # names.kind
-PRIMARY, ALTERNATE, ALIAS, ALIAS_NEAR = 0, 1, 2, 3
+PRIMARY, ALTERNATE, ALIAS, ALIAS_NEAR, DEMONYM = 0, 1, 2, 3, 4
 
 
 @dataclass
@@ -332,7 +332,7 @@ def _add_aliases(writer: _Writer, aliases: AliasFile) -> dict[str, int]:
             missing += 1
             log.warning("alias %r: target %s is not in this build; skipped", alias.alias, alias.target)
             continue
-        kind = ALIAS_NEAR if alias.precision == "near" else ALIAS
+        kind = DEMONYM if alias.demonym else ALIAS_NEAR if alias.precision == "near" else ALIAS
         # An alias may repeat a name the gazetteer already has; the alias row still records it.
         writer.seen[pid].discard(fold(alias.alias))
         writer.add_names(pid, [alias.alias], kind)

@@ -19,7 +19,7 @@ import math
 from kharita.models import Place
 
 WEIGHTS = {"match": 0.35, "population": 0.15, "type": 0.15, "country": 0.15, "near": 0.20}
-MATCH_QUALITY = {"alias": 1.0, "exact": 0.8, "key": 0.65, "skeleton": 0.45, "fuzzy": 0.35}
+MATCH_QUALITY = {"alias": 1.0, "exact": 0.85, "key": 0.6, "skeleton": 0.45, "fuzzy": 0.35}
 NEAR_SCALE_KM = 100.0
 
 # cue word -> the feature (class, code prefix) that fits it, best first.
@@ -90,9 +90,14 @@ def distance_km(a: Place, b: Place) -> float:
 
 
 def score(place: Place, match: str, *, cue: str = "", country: str | None = None,
-          near: Place | None = None) -> float:
+          near: Place | None = None, short: bool = False) -> float:
+    """`short`: the name's key has three letters or fewer, so a loose match ("Sur" for "Syria")
+    is weak evidence."""
+    quality = MATCH_QUALITY.get(match, 0.5)
+    if short and match not in ("alias", "exact"):
+        quality *= 0.5
     parts = {
-        "match": MATCH_QUALITY.get(match, 0.5),
+        "match": quality,
         "population": min(1.0, math.log10(place.population + 1) / 7),
         "type": type_fit(place, cue),
         "country": 1.0 if country and place.country_code == country else 0.0,

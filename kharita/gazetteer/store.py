@@ -18,7 +18,7 @@ from pathlib import Path
 from kharita.errors import GazetteerError, GazetteerNotFound
 from kharita.gazetteer import ranking
 from kharita.gazetteer.base import Candidate
-from kharita.gazetteer.build import ALIAS, ALIAS_NEAR, PRIMARY, SCHEMA_VERSION, SKELETON_COUNTRIES
+from kharita.gazetteer.build import ALIAS, ALIAS_NEAR, DEMONYM, PRIMARY, SCHEMA_VERSION, SKELETON_COUNTRIES
 from kharita.gazetteer.normalize import fold, name_key, skeleton
 from kharita.models import Place
 from kharita.ontology import GeoPrecision
@@ -86,9 +86,15 @@ class SqliteGazetteer:
                    near: Place | None = None, limit: int = 10) -> list[Candidate]:
         """Ranked candidates for `name`, best first (see ranking.py for the score)."""
         found = self.matches(name, country=country)
+        if any(match in ("alias", "exact") for _p, _m, match in found):
+            # A spelling that exists as written wins over loose namesakes, except in the region
+            # kharita reads about, where transliterations differ by design (Hesekê / al-Hasakah).
+            found = [f for f in found if f[2] in ("alias", "exact") or f[0].country_code in HOME_COUNTRIES]
         cue = ranking.cue_word(cue) if cue else ""
-        ranked = [Candidate(place, ranking.score(place, match, cue=cue, country=country, near=near),
-                            matched, match) for place, matched, match in found]
+        short = len(name_key(name).replace(" ", "")) <= 3
+        ranked = [Candidate(place, ranking.score(place, match, cue=cue, country=country, near=near,
+                                                 short=short), matched, match)
+                  for place, matched, match in found]
         ranked.sort(key=lambda c: (-c.score, -c.place.population, c.place.key))
         return ranked[:limit]
 
@@ -126,6 +132,8 @@ class SqliteGazetteer:
             return ""
         folded = fold(name)
         exact = [kind for matched, kind, _place in rows if fold(matched) == folded]
+        if exact and all(k == DEMONYM for k in exact):
+            return ""  # "Syrian": resolvable, but not a place mention
         if exact:
             return "alias" if any(k in (ALIAS, ALIAS_NEAR) for k in exact) else "exact"
         if len(key.replace(" ", "")) <= 3 or self.is_english(name):
@@ -169,7 +177,7 @@ class SqliteGazetteer:
         best: dict[tuple[str, bool], tuple[Place, str, str, int]] = {}
         order = {"alias": 0, "exact": 1, "key": 2, "skeleton": 3, "fuzzy": 4}
         for matched, kind, place in rows:
-            if kind in (ALIAS, ALIAS_NEAR) and (loose == "key" or fold(matched) == folded):
+            if kind in (ALIAS, ALIAS_NEAR, DEMONYM) and fold(matched) == folded:
                 match = "alias"
             elif fold(matched) == folded:
                 match = "exact"
