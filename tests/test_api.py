@@ -20,7 +20,8 @@ from web_fixtures import ServerThread, fill_store, free_port, make_corpus
 from kharita.control import refresh
 from kharita.record import COLUMNS, to_record
 from kharita.store import Store
-from kharita.web.app import create_app
+from kharita.minimal import MinimalExtractor
+from kharita.web.app import ReportIngester, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "s3cret-token"
@@ -42,7 +43,8 @@ def store(corpus, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api(store):
-    with ServerThread(create_app(store, token=TOKEN)) as server:
+    # the keyword extractor: these tests are about the API's wiring, not the event coder's judgement
+    with ServerThread(create_app(store, token=TOKEN, ingest=ReportIngester(MinimalExtractor()))) as server:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             yield client
 
@@ -132,6 +134,23 @@ def test_csv_has_the_record_columns_and_one_row_per_event(api, corpus):
     assert all(isinstance(json.loads(r["sources"]), list) for r in rows)
 
 
+@pytest.mark.parametrize("fmt", ["json", "geojson", "csv"])
+def test_fields_narrow_the_record_in_every_format(api, corpus, fmt):
+    response = api.get("/api/events", params={"fields": "sub_event_type,actor1", "format": fmt, "limit": 100})
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+    elif fmt == "geojson":
+        rows = [f["properties"] for f in response.json()["features"]]
+        assert all(set(r) == {"event_id", "sub_event_type", "actor1", "latitude", "longitude"} for r in rows)
+    else:
+        rows = response.json()["events"]
+    if fmt != "geojson":
+        assert all(list(r) == ["event_id", "sub_event_type", "actor1"] for r in rows)
+    by_id = {e.event_id: e for e in corpus.events}
+    assert len(rows) == len(corpus.events)
+    assert all(r["actor1"] == by_id[r["event_id"]].actor1.name for r in rows)
+
+
 def test_one_event_has_its_sources_evidence_and_report_text(api, corpus):
     body = api.get("/api/events/ev-hasakah-clash").json()
     assert body["ok"] is True
@@ -164,6 +183,7 @@ def test_one_event_has_its_sources_evidence_and_report_text(api, corpus):
     ({"cursor": "not-a-cursor!"}, "query.cursor", "not a cursor"),
     ({"cursor": "WyJ4Il0"}, "query.cursor", "not a cursor"),
     ({"q": "x" * 201}, "query.q", "at most 200"),
+    ({"fields": "event_date,colour"}, "query.fields", "unknown field"),
 ])
 def test_bad_parameters_answer_422_with_the_envelope(api, params, loc, words):
     response = api.get("/api/events", params=params)

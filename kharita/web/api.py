@@ -167,8 +167,19 @@ class EventQuery(BaseModel):
     limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"events per page, 1 to {MAX_LIMIT}")
     cursor: str | None = Field(None, max_length=500, description="the `next_cursor` of the previous page")
     format: Literal["json", "geojson", "csv"] = "json"
+    fields: list[str] = Field([], description="only these record columns (event_id always comes); "
+                                              "repeat or comma-separate. Default: the whole record")
 
-    _split = field_validator("type", "sub_type", "certainty", mode="before")(_split_values)
+    _split = field_validator("type", "sub_type", "certainty", "fields", mode="before")(_split_values)
+
+    @field_validator("fields")
+    @classmethod
+    def _check_fields(cls, value: list[str]) -> list[str]:
+        unknown = [f for f in value if f not in COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are the record's columns: "
+                             f"{', '.join(COLUMNS)}")
+        return value
 
     @field_validator("bbox")
     @classmethod
@@ -377,13 +388,14 @@ def feature_of(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def csv_text(records: list[dict[str, Any]]) -> str:
+def csv_text(records: list[dict[str, Any]], columns: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
         row = dict(record)
-        row["sources"] = json.dumps(record.get("sources", []), ensure_ascii=False)
+        if "sources" in row:
+            row["sources"] = json.dumps(record["sources"], ensure_ascii=False)
         writer.writerow(row)
     return out.getvalue()
 
@@ -402,9 +414,14 @@ def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_
     both carry the next cursor in the `X-Next-Cursor` header as well."""
     events, next_cursor = _events_page(store, query)
     records = [to_record(e) for e in events]
+    columns = list(COLUMNS)
+    if query.fields:
+        columns = ["event_id", *(f for f in query.fields if f != "event_id")]
+        keep = columns + [c for c in ("latitude", "longitude") if query.format == "geojson" and c not in columns]
+        records = [{k: r[k] for k in keep} for r in records]
     headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
     if query.format == "csv":
-        return Response(csv_text(records), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(csv_text(records, columns), media_type="text/csv; charset=utf-8", headers=headers)
     if query.format == "geojson":
         body = {"type": "FeatureCollection", "features": [feature_of(r) for r in records],
                 "next_cursor": next_cursor}

@@ -138,9 +138,9 @@ class ReportIngester:
     The extractor (the spaCy pipeline, once the event coder is in) loads on the first report and
     is kept: loading it per request would cost seconds each time."""
 
-    def __init__(self) -> None:
+    def __init__(self, extractor: Any = None) -> None:
         self._lock = threading.Lock()
-        self._extractor: Any = None
+        self._extractor = extractor          # None: the pipeline's default, made on first use
 
     def __call__(self, store: Any, report: Any) -> tuple[str, list[str], bool]:
         from kharita import pipeline

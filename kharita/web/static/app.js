@@ -23,6 +23,8 @@
   };
   const PALETTE = ["#2e86de", "#10ac84", "#ee5253", "#5f27cd", "#ff9f43", "#01a3a4", "#c8d6e5", "#576574"];
   const PAGE = 5000;            // events per API page
+  // what the map, the list and the timeline need; the full record comes when an event is opened
+  const LIST_FIELDS = "event_date,event_type,sub_event_type,location,actor1,actor2,certainty";
   const MAX_EVENTS = 20000;     // more than this and the date range is asked of the server instead
   const DAY = 86400000;
 
@@ -151,7 +153,7 @@
   }
 
   function eventQuery(extra) {
-    const params = new URLSearchParams({ format: "geojson", limit: String(PAGE) });
+    const params = new URLSearchParams({ format: "geojson", limit: String(PAGE), fields: LIST_FIELDS });
     const types = checked("filter-type");
     if (types.length < Object.keys(TYPE_COLOURS).length) params.set("type", types.join(",") || "none");
     const certainty = checked("filter-certainty");
