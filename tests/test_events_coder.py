@@ -72,3 +72,19 @@ def test_coordinated_places_give_one_territorial_event_each(coder):
 
 def test_a_report_without_events(coder):
     assert code(coder, "The weather in Aleppo was mild and the markets were busy.", "2020-01-01") == []
+
+
+def test_a_toll_told_in_the_next_sentence_belongs_to_the_event(coder):
+    (event,) = code(coder, "ALEPPO (SOHR) - Russian warplanes struck the town of Maarat al-Numan on Monday. "
+                           "Seven civilians, including three children, were killed in the strikes, the Observatory "
+                           "said.", "2019-06-04")
+    assert event.sub_event_type is S.AIR_DRONE_STRIKE
+    assert event.fatalities == 7
+    assert event.event_date == dt.date(2019, 6, 3)
+
+
+def test_counts_of_both_sides_add_up(coder):
+    (event,) = code(coder, "Islamic State fighters attacked an army checkpoint near Deir ez-Zor on Friday. "
+                           "Twelve soldiers and five militants were killed in the fighting.", "2019-06-04")
+    assert event.sub_event_type is S.ARMED_CLASH
+    assert event.fatalities == 17

@@ -402,14 +402,34 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
                 candidates.append(death.head)
                 candidates.extend(c for c in death.head.children if c.dep_ in ("dobj", "nsubj", "npadvmod"))
         for cand in candidates:
-            for tok in [cand, *cand.subtree]:
-                mention = by_start.get(tok.idx)
-                if mention is not None and tok.dep_ in ("nummod", "dobj", "nsubj", "nsubjpass", "pobj",
-                                                        "quantmod", "amod", "compound", "npadvmod", "det",
-                                                        "appos", "attr"):
-                    if death.lower_ in ("casualties",):
-                        continue
-                    return mention
+            if death.lower_ in ("casualties",):
+                continue
+            found = _count_of(cand, by_start)
+            if found is None:
+                continue
+            parts = [found] + [m for m in (_count_of(c, by_start) for c in cand.conjuncts) if m is not None]
+            if len(parts) == 1:
+                return found
+            total = sum(int(m.label) for m in parts)     # "twelve soldiers and five militants"
+            first, last = min(parts, key=lambda m: m.start), max(parts, key=lambda m: m.end)
+            text = doc.text[first.start - offset:last.end - offset]
+            return Mention("number", first.start, last.end, text, str(total))
+    return None
+
+
+_COUNT_DEPS = ("nummod", "dobj", "nsubj", "nsubjpass", "pobj", "quantmod", "amod", "compound", "npadvmod",
+               "det", "appos", "attr")
+
+
+def _count_of(cand: Token, by_start: dict[int, Mention]) -> Mention | None:
+    """The count on a victims' noun phrase (not inside its conjuncts)."""
+    skip = {t.i for c in cand.children if c.dep_ == "conj" for t in c.subtree}
+    for tok in [cand, *cand.subtree]:
+        if tok.i in skip:
+            continue
+        mention = by_start.get(tok.idx)
+        if mention is not None and tok.dep_ in _COUNT_DEPS:
+            return mention
     return None
 
 

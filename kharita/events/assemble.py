@@ -59,6 +59,8 @@ VIOLENT_CUES = re.compile(
     r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
     r"turned violent|erupted|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
     r"clashes (?:that )?broke out|clashes erupted)\b", re.I)
+LABOUR_CUES = re.compile(r"\b(workers?|unions?|employees|staff|teachers|doctors|nurses|drivers|miners|"
+                         r"general strike|hunger strike|on strike|strikers|wages?|pay|pensions?|walkout)\b", re.I)
 AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|planes?|drones?|barrel)\b", re.I)
 GROUND_FIRE_CUES = re.compile(r"\b(artillery|shell(?:s|ing|ed)?|mortars?|rockets?|missiles?|tank)\b", re.I)
 SUICIDE_CUES = re.compile(r"\bsuicide|blew (?:himself|herself|themselves) up\b", re.I)
@@ -356,8 +358,7 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return S.LOOTING
         return None
     if k in ("PROTEST", "RIOT"):
-        if hit.head.lemma_.lower() == "strike" and (sent_klasses & (WEAPON_CLASSES | {"CLASH"})
-                                                     or AIR_CUES.search(text)):
+        if hit.head.lemma_.lower() == "strike" and not LABOUR_CUES.search(text):
             return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) else None
         if k == "RIOT" or VIOLENT_CUES.search(text):
             if re.search(r"\bmob\b|lynch", text, re.I):
@@ -589,6 +590,28 @@ def _subsume_drafts(drafts: list[Draft]) -> list[Draft]:
         if d.sub is S.ARMED_CLASH and d.klass == "CLASH" and any(
                 t.clause == d.clause or t.head_i == d.prep_parent for t in takes):
             continue
+        out.append(d)
+    return out
+
+
+_FOLLOW_UP = re.compile(
+    r"\b(?:in|by|during|from) (?:the|that|this|these|those) (?:\w+ )?(?:strikes?|raids?|attacks?|shelling|"
+    r"bombing|bombardment|blasts?|explosions?|clashes|fighting|battles?|assault|ambush|air ?strikes?)\b", re.I)
+
+
+def fold_followups(drafts: list[Draft]) -> list[Draft]:
+    """"Five civilians were killed in the strike": a killing told in a later sentence about an event
+    just reported is that event's toll, not a new event."""
+    out: list[Draft] = []
+    for d in drafts:
+        if d.klass == "KILL" and _FOLLOW_UP.search(d.sentence[2]):
+            earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]]
+            if earlier:
+                target = earlier[-1]
+                if d.fatalities is not None and (target.fatalities is None
+                                                 or int(d.fatalities.label) > int(target.fatalities.label)):
+                    target.fatalities = d.fatalities
+                continue
         out.append(d)
     return out
 

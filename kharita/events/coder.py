@@ -116,7 +116,7 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
                 sent, ctx, triggers=triggers, actors=actors, toponyms=toponyms, dates=dates, numbers=numbers,
                 offset=seg.start, next_text=next_text,
             ))
-    return asm.assemble_events(drafts, ctx)
+    return asm.assemble_events(asm.fold_followups(drafts), ctx)
 
 
 def report_precision(dates: list[Mention]) -> TimePrecision:
