@@ -1,6 +1,9 @@
 """Geoparsing accuracy on GeoWebNews and LGL (Gritta et al.), given gold spans and end to end.
 
-    .venv/bin/python bench/geoparse_eval.py [--data ../shared/evaldata/geoparsing-gritta] [--limit N]
+    .venv/bin/python bench/geoparse_eval.py [--data ../shared/evaldata/geoparsing-gritta] [--limit N] [--ner]
+
+--ner passes the English model's entities as hints, as the kharita_toponyms component does in the
+full pipeline; without it, end to end is `kharita geoparse` (gazetteer and word rules only).
 
 Prints, per corpus and mode, the share of gold places resolved to the exact GeoNames id, within
 10 km and within 161 km (100 miles), world-wide and for gold places in Syria, Iraq and Turkey.
@@ -62,7 +65,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default="../shared/evaldata/geoparsing-gritta")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--ner", action="store_true", help="Use the English model's NER as hints.")
     args = parser.parse_args()
+    nlp = None
+    if args.ner:
+        import spacy
+
+        from kharita.nlp.load import model_name
+
+        nlp = spacy.load(model_name(), exclude=["tagger", "parser", "lemmatizer", "attribute_ruler"])
     gaz = load_default()
     data = Path(args.data)
     for corpus, reader in (("GeoWebNews", read_gwn(data / "GWN.xml")), ("LGL", read_lgl(data / "lgl.xml"))):
@@ -73,7 +84,10 @@ def main() -> None:
                 break
             found = [Found(s, e, text[s:e]) for s, e, *_ in gold]
             given, _ = resolve_found(text, found, gaz)
-            e2e, _ = geoparse_with_focus(text, gazetteer=gaz)
+            entities = None
+            if nlp is not None:
+                entities = {(e.start_char, e.end_char): e.label_ for e in nlp(text).ents}
+            e2e, _ = geoparse_with_focus(text, gazetteer=gaz, entities=entities)
             by_span = [(t.start, t.end, t.place) for t in e2e]
             for (s, e, _phrase, gid, lat, lon), t in zip(gold, given):
                 ref = gaz.get(f"gn:{gid}") if gid else None
@@ -91,7 +105,7 @@ def main() -> None:
                         row[3] += k10
                         row[4] += k161
         seconds = time.perf_counter() - started
-        print(f"== {corpus} ({seconds:.0f}s)")
+        print(f"== {corpus} ({seconds:.0f}s{', NER hints' if nlp is not None else ''})")
         for (mode, scope), (n_all, n_id, x, k10, k161) in sorted(totals.items()):
             print(f"{mode:<11} {scope:<9} n={n_all:<5} exact id {x / max(n_id, 1):.3f} (of {n_id} with id)  "
                   f"<=10 km {k10 / n_all:.3f}  <=161 km {k161 / n_all:.3f}")

@@ -362,6 +362,11 @@ def _english_words() -> set[str]:
 
 def _add_common(writer: _Writer, words: Iterable[str]) -> int:
     """The English word list the recogniser checks single-word names against."""
-    common = sorted({w.lower() for w in words if w.isalpha()})
+    # WordNet's lists hold proper nouns too ("paris", "texas", "russia"): a word that is the name
+    # of a country, a first-level division or a city of 50,000 is a name first.
+    names = {fold(r[0]) for r in writer.db.execute(
+        "SELECT n.name FROM names n JOIN places p ON p.id = n.place "
+        "WHERE n.kind IN (0, 2) AND (p.population >= 50000 OR p.fcode IN ('ADM1', 'PCLI'))")}
+    common = sorted({w.lower() for w in words if w.isalpha()} - names)
     writer.db.executemany("INSERT INTO common VALUES (?)", [(w,) for w in common])
     return len(common)

@@ -34,6 +34,13 @@ LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "into", "towards", 
                       "around", "across", "through", "of", "between", "and", "via", "nearby"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ACRONYMS = frozenset({"US", "USA", "UK", "UAE", "U.S.", "U.K.", "KRG", "DRC"})
+NOT_PLACES = TITLES | frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "county", "city", "province", "state", "district", "region", "north", "south", "east",
+    "west", "central", "university", "court", "hall", "street", "road", "avenue", "river",
+})
+_CONTRACTION = re.compile(r"^\w+['’](?:ve|ll|re|d|m|s|t)$", re.IGNORECASE)
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ians|ic)$")
 
 _DIRECTION = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?")
@@ -132,7 +139,8 @@ def find_places(text: str, gazetteer: Gazetteer, *,
         n, name = match
         start, end = tokens[i].start, tokens[i + n - 1].end
         label = label_at.get(start, "")
-        if n == 1 and name.lower() in STOP_WORDS:
+        if n == 1 and (name.lower() in STOP_WORDS or name.lower().rstrip(".") in NOT_PLACES
+                       or _CONTRACTION.match(name)):
             i += 1
             continue
         if n == 1 and name.isupper() and len(name) > 1 and name not in ACRONYMS:
