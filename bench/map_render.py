@@ -29,9 +29,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 
-def measure(browser, url: str, runs: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
-    """Median in-page ms to ready, median wall ms goto -> ready, and how many events it shows."""
-    in_page, wall, shown = [], [], 0
+def measure(browser, url: str, runs: int) -> tuple[float, float, int, float, float]:  # type: ignore[no-untyped-def]
+    """Medians of: in-page ms to ready, wall ms goto -> ready, then how many events it shows, and
+    medians of the ms spent fetching the events (API pages) and drawing them (clusters, list, timeline)."""
+    in_page, wall, fetch, draw, shown = [], [], [], [], 0
     for _ in range(runs):
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
@@ -40,9 +41,13 @@ def measure(browser, url: str, runs: int) -> tuple[float, float, int]:  # type: 
         page.wait_for_selector("body[data-ready='1']", timeout=120_000)
         wall.append(1000 * (time.perf_counter() - t0))
         in_page.append(page.evaluate("() => window.kharita.readyMs"))
+        timings = page.evaluate("() => window.kharita.timings")
+        fetch.append(timings["fetchMs"])
+        draw.append(timings["renderMs"])
         shown = int(page.get_attribute("#status", "data-shown"))
         context.close()
-    return statistics.median(in_page), statistics.median(wall), shown
+    return (statistics.median(in_page), statistics.median(wall), shown, statistics.median(fetch),
+            statistics.median(draw))
 
 
 def main() -> None:
@@ -73,9 +78,10 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait(10)
-            in_page, wall, shown = results[n]
+            in_page, wall, shown, fetch, draw = results[n]
             print(f"  {n:>6} events: first render {in_page:.0f} ms after navigation start "
-                  f"(goto->ready {wall:.0f} ms), {shown} events shown; median of {args.runs}")
+                  f"(goto->ready {wall:.0f} ms; fetching the events {fetch:.0f} ms, drawing them {draw:.0f} ms), "
+                  f"{shown} events shown; median of {args.runs}")
         browser.close()
     base, big = results[0][0], results[args.events][0]
     print(f"  ratio {args.events} events / empty store: x{big / base:.2f} ({big - base:.0f} ms for the events)")

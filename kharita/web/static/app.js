@@ -181,6 +181,7 @@
       extra.until = isoDay(state.range[1] - DAY);
     }
     setStatus("loading events…");
+    const fetchStart = performance.now();
     const events = [];
     let cursor = null;
     let truncated = false;
@@ -202,7 +203,9 @@
     state.events = events;
     state.truncated = truncated;
     if (truncated && !extra.since) state.truncatedRange = true;
+    const renderStart = performance.now();
     render();
+    state.timings = { fetchMs: renderStart - fetchStart, renderMs: performance.now() - renderStart };
   }
 
   function inRange(feature) {
