@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 
 from kharita.models import Actor, Event, Evidence, Place, Source
-from kharita.ontology import ActorType, Certainty, SubEventType, disorder_type_of, event_type_of, interaction_of
+from kharita.ontology import ActorType, SubEventType, disorder_type_of, event_type_of, interaction_of
 from kharita.record import to_record
 from kharita.store import Store
 from kharita.store import schema

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from kharita.models import Actor, Document, Event, Evidence, Place, Source, Territory
-from kharita.ontology import ActorType, Certainty, GeoPrecision, SubEventType
+from kharita.ontology import ActorType, Certainty, SubEventType
 
 IS = Actor("Islamic State", ActorType.REBEL_GROUP, "SY")
 SAA = Actor("Military Forces of Syria", ActorType.STATE_FORCES, "SY")

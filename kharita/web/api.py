@@ -26,7 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kharita.errors import ConfigError, GazetteerNotFound, InputError, KharitaError, StoreConnectionError
+from kharita.errors import ConfigError, GazetteerError, InputError, KharitaError, StoreConnectionError
 from kharita.models import Event
 from kharita.ontology import Certainty, EventType, SubEventType
 from kharita.record import COLUMNS, to_record
@@ -77,7 +77,7 @@ KHARITA_STATUS: tuple[tuple[type[KharitaError], int], ...] = (
     (InputError, 400),
     (ConfigError, 400),
     (StoreConnectionError, 503),
-    (GazetteerNotFound, 503),
+    (GazetteerError, 503),
 )
 
 
@@ -149,6 +149,30 @@ def _split_values(value: Any) -> Any:
     return out
 
 
+def _check_bbox(value: str | None) -> str | None:
+    if value is not None:
+        parse_bbox(value)
+    return value
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    """minlon,minlat,maxlon,maxlat -> four floats; ValueError saying what is wrong."""
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise ValueError("bbox needs four comma-separated numbers: minlon,minlat,maxlon,maxlat")
+    try:
+        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"bbox has a value that is not a number: {value!r}") from None
+    if not all(-180 <= v <= 180 for v in (minlon, maxlon)):
+        raise ValueError("bbox longitudes must lie between -180 and 180")
+    if not all(-90 <= v <= 90 for v in (minlat, maxlat)):
+        raise ValueError("bbox latitudes must lie between -90 and 90")
+    if minlon > maxlon or minlat > maxlat:
+        raise ValueError("bbox minimum is greater than its maximum; the order is minlon,minlat,maxlon,maxlat")
+    return minlon, minlat, maxlon, maxlat
+
+
 class EventQuery(BaseModel):
     """Filters and paging of /api/events."""
 
@@ -181,13 +205,7 @@ class EventQuery(BaseModel):
                              f"{', '.join(COLUMNS)}")
         return value
 
-    @field_validator("bbox")
-    @classmethod
-    def _check_bbox(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        parse_bbox(value)
-        return value
+    _bbox = field_validator("bbox")(_check_bbox)
 
     @model_validator(mode="after")
     def _check_range(self) -> "EventQuery":
@@ -200,31 +218,13 @@ class EventQuery(BaseModel):
         return parse_bbox(self.bbox) if self.bbox else None
 
 
-def parse_bbox(value: str) -> tuple[float, float, float, float]:
-    """minlon,minlat,maxlon,maxlat -> four floats; ValueError saying what is wrong."""
-    parts = value.split(",")
-    if len(parts) != 4:
-        raise ValueError("bbox needs four comma-separated numbers: minlon,minlat,maxlon,maxlat")
-    try:
-        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"bbox has a value that is not a number: {value!r}") from None
-    if not all(-180 <= v <= 180 for v in (minlon, maxlon)):
-        raise ValueError("bbox longitudes must lie between -180 and 180")
-    if not all(-90 <= v <= 90 for v in (minlat, maxlat)):
-        raise ValueError("bbox latitudes must lie between -90 and 90")
-    if minlon > maxlon or minlat > maxlat:
-        raise ValueError("bbox minimum is greater than its maximum; the order is minlon,minlat,maxlon,maxlat")
-    return minlon, minlat, maxlon, maxlat
-
-
 class ControlQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     date: dt.date = Field(description="the day to show who holds what (YYYY-MM-DD)")
     bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat")
 
-    _check_bbox = field_validator("bbox")(EventQuery._check_bbox.__func__)  # type: ignore[attr-defined]
+    _bbox = field_validator("bbox")(_check_bbox)
 
 
 class PlaceQuery(BaseModel):
@@ -236,10 +236,8 @@ class PlaceQuery(BaseModel):
 
 
 class NoQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Routes that take no query parameters still refuse unknown ones."""
 
-
-class StatsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -417,8 +415,11 @@ def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_
     columns = list(COLUMNS)
     if query.fields:
         columns = ["event_id", *(f for f in query.fields if f != "event_id")]
-        keep = columns + [c for c in ("latitude", "longitude") if query.format == "geojson" and c not in columns]
-        records = [{k: r[k] for k in keep} for r in records]
+        if query.format == "geojson":
+            columns_kept = columns + [c for c in ("latitude", "longitude") if c not in columns]
+        else:
+            columns_kept = columns
+        records = [{k: r[k] for k in columns_kept} for r in records]
     headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
     if query.format == "csv":
         return Response(csv_text(records, columns), media_type="text/csv; charset=utf-8", headers=headers)
@@ -480,13 +481,14 @@ def _candidate(candidate: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/actors", responses=ERROR_RESPONSES, summary="The actor dictionary: name, ACLED actor type, country, parent")
+@router.get("/actors", responses=ERROR_RESPONSES,
+            summary="The actor dictionary: name, ACLED actor type, country, parent")
 def actors(query: Annotated[NoQuery, Query()], request: Request) -> Response:
     return _json({"ok": True, "actors": request.app.state.actors()})
 
 
 @router.get("/stats", responses=ERROR_RESPONSES, summary="Event counts by type and by ISO week")
-def stats(query: Annotated[StatsQuery, Query()], store: Any = Depends(get_store)) -> Response:
+def stats(query: Annotated[NoQuery, Query()], store: Any = Depends(get_store)) -> Response:
     """`by_week` lists ISO weeks in order, each with its Monday (`start`) and its count."""
     counts = store.stats()
     weeks = [{"week": week, "start": dt.date.fromisoformat(f"{week}-1").isoformat(), "count": n}

@@ -84,8 +84,8 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
         if lacking:
             return HTMLResponse(
                 "<h1>kharita: the map's libraries are not installed</h1>"
-                "<p>Run <code>npm ci &amp;&amp; python -m kharita.web.vendor</code> (or <code>make setup</code>)."
-                "</p>", status_code=503)
+                "<p>Run <code>npm ci &amp;&amp; python -m kharita.web.vendor</code> "
+                "(or <code>make setup</code>).</p>", status_code=503)
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"),
                             headers={"Content-Security-Policy": content_policy(app.state.tile_url)})
 
@@ -121,8 +121,9 @@ def _default_gazetteer() -> Any:
 def _actor_list(store: Any) -> list[dict[str, Any]]:
     """The actor dictionary's actors, by name (the store is not asked: the dictionary is the list
     of who is who; new actors found in reports are in their events)."""
-    return sorted(({"name": a.name, "actor_type": a.actor_type.value, "country": a.country, "parent": a.parent}
-                   for a in _dictionary_actors()), key=lambda a: a["name"])
+    actors = ({"name": a.name, "actor_type": a.actor_type.value, "country": a.country, "parent": a.parent}
+              for a in _dictionary_actors())
+    return sorted(actors, key=lambda a: a["name"])
 
 
 @lru_cache(maxsize=1)

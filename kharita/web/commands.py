@@ -11,7 +11,8 @@ from kharita.errors import KharitaError
 @click.option("--db", envvar="KHARITA_DB", default=None, metavar="PATH|URL",
               help="SQLite file or postgresql:// URL to serve (env KHARITA_DB).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
 @click.option("--tile-url", envvar="KHARITA_TILE_URL", default=None, metavar="URL",
               help="Tile server for an online base map, e.g. https://tile.example.org/{z}/{x}/{y}.png "
                    "(env KHARITA_TILE_URL). Without it the map draws its own offline base layer.")
