@@ -88,3 +88,19 @@ def test_counts_of_both_sides_add_up(coder):
                            "Twelve soldiers and five militants were killed in the fighting.", "2019-06-04")
     assert event.sub_event_type is S.ARMED_CLASH
     assert event.fatalities == 17
+
+
+def test_unnamed_perpetrators_and_crowds_get_acled_generic_actors(coder):
+    (bomb,) = code(coder, "HOMS - A car bomb exploded near a checkpoint in Homs yesterday, killing eight people.",
+                   "2019-06-04")
+    assert bomb.sub_event_type is S.REMOTE_EXPLOSIVE and bomb.fatalities == 8
+    assert bomb.actor1.name == "Unidentified Armed Group (Syria)"
+    (rally,) = code(coder, "Thousands of Iraqis rallied peacefully in Basra on Friday to demand jobs.", "2019-06-04")
+    assert rally.sub_event_type is S.PEACEFUL_PROTEST
+    assert rally.actor1.name == "Protesters (Iraq)" and rally.actor2 is None
+
+
+def test_the_target_of_a_bombing_is_actor2(coder):
+    (event,) = code(coder, "An IED exploded near Raqqa on Monday, killing three SDF fighters.", "2019-06-04")
+    assert event.actor2 is not None and event.actor2.name == "QSD: Syrian Democratic Forces"
+    assert event.fatalities == 3

@@ -478,6 +478,12 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         if sub in (S.ARMED_CLASH, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY) \
                 and actor2 is None and actor1 is not None:
             actor2 = _first_other(s_actors, actor1)
+        if sub in _PROTESTS or sub in (S.MOB_VIOLENCE,):
+            actor1, actor2 = _crowd_roles(sub, s_actors, actor1, actor2, hit, ctx, offset)
+        if actor1 is None and sub in UNKNOWN_PERPETRATOR:
+            actor1 = _generic(ctx, "police" if sub is S.ARRESTS else "unidentified gunmen", hit, offset)
+        if actor2 is None and actor1 is not None and sub in _SPECIFIC | {S.ATTACK, S.ABDUCTION}:
+            actor2 = _victims(hit, sent, s_actors, actor1, offset)
         if actor1 is not None and actor2 is not None and actor1.actor.name == actor2.actor.name:
             actor2 = None
         if sub is S.ATTACK and actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS:
@@ -513,6 +519,59 @@ def _dateline_end(text: str) -> int:
     """Where a report's dateline ("BAGHDAD (Reuters) - ", "Hasakah (ANF) – ") ends; 0 when none."""
     match = _DATELINE.match(text)
     return match.end() if match else 0
+
+
+#: Sub-event types ACLED codes even when the report does not say who did it.
+UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, S.ABDUCTION, S.SHELLING,
+                       S.ARRESTS, S.LOOTING, S.SEXUAL_VIOLENCE}
+_CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
+
+
+def _victims(hit: A.Hit, sent: Span, actors: list[ActorMention], actor1: ActorMention,
+             offset: int) -> ActorMention | None:
+    """The target of a strike or bombing: an actor after the trigger in its own clause or in a
+    participle clause hanging on it ("..., killing three SDF fighters")."""
+    clause = A.clause_head(hit.head)
+    for mention in actors:
+        if mention.start < hit.span.end_char + offset or mention.actor.name == actor1.actor.name:
+            continue
+        span = sent.doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
+        if span is None:
+            continue
+        head = A.clause_head(span.root)
+        if head == clause or head.dep_ == "advcl" and head.tag_ == "VBG" and head.head == clause:
+            return mention
+    return None
+
+
+def _generic(ctx: Context, phrase: str, hit: A.Hit, offset: int) -> ActorMention | None:
+    """ACLED's generic actor for an unnamed party ("Unidentified Armed Group (Syria)",
+    "Protesters (Iraq)"), coded in the report's country; its evidence is the trigger."""
+    if not ctx.country:
+        return None
+    from kharita.actors import code_actor
+
+    actor = code_actor(phrase, country=ctx.country, date=ctx.published)
+    if actor is None:
+        return None
+    return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
+                        generic=True, score=0.5)
+
+
+def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None, actor2: ActorMention | None,
+                 hit: A.Hit, ctx: Context, offset: int) -> tuple[ActorMention | None, ActorMention | None]:
+    """Protests are coded with the protesters as actor1 (the force against them as actor2); excessive
+    force has the force first, as ACLED does."""
+    crowd = next((a for a in actors if a.actor.actor_type in _CROWD), None)
+    force = next((a for a in actors if a.actor.actor_type is ActorType.STATE_FORCES), None)
+    if crowd is None:
+        riot = sub in (S.VIOLENT_DEMONSTRATION, S.MOB_VIOLENCE)
+        crowd = _generic(ctx, "rioters" if riot else "protesters", hit, offset)
+    if sub is S.PEACEFUL_PROTEST:
+        return crowd, None
+    if sub is S.EXCESSIVE_FORCE:
+        return force or actor1, crowd
+    return crowd, force
 
 
 def _first_civilians(actors: list[ActorMention]) -> ActorMention | None:
