@@ -152,6 +152,24 @@ def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document
         yield batch
 
 
+def _unstored(batches: Iterable[list[Document]], store: Store, summary: RunSummary) -> Iterator[list[Document]]:
+    """Each batch less the reports already stored or met earlier in this run (counted unchanged),
+    as the in-process run skips them, but checked a batch at a time in one transaction."""
+    seen: set[str] = set()
+    for batch in batches:
+        fresh = []
+        with store.transaction():
+            for doc in batch:
+                if doc.id in seen or store.has_document(doc.id):
+                    summary.unchanged += 1
+                    log.debug("%s: already stored as %s", doc.origin or doc.id, doc.id)
+                    continue
+                seen.add(doc.id)
+                fresh.append(doc)
+        if fresh:
+            yield fresh
+
+
 def run_dask(
     inputs: Sequence[str | Path],
     store: Store,
@@ -197,18 +215,20 @@ def _distribute(inputs: Sequence[str | Path], store: Store, client: Client, fact
     n_workers = max(1, len(client.scheduler_info()["workers"]))
     limit = in_flight or 3 * n_workers
     merge_events = pipeline.merge_hook() if merge else None
-    # the in-process run's own steps, so both runs skip, merge and store alike
-    documents = pipeline._new_documents(read_all(inputs, summary), store, summary)
     pending: deque[Future] = deque()
 
     def store_oldest() -> None:
         future = pending.popleft()
         results = future.result()
         future.release()
-        for doc, events in results:
-            pipeline._store_document(store, doc, events, merge_events, summary)
+        # the in-process run's own step, so both runs merge and store alike; one transaction for
+        # the batch (each report's step joins it) saves a commit a report, and a crash still
+        # leaves no report half stored
+        with store.transaction():
+            for doc, events in results:
+                pipeline._store_document(store, doc, events, merge_events, summary)
 
-    for batch in _batches(documents, batch_size):
+    for batch in _unstored(_batches(read_all(inputs, summary), batch_size), store, summary):
         pending.append(client.submit(extract_batch, factory, batch, pure=False))
         while len(pending) >= limit:
             store_oldest()
