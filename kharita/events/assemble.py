@@ -98,6 +98,8 @@ TAG_WORDS = {
     "hanged": "method: hanging", "beheaded": "method: beheading",
 }
 
+_TAGS = re.compile(r"\b(" + "|".join(re.escape(w) for w in TAG_WORDS) + r")", re.I)
+
 
 @dataclass(slots=True)
 class Context:
@@ -443,7 +445,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     s_actors = [a for a in actors if s_start <= a.start < s_end]
     s_places = [t for t in toponyms if s_start <= t.start < s_end and t.place is not None
                 and not any(a.start <= t.start and t.end <= a.end for a in s_actors)]   # "loyal to Ahmet Helle"
-    dateline = _dateline_end(sent.doc.text) + offset if s_start == offset else -1
+    doc_text, sent_text = sent.doc.text, sent.text
+    dateline = _dateline_end(doc_text) + offset if s_start == offset else -1
     if any(t.start >= dateline for t in s_places):
         s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
@@ -493,16 +496,16 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         deaths = A.fatalities_near(hit.head, numbers, offset)
         certainty, cert_span = A.certainty_of(sent, hit.head, next_text)
         cert_ev = _mention_tuple(cert_span, offset) if cert_span is not None else None
-        tags = sorted({tag for word, tag in TAG_WORDS.items() if re.search(rf"\b{word}", sent.text, re.I)})
+        tags = sorted({TAG_WORDS[m.group(1).lower()] for m in _TAGS.finditer(sent_text)})
         prep_parent = -1
         if hit.head.dep_ == "pobj" and hit.head.head.dep_ == "prep":
             prep_parent = hit.head.head.head.i
         for place in places:
             drafts.append(Draft(
                 sub=sub, klass=hit.klass, trigger=_mention_tuple(hit.span, offset),
-                sentence=(s_start, s_end, sent.text), clause=clause_of_hit[hit.head.i], actor1=actor1,
+                sentence=(s_start, s_end, sent_text), clause=clause_of_hit[hit.head.i], actor1=actor1,
                 actor2=actor2, toponym=place, date=day, precision=precision, date_evidence=date_ev,
-                near=near or (place is not None and A.is_near(place, sent.doc.text, offset)), road=road,
+                near=near or (place is not None and A.is_near(place, doc_text, offset)), road=road,
                 fatalities=deaths, certainty=certainty, certainty_evidence=cert_ev, recipient=recipient,
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
             ))
