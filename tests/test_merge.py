@@ -288,3 +288,20 @@ def test_the_store_and_the_memory_index_find_the_same_candidates(store):
         assert in_store == in_memory
         found_any += len(in_store) > 1
     assert found_any > 10
+
+
+def test_the_actor_dictionary_decides_parent_forces_by_date():
+    """YPG within the SDF from October 2015 (the packaged dictionary), the NDF with the army."""
+    from kharita.actors import ActorDictionary
+
+    actors = ActorDictionary.default()
+    ypg = Actor(actors.canonical("YPG"), ActorType.IDENTITY_MILITIA, "SY")
+    sdf = Actor(actors.canonical("SDF"), ActorType.REBEL_GROUP, "SY")
+    ndf = Actor(actors.canonical("NDF"), ActorType.POLITICAL_MILITIA, "SY")
+    army = Actor("Military Forces of Syria (2000-)", ActorType.STATE_FORCES, "SY")
+    in_2016, in_2015 = dt.date(2016, 8, 1), dt.date(2015, 7, 1)
+    assert same_event(event("a", actor1=ypg, day=in_2016), event("b", actor1=sdf, day=in_2016), actors)
+    assert not same_event(event("a", actor1=ypg, day=in_2015), event("b", actor1=sdf, day=in_2015), actors)
+    assert same_event(event("a", SubEventType.SHELLING, actor1=ndf, actor2=None),
+                      event("b", SubEventType.SHELLING, actor1=army, actor2=None), actors)
+    assert not same_event(event("a", actor1=ypg, actor2=IS), event("b", actor1=IS, actor2=army), actors)
