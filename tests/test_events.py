@@ -120,3 +120,12 @@ def test_a_later_sentence_can_hedge_the_one_before(nlp):
     head = next(t for t in doc if t.text == "bombed")
     assert A.certainty_of(next(iter(doc.sents)), head, "This unconfirmed information spread fast.")[0] \
         is Certainty.UNCONFIRMED
+
+
+@pytest.mark.parametrize("text", [
+    "Russia expels diplomats from Germany, Poland and Sweden.",
+    "Firefighters have gained ground in their battle to contain several wildfires.",
+    "A drone captured dramatic footage of the landslides.",
+])
+def test_words_of_war_used_for_something_else(nlp, text):
+    assert types(nlp, text) == []

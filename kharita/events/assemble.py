@@ -26,7 +26,7 @@ from kharita.ontology import ActorType, Certainty, GeoPrecision, SubEventType as
 NONVIOLENT_CUES = re.compile(
     r"\b(without (?:a |any )?(?:fight|fighting|resistance|clash(?:es)?|battle|a shot(?: being)? fired)|"
     r"peacefully|unopposed|handed over|hand over|handover|were handed|after (?:the )?withdrawal|"
-    r"withdrew|pulled out|left the control|left control|abandoned|evacuated)\b", re.I)
+    r"withdrew|pulled out|left the control|left control)\b", re.I)
 FIGHT_CLASSES = {"CLASH", "KILL", "AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE"}
 WEAPON_CLASSES = {"AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE", "CHEM"}
 NOT_CONFLICT = re.compile(
@@ -42,7 +42,7 @@ NOT_CONFLICT = re.compile(
     r"hate crime|thugs|bashing)\b", re.I)
 #: Never a conflict event, whoever is named: disasters, accidents, leaks, sanctions, weapons tests.
 NEVER_CONFLICT = re.compile(
-    r"\b(earthquake|flood(?:s|ed|ing)?|cyclone|hurricane|typhoon|landslides?|tsunami|volcano|tremors?|"
+    r"\b(earthquake|wildfires?|firefighters|bushfires?|flood(?:s|ed|ing)?|cyclone|hurricane|typhoon|landslides?|tsunami|volcano|tremors?|"
     r"gas leak(?:age)?|leakage|(?:missile|nuclear|rocket) tests?|sanctions|accident(?:al|ally)?|"
     r"chemical hazard|pandemic|covid(?:-19)?|outbreak)\b", re.I)
 INTERVENTION_CUES = re.compile(
@@ -57,7 +57,7 @@ VIOLENT_CUES = re.compile(
     r"\b(riot(?:s|ing|ers)?|violent|violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
     r"hurled|stones|rocks|petrol bombs?|molotov|torched|set fire|set ablaze|vandali[sz]ed|vandalism|"
     r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
-    r"turned violent|erupted|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
+    r"turned violent|erupted|aggressive|bottles|hurling|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
     r"clashes (?:that )?broke out|clashes erupted)\b", re.I)
 LABOUR_CUES = re.compile(r"\b(workers?|unions?|employees|staff|teachers|doctors|nurses|drivers|miners|"
                          r"general strike|hunger strike|on strike|strikers|wages?|pay|pensions?|walkout)\b", re.I)
@@ -190,10 +190,11 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
                     actor1 = between[-1]
             if hit.klass in ("TAKE", "SEIZE", "TRANSFER"):
                 objs = A.prep_objects(head, ("from",))
+                patient = next((c for c in head.children if c.dep_ == "dobj"), None)
             else:
                 objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))
             if objs:
-                patient = objs[0]
+                patient = patient or objs[0]
                 for obj in objs:
                     found = A.actor_of(obj, actors, offset)
                     if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
