@@ -83,7 +83,7 @@ PLACE_WORDS = {"town", "city", "village", "villages", "area", "areas", "position
                "district", "neighbourhood", "neighborhood", "road", "airport", "checkpoint", "territory"}
 #: Trigger nouns naming people, not acts: "to disperse the protesters" does not plan the protest.
 PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "refugee", "looter", "defector"}
-VIOLENT_CLASSES = {"CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
+VIOLENT_CLASSES = {"TAKE", "CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
 AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
 BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
               "garrison", "airbase", "station", "camp"}
