@@ -119,3 +119,12 @@ def test_world_cities_resolve_without_context():
 
 def test_empty_and_whitespace_texts_have_no_places():
     assert geoparse("") == [] and geoparse("  \n\t ") == []
+
+
+def test_arabic_script_and_turkish_spellings_resolve():
+    gaz = load_default()
+    assert gaz.candidates("الحسكة", country="SY")[0].place.geonameid == 173811
+    assert gaz.candidates("القامشلي", country="SY")[0].place.geonameid == 173377
+    found = {t.text: t.place for t in geoparse("Kamışlı ve Musul'da çatışmalar.")}
+    assert found["Kamışlı"].geonameid == 173377
+    assert found["Musul"].country_code == "IQ"

@@ -43,6 +43,8 @@ NOT_PLACES = TITLES | frozenset({
     "west", "central", "university", "court", "hall", "street", "road", "avenue", "river",
 })
 _CONTRACTION = re.compile(r"^\w+['’](?:ve|ll|re|d|m|s|t)$", re.IGNORECASE)
+_CASE_SUFFIX = re.compile(r"['’](?:da|de|ta|te|dan|den|tan|ten|a|e|ya|ye|ı|i|u|ü|yı|yi|yu|yü|nın|nin|"
+                          r"nun|nün|ın|in|un|ün|la|le|yla|yle|daki|deki)$")
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ians|ic)$")
 
 _DIRECTION = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?")
@@ -96,6 +98,11 @@ def tokenize(text: str) -> list[_Token]:
         if len(word) > 2 and word[-2:] in ("'s", "’s"):
             end -= 2
             word = word[:-2]
+        else:
+            suffix = _CASE_SUFFIX.search(word)
+            if suffix and word[:1].isupper():          # Turkish/Kurdish case ending: "Musul'da"
+                end -= len(suffix.group())
+                word = word[:suffix.start()]
         tokens.append(_Token(start, end, word))
     return tokens
 
