@@ -192,6 +192,17 @@ def test_hostile_report_text_is_shown_as_text_and_never_runs(page, server):
         links = [body.locator("a").nth(i).get_attribute("href") for i in range(body.locator("a").count())]
         assert not any(h and h.lower().startswith("javascript:") for h in links)
     assert page.locator("#event-list script, #event-list img, #control-legend img").count() == 0
+    # the marker's tooltip too: hover the hostile event on the map
+    page.evaluate("() => window.kharitaMap.setView([35.95, 39.05], 16)")
+    page.wait_for_timeout(600)
+    marker = page.locator("#map .event-marker[data-event-id='ev-hostile']")
+    if marker.count() == 0:
+        page.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(800)
+    marker.first.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "<img" in tooltip.inner_text() and tooltip.locator("img, script").count() == 0
     assert page.evaluate("() => window.__kharita_pwned === undefined")
     shot(page, "hostile-report")
     assert page.problems == []

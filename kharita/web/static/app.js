@@ -1,6 +1,7 @@
 // kharita's map: events, a weekly timeline, the control layer, and the words behind each event.
-// Report text is untrusted: every piece of data reaches the page through textContent or a
-// attribute set with setAttribute on an element we built; never through innerHTML.
+// Report text is untrusted: every piece of data reaches the page through textContent or an
+// attribute set with setAttribute on an element we built; never through innerHTML (nor through
+// Leaflet's string tooltips and popups, which use it).
 (function () {
   "use strict";
 
@@ -227,7 +228,8 @@
       });
       marker.eventId = p.event_id;
       marker.on("add", () => marker.getElement().setAttribute("data-event-id", p.event_id));
-      marker.bindTooltip(p.sub_event_type + ": " + p.location + ", " + p.event_date);
+      // Leaflet writes a string tooltip with innerHTML: hand it an element built from text instead
+      marker.bindTooltip(() => el("span", { text: p.sub_event_type + ": " + p.location + ", " + p.event_date }));
       marker.on("click", () => showDetail(p.event_id));
       return marker;
     });
