@@ -129,3 +129,11 @@ def test_a_later_sentence_can_hedge_the_one_before(nlp):
 ])
 def test_words_of_war_used_for_something_else(nlp, text):
     assert types(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Users dodge bomb-damaged buildings to reach the library.",
+    "The attacks demonstrate the cruelty of the regime.",
+])
+def test_weapon_words_as_modifiers_and_figurative_protests(nlp, text):
+    assert types(nlp, text) == []

@@ -101,6 +101,14 @@ PROPERTY_WORDS = {
 }
 
 
+WEAPON_NOUN_CLASSES = {"SHELL", "BOMB", "IED", "AIR", "GRENADE"}
+#: Nouns a weapon word may modify and still name an event ("rocket attack", "mortar fire").
+EVENT_HEADS = {"attack", "strike", "fire", "barrage", "raid", "explosion", "blast", "round", "shell", "rain",
+               "salvo", "volley", "bombardment", "bombing", "campaign", "assault", "explode", "hit"}
+NOT_PROTESTERS = {"attack", "report", "incident", "fact", "figure", "datum", "result", "evidence", "study",
+                  "this", "that", "it", "which", "event", "case", "action", "finding", "poll", "survey", "move"}
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A trigger in a parsed Doc: its class, span and head token."""
@@ -136,6 +144,14 @@ def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
             continue                      # "March", "Rocket Brigade": a name, not an event
         if head.dep_ == "amod" and head.tag_ in ("VBG", "VBN"):
             continue                      # "the migrating civilians", "liberated areas": a description
+        if len(span) == 1 and klass in WEAPON_NOUN_CLASSES and pos == "n" and (
+                span.end < len(doc) and doc[span.end].text in ("-", "\u2010")
+                or head.dep_ in ("compound", "amod", "nmod") and head.head.lemma_.lower() not in EVENT_HEADS):
+            continue                      # "bomb-damaged buildings", "rocket propelled grenade", "mortar shop"
+        if pos == "v" and klass == "PROTEST":
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.lemma_.lower() in NOT_PROTESTERS:
+                continue                  # "the attacks demonstrate the regime's cruelty"
         window = doc[max(span.start - 3, 0):span.start].text.lower()
         if "without" in window.split():
             continue

@@ -526,8 +526,8 @@ def _dateline_end(text: str) -> int:
 
 
 #: Sub-event types ACLED codes even when the report does not say who did it.
-UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, S.ABDUCTION, S.SHELLING,
-                       S.ARRESTS, S.LOOTING, S.SEXUAL_VIOLENCE}
+UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, S.ABDUCTION, S.ARRESTS,
+                       S.LOOTING, S.SEXUAL_VIOLENCE}
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
 
 
@@ -580,7 +580,7 @@ def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None
 
 def _first_civilians(actors: list[ActorMention]) -> ActorMention | None:
     for mention in actors:
-        if mention.actor.actor_type is ActorType.CIVILIANS:
+        if mention.actor.actor_type is ActorType.CIVILIANS and mention.actor.name.startswith("Civilians"):
             return mention
     return None
 

@@ -212,7 +212,8 @@ LEXICON: list[TriggerEntry] = [
               "blow themselves up; detonated himself; detonated herself; detonated themselves; "
               "detonated his explosive vest; detonated her explosive vest; explosive vest; explosive belt",
     ),
-    *_entries("GRENADE", nouns="grenade; hand grenade; grenade attack; rpg; rocket-propelled grenade"),
+    *_entries("GRENADE", nouns="grenade; hand grenade; grenade attack; rpg; rocket-propelled grenade; "
+                               "rocket propelled grenade; stun grenade"),
     *_entries(
         "CHEM",
         nouns="chemical attack; chemical weapon; chemical weapons attack; chlorine; sarin; mustard gas; "
