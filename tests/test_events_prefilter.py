@@ -66,3 +66,9 @@ def test_a_batch_gives_each_report_its_own_events():
     assert [d.id for d, _ in out] == [d.id for d in docs]
     assert [len(events) > 0 for _, events in out] == [True, False, True]
     assert all(s.document_id == d.id for d, events in out for e in events for s in e.sources)
+
+
+def test_empty_and_blank_reports_give_no_events():
+    coder = EventCoder(default_pipeline())
+    assert coder.code(Document.from_text("")) == []
+    assert coder.code(Document.from_text("  \n\n ")) == []
