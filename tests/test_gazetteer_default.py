@@ -128,3 +128,15 @@ def test_arabic_script_and_turkish_spellings_resolve():
     found = {t.text: t.place for t in geoparse("Kamışlı ve Musul'da çatışmalar.")}
     assert found["Kamışlı"].geonameid == 173377
     assert found["Musul"].country_code == "IQ"
+
+
+def test_governorates_districts_and_sentence_context():
+    found = {t.text: t for t in geoparse(
+        "Fighting in Homs and Aleppo Governorates. Protests in Qamishli's Hilaliyah neighbourhood. "
+        "In Iraq, gunmen attacked a checkpoint near Kirkuk and in Sinjar. Shelling hit Ain Issa countryside.")}
+    assert found["Homs"].place.feature_code == "ADM1" and found["Aleppo"].place.feature_code == "ADM1"
+    assert found["Homs"].place.precision == GeoPrecision.REGION
+    assert found["Hilaliyah"].place.name == "al-Qamishli - Hilaliyah"
+    assert found["Hilaliyah"].place.admin1 == "al-Hasakah"
+    assert found["Sinjar"].place.country_code == "IQ"              # the sentence is about Iraq
+    assert found["Ain Issa"].place.precision == GeoPrecision.NEAR  # a town's countryside

@@ -321,7 +321,10 @@ def _add_aliases(writer: _Writer, aliases: AliasFile) -> dict[str, int]:
                       feature_class=item.feature_class, feature_code=item.feature_code,
                       admin1=admin1, admin2=admin2, population=item.population,
                       approximate=item.approximate, source=f"alias:{item.source}")
-        local[item.id] = writer.add(Entry(place, [item.name], kind=ALIAS))
+        names = [item.name]
+        if " - " in item.name:          # a city district "al-Qamishli - Hilaliyah" is also "Hilaliyah"
+            names.append(item.name.split(" - ", 1)[1])
+        local[item.id] = writer.add(Entry(place, names, kind=ALIAS))
     for rename in aliases.rename:
         pid = local.get(rename.target) or writer.place_id(rename.target)
         if pid is None:

@@ -133,6 +133,8 @@ def find_places(text: str, gazetteer: Gazetteer, *,
                 continue
             if any(text[a.end:b.start].strip() not in ("", "-") for a, b in zip(span, span[1:])):
                 continue  # a phrase never crosses punctuation
+            if n > 1 and _is_stop(gazetteer, span[0].text):
+                continue  # "In Iraq" is "Iraq"
             name = text[span[0].start:span[-1].end]
             if _known(gazetteer, knows, name):
                 match = (n, name)

@@ -2,8 +2,9 @@
 
 Two passes. The first ranks every mention alone and lets the leaders vote for the country in
 focus (a dateline place counts double). The second ranks again with that country and an anchor:
-the dateline place, else the most-mentioned place of the focus country. A name keeps one
-resolution per document and cue, so "Hesekê" means the same city each time.
+the last populated place resolved earlier in the same sentence, else the dateline place, else the
+most-mentioned place of the focus country. A name keeps one resolution per document and cue, so
+"Hesekê" means the same city each time.
 
 A mention with a relation ("east of Hesekê", "near X", "the road between X and Y") stands for a
 location beside the place: it resolves to the place at geo_precision 2. An unknown name found by
@@ -22,7 +23,7 @@ from kharita.gazetteer.recognize import PLACE_LABELS, Found
 from kharita.models import Place, Toponym
 from kharita.ontology import GeoPrecision
 
-MIN_SCORE = 0.40          # below this a candidate is a guess, not a resolution
+MIN_SCORE = 0.30          # below this a candidate is a guess, not a resolution
 DATELINE_CHARS = 120      # a place named this close to the start is the dateline
 _SENTENCE_END = re.compile(r"[.!?]\s")
 
@@ -45,12 +46,27 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
         if f.known:
             memo = (f.text, f.cue)
             if memo not in chosen:
-                ranked = gazetteer.candidates(f.text, country=focus, cue=f.cue, near=anchor, limit=5)
+                local = _local_anchor(text, toponyms, f)
+                near = local if local is not None and local.feature_class == "P" else anchor
+                country = local.country_code if local is not None else focus
+                ranked = gazetteer.candidates(f.text, country=country, cue=f.cue, near=near, limit=5)
                 chosen[memo] = _accept(ranked, f, focus)
             best = chosen[memo]
         toponyms.append(_toponym(f, best))
     toponyms = _unknown_by_relation(text, toponyms, found)
     return toponyms, focus
+
+
+def _local_anchor(text: str, previous: list[Toponym], f: Found) -> Place | None:
+    """The last place resolved earlier in the same sentence ("Qamishli's Hilaliyah neighbourhood",
+    "In Iraq, ... near Kirkuk and in Sinjar"): a closer context than the document's anchor and
+    country."""
+    for t in reversed(previous):
+        if _SENTENCE_END.search(text[t.end:f.start]):
+            return None
+        if t.place is not None:
+            return t.place
+    return None
 
 
 def _best(ranked: list[Candidate]) -> Candidate | None:
@@ -101,7 +117,9 @@ def _toponym(f: Found, best: Candidate | None) -> Toponym:
     place = best.place
     if f.relation and place.precision == GeoPrecision.PLACE:
         place = replace(place, precision=GeoPrecision.NEAR)
-    elif f.cue in ("region", "province", "governorate", "countryside") and place.feature_class != "A":
+    elif f.cue == "countryside" and place.precision == GeoPrecision.PLACE:
+        place = replace(place, precision=GeoPrecision.NEAR)           # "Ain Issa countryside"
+    elif f.cue in ("region", "province", "governorate") and place.feature_class != "A":
         place = replace(place, precision=GeoPrecision.REGION)
     return Toponym(f.start, f.end, f.text, place, best.score, cue=f.cue, relation=f.relation)
 

@@ -89,9 +89,12 @@ class SqliteGazetteer:
                    near: Place | None = None, limit: int = 10) -> list[Candidate]:
         """Ranked candidates for `name`, best first (see ranking.py for the score)."""
         found = self.matches(name, country=country)
-        if any(match in ("alias", "exact") for _p, _m, match in found):
-            # A spelling that exists as written wins over loose namesakes, except in the region
-            # kharita reads about, where transliterations differ by design (Hesekê / al-Hasakah).
+        # A spelling that exists as written wins over loose namesakes, except in the region kharita
+        # reads about, where transliterations differ by design (Hesekê / al-Hasakah); and a loose
+        # match is a transliteration only where transliterating is the norm (Makhmour / Makhmur,
+        # not McMurray).
+        home = any(p.country_code in HOME_COUNTRIES for p, _m, _match in found)
+        if home or any(match in ("alias", "exact") for _p, _m, match in found):
             found = [f for f in found if f[2] in ("alias", "exact") or f[0].country_code in HOME_COUNTRIES]
         cue = ranking.cue_word(cue) if cue else ""
         short = len(name_key(name).replace(" ", "")) <= 3
