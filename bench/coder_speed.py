@@ -7,7 +7,8 @@ Texts: the seed report and CASE-2021 snippets (when ../shared is there), repeate
     attribute_ruler, lemmatizer, ner) over every full text;
 (b) kharita: `EventCoder.extract` over the same texts as Documents (the cheap whole-report pass,
     then the parse of the sentences with a trigger only, then coding), events included.
-Both in this process, after one warm-up; ratio = reports/s (b) / reports/s (a).
+Both in this process, after one warm-up, interleaved over --rounds rounds (medians); ratio =
+reports/s (b) / reports/s (a).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import csv
 import datetime as dt
 import json
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=200)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/evaldata")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     args = parser.parse_args(argv)
     nlp = default_pipeline()
     docs = corpus(args.reports, args.data)
@@ -57,15 +60,17 @@ def main(argv: list[str] | None = None) -> int:
         list(nlp.pipe(texts[:5]))
     list(coder.extract(docs[:5]))
 
-    started = time.perf_counter()
-    with nlp.select_pipes(enable=statistical):
-        for _doc in nlp.pipe(texts, batch_size=64):
-            pass
-    bare = time.perf_counter() - started
-
-    started = time.perf_counter()
-    events = sum(len(evs) for _d, evs in coder.extract(docs))
-    full = time.perf_counter() - started
+    bares, fulls, events = [], [], 0
+    for _round in range(args.rounds):          # interleaved, so that a busy machine hits both alike
+        started = time.perf_counter()
+        with nlp.select_pipes(enable=statistical):
+            for _doc in nlp.pipe(texts, batch_size=64):
+                pass
+        bares.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        events = sum(len(evs) for _d, evs in coder.extract(docs))
+        fulls.append(time.perf_counter() - started)
+    bare, full = statistics.median(bares), statistics.median(fulls)
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''} "
@@ -75,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{words / bare:9.0f} words/s")
     print(f"(b) kharita EventCoder end to end:            {len(docs) / full:8.1f} reports/s "
           f"{words / full:9.0f} words/s  ({events} events)")
-    print(f"ratio b/a: {bare / full:.2f}")
+    print(f"ratio b/a: {bare / full:.2f} (median of {args.rounds} interleaved rounds; per round: "
+          f"{', '.join(f'{b / f:.2f}' for b, f in zip(bares, fulls))})")
     return 0
 
 
