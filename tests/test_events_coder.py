@@ -104,3 +104,11 @@ def test_the_target_of_a_bombing_is_actor2(coder):
     (event,) = code(coder, "An IED exploded near Raqqa on Monday, killing three SDF fighters.", "2019-06-04")
     assert event.actor2 is not None and event.actor2.name == "QSD: Syrian Democratic Forces"
     assert event.fatalities == 3
+
+
+def test_civilian_victims_are_coded_as_civilians_of_the_country(coder):
+    (event,) = code(coder, "Gunmen shot dead a teacher and two farmers in Daraa on Sunday.", "2019-06-04")
+    assert event.sub_event_type is S.ATTACK
+    assert event.actor1.name == "Unidentified Armed Group (Syria)"
+    assert event.actor2 is not None and event.actor2.name == "Civilians (Syria)"
+    assert event.civilian_targeting

@@ -488,6 +488,9 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor1 = _generic(ctx, "police" if sub is S.ARRESTS else "unidentified gunmen", hit, offset)
         if actor2 is None and actor1 is not None and sub in _SPECIFIC | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
+        if actor2 is None and sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) \
+                and A.victim_kind(patient, None) == "civilian":
+            actor2 = _generic(ctx, "civilians", hit, offset)        # "shot dead a teacher"
         if actor1 is not None and actor2 is not None and actor1.actor.name == actor2.actor.name:
             actor2 = None
         if sub is S.ATTACK and actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS:
