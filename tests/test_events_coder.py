@@ -112,3 +112,12 @@ def test_civilian_victims_are_coded_as_civilians_of_the_country(coder):
     assert event.actor1.name == "Unidentified Armed Group (Syria)"
     assert event.actor2 is not None and event.actor2.name == "Civilians (Syria)"
     assert event.civilian_targeting
+
+
+def test_a_district_named_with_its_city_is_one_place(coder):
+    events = code(coder, "Thousands of civilians fled Mosul's Old City last week as Iraqi forces and Islamic "
+                         "State militants fought street by street.", "2017-07-10")
+    displaced = [e for e in events if e.sub_event_type is S.DISPLACEMENT]
+    assert len(displaced) == 1
+    assert km(displaced[0].place, 36.34, 43.13) < 10
+    assert displaced[0].time_precision is TimePrecision.WEEK
