@@ -140,3 +140,8 @@ def test_governorates_districts_and_sentence_context():
     assert found["Hilaliyah"].place.admin1 == "al-Hasakah"
     assert found["Sinjar"].place.country_code == "IQ"              # the sentence is about Iraq
     assert found["Ain Issa"].place.precision == GeoPrecision.NEAR  # a town's countryside
+
+
+def test_capitalised_datelines_are_places_and_acronyms_are_not():
+    found = [t.text for t in geoparse("DAMASCUS (Reuters) - UNICEF and NATO said ISIS and the SDF fought in RAQQA.")]
+    assert found == ["DAMASCUS", "RAQQA"]

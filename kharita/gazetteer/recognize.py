@@ -154,7 +154,9 @@ def find_places(text: str, gazetteer: Gazetteer, *,
                        or _CONTRACTION.match(name)):
             i += 1
             continue
-        if n == 1 and name.isupper() and len(name) > 1 and name not in ACRONYMS:
+        if n == 1 and name.isupper() and len(name) > 1 and name not in ACRONYMS and (
+                len(name) < 5 or _level(gazetteer, name) not in ("exact", "alias")):
+            # an acronym (ISIS, YPG, SDF); a capitalised dateline (DAMASCUS, BEIRUT) is a place
             i += 1
             continue
         if n == 1 and _in_name_run(text, tokens, i) and _level(gazetteer, name) != "alias":
