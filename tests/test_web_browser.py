@@ -159,15 +159,11 @@ def test_control_date_changes_the_control_layer(page, server):
 def test_clicking_an_event_shows_its_record_and_highlighted_evidence(page, server):
     event = httpx.get(server.url + "/api/events", params={"since": "2015-07-01", "until": "2015-07-31"}).json()
     target = next(e for e in event["events"] if any(s["evidence"] for s in e["sources"]))
-    # on the map: zoom to it, open the cluster if it is in one, click the marker
-    page.evaluate("([lat, lon]) => window.kharitaMap.setView([lat, lon], 14)",
-                  [target["latitude"], target["longitude"]])
-    page.wait_for_timeout(600)
-    marker = page.locator(f".event-marker[data-event-id='{target['event_id']}']")
-    if marker.count() == 0:
-        page.locator(".marker-cluster").first.click()
-        page.wait_for_timeout(800)
-    page.locator(f".event-marker[data-event-id='{target['event_id']}']").first.click(force=True)
+    # on the map: zoom in and open its cluster until the marker shows, then click the marker
+    assert page.evaluate("(id) => window.kharita.reveal(id)", target["event_id"])
+    marker = page.locator(f"#map .event-marker[data-event-id='{target['event_id']}']")
+    marker.wait_for()
+    marker.click(force=True)
     page.wait_for_selector("#detail:not([hidden]) .source")
     detail = page.locator("#detail-body")
     assert target["sub_event_type"] in detail.locator("h3").inner_text()
@@ -176,6 +172,7 @@ def test_clicking_an_event_shows_its_record_and_highlighted_evidence(page, serve
     spans = {e["text"] for s in target["sources"] for e in s["evidence"] if e["field"] != "sentence"}
     assert {marks.nth(i).inner_text() for i in range(marks.count())} <= spans
     assert {m for m in spans} & {marks.nth(i).inner_text() for i in range(marks.count())}
+    detail.locator(".source .text").first.scroll_into_view_if_needed()
     shot(page, "event-evidence")
     assert page.problems == []
 
@@ -193,13 +190,10 @@ def test_hostile_report_text_is_shown_as_text_and_never_runs(page, server):
         assert not any(h and h.lower().startswith("javascript:") for h in links)
     assert page.locator("#event-list script, #event-list img, #control-legend img").count() == 0
     # the marker's tooltip too: hover the hostile event on the map
-    page.evaluate("() => window.kharitaMap.setView([35.95, 39.05], 16)")
-    page.wait_for_timeout(600)
+    assert page.evaluate("() => window.kharita.reveal('ev-hostile')")
     marker = page.locator("#map .event-marker[data-event-id='ev-hostile']")
-    if marker.count() == 0:
-        page.locator(".marker-cluster").first.click()
-        page.wait_for_timeout(800)
-    marker.first.hover(force=True)
+    marker.wait_for()
+    marker.hover(force=True)
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "<img" in tooltip.inner_text() and tooltip.locator("img, script").count() == 0

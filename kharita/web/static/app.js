@@ -233,6 +233,7 @@
       marker.on("click", () => showDetail(p.event_id));
       return marker;
     });
+    state.markers = new Map(markers.map((m) => [m.eventId, m]));
     clusters.addLayers(markers);
     renderList(shown);
     drawTimeline();
@@ -241,6 +242,14 @@
     setStatus(shown.length + " events shown" + more);
     $("status").dataset.shown = String(shown.length);
   }
+
+  // Zoom and open clusters until the event's own marker is on screen.
+  function reveal(eventId) {
+    const marker = state.markers && state.markers.get(eventId);
+    if (!marker) return Promise.resolve(false);
+    return new Promise((resolve) => clusters.zoomToShowLayer(marker, () => resolve(true)));
+  }
+  state.reveal = reveal;
 
   function renderList(shown) {
     const list = $("event-list");
@@ -253,10 +262,7 @@
         el("span", {},
           el("div", { class: "what", text: p.sub_event_type }),
           el("div", { class: "where", text: p.event_date + " · " + p.location + " · " + p.actor1 })));
-      item.addEventListener("click", () => {
-        map.setView([f.geometry.coordinates[1], f.geometry.coordinates[0]], Math.max(map.getZoom(), 11));
-        showDetail(p.event_id);
-      });
+      item.addEventListener("click", () => { reveal(p.event_id); showDetail(p.event_id); });
       if (p.event_id === state.selected) item.classList.add("selected");
       list.appendChild(item);
     }
@@ -346,6 +352,7 @@
     block.appendChild(el("div", { class: "meta", text: meta }));
     const fields = el("div", { class: "fields" });
     for (const ev of source.evidence || []) {
+      if (ev.field === "sentence") continue;      // the sentence is the text shown below
       fields.appendChild(el("mark", { "data-field": ev.field, title: ev.field, text: ev.field + ": " + ev.text }));
     }
     block.appendChild(fields);
