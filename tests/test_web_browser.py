@@ -132,6 +132,11 @@ def test_dragging_the_timeline_filters_the_map(page, server):
     since, until = label.get_attribute("data-since"), label.get_attribute("data-until")
     assert shown(page) == sum(since <= d <= until for d in dates)
     assert any(d.startswith("2015-07") for d in dates if since <= d <= until)
+    # the keyboard does the same: shift+left shrinks the range from its end by a week
+    page.focus("#timeline-canvas")
+    page.keyboard.press("Shift+ArrowLeft")
+    assert label.get_attribute("data-until") < until
+    assert shown(page) == sum(since <= d <= label.get_attribute("data-until") for d in dates)
     assert page.problems == []
 
 

@@ -588,6 +588,18 @@
     drag = null;
     if (state.truncatedRange) reload();
   }
+  // keyboard: arrows move the range by a week, shift+arrows move its end (grow or shrink)
+  canvas.addEventListener("keydown", (e) => {
+    if (!extent || (e.key !== "ArrowLeft" && e.key !== "ArrowRight")) return;
+    e.preventDefault();
+    const step = (e.key === "ArrowLeft" ? -1 : 1) * 7 * DAY;
+    let [a, b] = state.range;
+    if (e.shiftKey) b = Math.min(extent[1], Math.max(a + 7 * DAY, b + step));
+    else if (a + step >= extent[0] && b + step <= extent[1]) { a += step; b += step; }
+    state.range = [a, b];
+    render();
+    if (state.truncatedRange) reload();
+  });
   canvas.addEventListener("pointerup", endDrag);
   canvas.addEventListener("pointercancel", endDrag);
   window.addEventListener("resize", drawTimeline);
