@@ -134,3 +134,11 @@ def test_words_of_war_used_for_something_else(nlp, text):
 def test_weapon_words_as_modifiers_and_figurative_protests(nlp):
     assert types(nlp, "Users dodge bomb-damaged buildings to reach the library.") == []
     assert S.PEACEFUL_PROTEST not in types(nlp, "The attacks demonstrate the cruelty of the regime.")
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen stormed the university, killing students in their classrooms.",
+    "Unknown gunmen opened fire on a civilian bus near the village.",
+])
+def test_attacks_on_civilian_places_are_violence_against_civilians(nlp, text):
+    assert types(nlp, text)[:1] == [S.ATTACK]

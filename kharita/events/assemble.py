@@ -193,6 +193,13 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
                 patient = next((c for c in head.children if c.dep_ == "dobj"), None)
             else:
                 objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))
+            targets: list[Token] = []
+            for obj in objs:                  # "opened fire on a bus": the bus, not the fire
+                if obj.lemma_.lower() in ("fire", "attack", "strike", "assault", "raid"):
+                    targets.extend(A.prep_objects(obj, ("on", "at", "against", "upon", "into")))
+                else:
+                    targets.append(obj)
+            objs = targets or objs
             if objs:
                 patient = patient or objs[0]
                 for obj in objs:
@@ -271,6 +278,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         gov = A.governor(hit.head)
         if gov is not None and gov.lemma_.lower() in FOUND_VERBS:
             return S.DISRUPTED_WEAPONS_USE
+    if k == "TAKE" and hit.head.lemma_.lower() == "storm" and A.victim_kind(patient, None) == "civilian":
+        return S.ATTACK                       # "gunmen stormed the university"
     if k == "TAKE" and (patient_words & NOT_TERRITORY or hit.head.lemma_.lower() == "expel"
                         and patient_words & (A.CIVILIAN_WORDS | PERSON_WORDS)):
         return None
