@@ -121,3 +121,14 @@ def test_a_district_named_with_its_city_is_one_place(coder):
     assert len(displaced) == 1
     assert km(displaced[0].place, 36.34, 43.13) < 10
     assert displaced[0].time_precision is TimePrecision.WEEK
+
+
+def test_a_place_named_to_say_where_another_is_gives_no_event_of_its_own(coder):
+    events = code(coder, "Clashes between regime forces and Hayat Tahrir al-Sham continued on the frontlines of "
+                         "Kafr Nabl in the southern countryside of Idlib on Tuesday.", "2019-12-24")
+    assert len(events) == 1
+    assert km(events[0].place, 35.61, 36.56) < 10        # Kafr Nabl, not Idlib city
+
+
+def test_a_headline_toll_without_a_killer_is_not_an_attack_on_civilians(coder):
+    assert code(coder, "Syrian Observatory: 23 killed as fighting rages in Idlib countryside", "2019-12-24") == []

@@ -323,8 +323,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return S.ARMED_CLASH
         if kind == "armed" or (actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS):
             return S.ARMED_CLASH
-        if kind == "" and _armed_hit(sent):
-            return S.ARMED_CLASH
+        if kind == "" and (_armed_hit(sent) or "CLASH" in sent_klasses):
+            return S.ARMED_CLASH              # "23 killed as fighting rages"
         return S.ATTACK
     if k == "EXECUTE":
         return S.ATTACK
@@ -496,7 +496,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = _first_other(s_actors, actor1)
         if sub in _PROTESTS or sub in (S.MOB_VIOLENCE,):
             actor1, actor2 = _crowd_roles(sub, s_actors, actor1, actor2, hit, ctx, offset)
-        if actor1 is None and sub in UNKNOWN_PERPETRATOR:
+        if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
+                hit.klass == "KILL" and A.victim_kind(patient, actor2) != "civilian"):
             actor1 = _generic(ctx, "police" if sub is S.ARRESTS else "unidentified gunmen", hit, offset)
         if actor2 is None and actor1 is not None and sub in _SPECIFIC | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
@@ -612,7 +613,7 @@ def _places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], claus
         gov = A.clause_head(hit.head)
         own = [t for t in s_places if _clause_of(sent, t, offset) == gov.i]
     roads = [t for t in own if A.is_road(t, text, offset)]
-    refs = [t for t in own if A.is_reference(t, text, offset) and t not in roads]
+    refs = [t for t in own if t not in roads and (A.is_reference(t, text, offset) or _contained(t, own, text, offset))]
     main = [t for t in own if t not in roads and t not in refs]
     if main:
         return _dedupe_places(main), False, False
@@ -631,6 +632,20 @@ def _places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], claus
     if DEICTIC_WORDS.search(clause_text) and ctx.last_place is not None:
         return [ctx.last_place], False, False
     return [ctx.focus or ctx.last_place], False, False
+
+
+_CONTAINER = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:countryside|province|governorate|region|"
+                        r"district|desert|outskirts|suburbs?|areas?)?\s*(?:of\s+)?(?:the\s+)?$", re.I)
+
+
+def _contained(top: Toponym, places: list[Toponym], text: str, offset: int) -> bool:
+    """"Kafr Nabl in the southern countryside of Idlib", "Hesh, in Idlib province": the second place
+    only says where the first one is."""
+    for other in places:
+        if other.end <= top.start and top.start - other.end < 60:
+            if _CONTAINER.match(text[other.end - offset:top.start - offset]):
+                return True
+    return False
 
 
 def _clause_of(sent: Span, top: Toponym, offset: int) -> int:
