@@ -142,3 +142,18 @@ def test_weapon_words_as_modifiers_and_figurative_protests(nlp):
 ])
 def test_attacks_on_civilian_places_are_violence_against_civilians(nlp, text):
     assert types(nlp, text)[:1] == [S.ATTACK]
+
+
+def test_the_classify_command(nlp):
+    from click.testing import CliRunner
+
+    from kharita.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["classify", "Turkish drones struck a car near Qamishli, killing two fighters."])
+    assert result.exit_code == 0, result.output
+    assert "Air/drone strike\tdrones" in result.output
+    result = runner.invoke(main, ["classify", "--json", "-"], input="Police arrested 12 people.")
+    assert result.exit_code == 0, result.output
+    assert '"sub_event_type": "Arrests"' in result.output
+    assert runner.invoke(main, ["classify", "It rained."]).output.strip() == "no event"
