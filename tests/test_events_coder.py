@@ -132,3 +132,13 @@ def test_a_place_named_to_say_where_another_is_gives_no_event_of_its_own(coder):
 
 def test_a_headline_toll_without_a_killer_is_not_an_attack_on_civilians(coder):
     assert code(coder, "Syrian Observatory: 23 killed as fighting rages in Idlib countryside", "2019-12-24") == []
+
+
+def test_a_headline_and_its_dated_lead_are_one_event_and_destinations_are_not_origins(coder):
+    events = code(coder, "Turkish army attacked Serêkaniyê\n\nSerêkaniyê (ANF) - The Turkish army launched a ground "
+                         "attack on Serêkaniyê on Sunday. Thousands of people have fled towards Hesekê.",
+                  "2019-10-14", outlet="ANF")
+    clashes = [e for e in events if e.sub_event_type is S.ARMED_CLASH]
+    assert len(clashes) == 1 and clashes[0].event_date == dt.date(2019, 10, 13)
+    (displaced,) = [e for e in events if e.sub_event_type is S.DISPLACEMENT]
+    assert km(displaced.place, 36.85, 40.07) < 10          # Ras al-Ayn, not al-Hasakah

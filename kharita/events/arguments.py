@@ -23,7 +23,7 @@ CLAUSE_DEPS = {"ROOT", "relcl", "advcl", "ccomp", "xcomp", "conj", "acl", "parat
 
 #: Words above a trigger that mean it did not (yet) happen.
 NEGATING_HEADS = {
-    "prevent", "foil", "thwart", "repel", "repulse", "fail", "try", "attempt", "plan", "aim", "seek",
+    "prevent", "foil", "thwart", "fail", "try", "attempt", "plan", "aim", "seek",
     "threaten", "want", "prepare", "vow", "intend", "hope", "call", "urge", "demand", "warn", "avert",
     "deny", "stop", "halt", "avoid", "block", "resist", "refuse", "fear", "propose", "consider",
 }
@@ -307,6 +307,15 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
     if verb.dep_ == "relcl":
         return verb.head, False
     return None, False
+
+
+def subjects_of(verb: Token) -> list[Token]:
+    """Every active subject a verb has (the parser sometimes gives two: "ERBIL, ... forces recaptured")."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if own:
+        return own
+    subj, passive = subject_of(verb)
+    return [subj] if subj is not None and not passive else []
 
 
 def agent_of(verb: Token) -> Token | None:

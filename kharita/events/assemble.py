@@ -21,7 +21,7 @@ from spacy.tokens import Span, Token
 from kharita.events import arguments as A
 from kharita.models import Actor, ActorMention, Document, Event, Evidence, Mention, Place, Source, Territory, Toponym
 from kharita.nlp.dates import parse_label
-from kharita.ontology import ActorType, Certainty, GeoPrecision, SubEventType as S, TimePrecision
+from kharita.ontology import DATE_WINDOW_DAYS, ActorType, Certainty, GeoPrecision, SubEventType as S, TimePrecision
 
 NONVIOLENT_CUES = re.compile(
     r"\b(without (?:a |any )?(?:fight|fighting|resistance|clash(?:es)?|battle|a shot(?: being)? fired)|"
@@ -70,7 +70,8 @@ PLANTED_CUES = re.compile(r"\b(car bomb|roadside|planted|ied|improvised|explosiv
 CITY_WORDS = re.compile(r"\b(?:the|this) (?:city|town)(?: cent(?:er|re))?\b|\bcity cent(?:er|re)\b|"
                         r"\bdowntown\b", re.I)
 DEICTIC_WORDS = re.compile(r"\b(?:here|there|the (?:village|area|neighbou?rhood|district|hill|camp|base|site|"
-                           r"region|spot|scene|road|bridge))\b", re.I)
+                           r"region|spot|scene|road|bridge))\b(?! of\b)", re.I)
+DESTINATION_BEFORE = re.compile(r"\b(?:to|towards|toward|into|for|reached|reaching)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 #: Head words of a state's own forces, for when no actor was coded (snippets, unknown countries).
 STATE_WORDS = {"government", "regime", "army", "military", "troops", "soldier", "pro-government", "loyalist",
                "police", "gendarmerie", "state", "national", "federal", "armed"}
@@ -181,8 +182,10 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
             patient = subj
             actor2 = A.actor_of(subj, actors, offset) if subj is not None else None
         else:
-            if subj is not None:
-                actor1 = A.actor_of(subj, actors, offset)
+            for cand in A.subjects_of(head):
+                actor1 = A.actor_of(cand, actors, offset)
+                if actor1 is not None:
+                    break
             if head.dep_ == "conj" and _comma_before(head):
                 between = [a for a in actors if head.head.idx + offset < a.start < head.idx + offset]
                 between = [a for a in between if _root_dep(head.doc, a, offset) not in ("pobj", "poss")]
@@ -401,7 +404,7 @@ def _armed_hit(sent: Span) -> bool:
 
 
 def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] | None = None,
-                      offset: int = 0) -> list[tuple[S, A.Hit]]:
+                      offset: int = 0, clashes: bool = True) -> list[tuple[S, A.Hit]]:
     """Sub-event types of a sentence's triggers, without needing actors or places (for `classify`)."""
     actors = actors or []
     klasses = {h.klass for h in hits}
@@ -413,7 +416,7 @@ def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] 
         sub = _choose(hit, sent, klasses, actor1, actor2, patient)
         if sub is not None:
             out.append((sub, hit))
-    return _subsume_types(out)
+    return _subsume_types(out, clashes)
 
 
 _SPECIFIC = {S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE,
@@ -421,7 +424,7 @@ _SPECIFIC = {S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB,
 _PROTESTS = {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION, S.EXCESSIVE_FORCE, S.VIOLENT_DEMONSTRATION}
 
 
-def _subsume_types(found: list[tuple[S, A.Hit]]) -> list[tuple[S, A.Hit]]:
+def _subsume_types(found: list[tuple[S, A.Hit]], clashes: bool = True) -> list[tuple[S, A.Hit]]:
     """Drop the general readings a more specific trigger in the same sentence explains: a killing
     by an air strike is the air strike; arrests at a protest are the protest's intervention."""
     subs = {s for s, _ in found}
@@ -429,7 +432,8 @@ def _subsume_types(found: list[tuple[S, A.Hit]]) -> list[tuple[S, A.Hit]]:
     for sub, hit in found:
         if S.CHEMICAL_WEAPON in subs and sub in (_SPECIFIC - {S.CHEMICAL_WEAPON}) | {S.ARMED_CLASH, S.ATTACK}:
             continue
-        if hit.klass in ("KILL", "CLASH", "BOMB") and subs & _SPECIFIC and sub not in _SPECIFIC:
+        if hit.klass in ("KILL", "BOMB", *(("CLASH",) if clashes else ())) and subs & _SPECIFIC \
+                and sub not in _SPECIFIC:
             continue
         if hit.klass == "BOMB" and sub is S.REMOTE_EXPLOSIVE and subs & (_SPECIFIC - {S.REMOTE_EXPLOSIVE}):
             continue
@@ -464,7 +468,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
     klasses = {h.klass for h in hits}
-    typed = classify_sentence(sent, hits, s_actors, offset)
+    typed = classify_sentence(sent, hits, s_actors, offset, clashes=False)
     clause_of_hit = {h.head.i: A.clause_head(h.head).i for h in hits}
     drafts: list[Draft] = []
     for sub, hit in typed:
@@ -527,6 +531,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
             ))
     drafts = _subsume_drafts(drafts)
+    if any(d.sub in _SPECIFIC and d.actor1 is not None for d in drafts):
+        drafts = [d for d in drafts if not (d.klass == "CLASH" and d.sub is S.ARMED_CLASH)]   # told by its weapon
     if s_places:
         ctx.last_place = s_places[-1]
     return drafts
@@ -558,6 +564,8 @@ def _victims(hit: A.Hit, sent: Span, actors: list[ActorMention], actor1: ActorMe
         span = sent.doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
         if span is None:
             continue
+        if span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in A.SAY_VERBS:
+            continue                          # the source of the report, not the target
         head = A.clause_head(span.root)
         if head == clause or head.dep_ == "advcl" and head.tag_ == "VBG" and head.head == clause:
             return mention
@@ -608,7 +616,12 @@ def _places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], claus
     places, the last place named, the report's main place."""
     text = sent.doc.text
     clause = clause_of_hit[hit.head.i]
+    if hit.klass == "DISPLACE":                # "fled towards Hesekê": where they went, not where from
+        s_places = [t for t in s_places if not DESTINATION_BEFORE.search(text[max(0, t.start - offset - 25):
+                                                                              t.start - offset])]
     own = A.toponyms_in_clause(hit.head, s_places, offset)
+    if not own and hit.head.dep_ == "conj" and hit.head.head.pos_ == "VERB":
+        own = A.toponyms_in_clause(hit.head.head, s_places, offset)   # "looted shops in X and burned houses"
     if hit.head.pos_ == "NOUN" and not own:
         gov = A.clause_head(hit.head)
         own = [t for t in s_places if _clause_of(sent, t, offset) == gov.i]
@@ -735,6 +748,11 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
         place_key = d.toponym.place.key if d.sub in TERRITORIAL_SUBS else _city_key(d.toponym)
         key = (d.sub, pair, place_key, d.date)
         merged.setdefault(key, []).append(d)
+    for key in [k for k in merged if all(d.date_evidence is None for d in merged[k])]:
+        dated = [k for k in merged if k != key and k[:3] == key[:3] and any(d.date_evidence for d in merged[k])
+                 and abs((k[3] - key[3]).days) <= DATE_WINDOW_DAYS[merged[key][0].precision]]
+        if dated:                         # the headline's undated "attacked X" is the lead's "on Sunday"
+            merged[dated[0]].extend(merged.pop(key))
     for key in [k for k in merged if not k[1][1] and k[0] not in _SYMMETRIC]:
         fuller = [k for k in merged if k != key and k[0] == key[0] and k[1][0] == key[1][0] and k[2:] == key[2:]]
         if fuller:                        # the same event, told once with its opponent and once without
