@@ -318,7 +318,8 @@ def test_bad_report_bodies_are_422(api, payload, loc):
     assert any(e["loc"] == loc for e in response.json()["errors"])
 
 
-def test_without_a_token_the_server_is_read_only(store):
+def test_without_a_token_the_server_is_read_only(store, monkeypatch):
+    monkeypatch.delenv("KHARITA_TOKEN", raising=False)
     with ServerThread(create_app(store, token=None)) as server:
         response = httpx.post(server.url + "/api/reports", json=REPORT,
                               headers={"Authorization": f"Bearer {TOKEN}"})

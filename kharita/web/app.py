@@ -11,7 +11,6 @@ swagger-ui from the same vendored files. Nothing is fetched from a CDN.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from kharita import __version__
+from kharita import __version__, settings
 from kharita.errors import InputError
 from kharita.web import vendor
 from kharita.web.api import EXCEPTION_HANDLERS, router
@@ -31,22 +30,11 @@ from kharita.web.api import EXCEPTION_HANDLERS, router
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-BASE_ATTRIBUTION = "Boundaries and places: Who's On First, GeoNames"
-
-TOKEN_ENV = "KHARITA_TOKEN"
-TILE_URL_ENV = "KHARITA_TILE_URL"
-TILE_ATTRIBUTION_ENV = "KHARITA_TILE_ATTRIBUTION"
 
 
-def _setting(name: str, env: str) -> str | None:
-    """A setting from kharita.settings when it is declared there, else straight from the environment."""
-    from kharita import settings
-
-    try:
-        value = settings.get(name)
-    except KeyError:
-        value = os.environ.get(env, "")
-    return value or None
+def _setting(name: str) -> str | None:
+    """A kharita setting (KHARITA_TOKEN, KHARITA_TILE_URL ...); None when empty."""
+    return settings.get(name) or None
 
 
 def create_app(store: Any = None, *, db: str | None = None, token: str | None = None,
@@ -58,7 +46,7 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
     if store is None:
         from kharita.store import Store
 
-        store = Store.open(db or _setting("db", "KHARITA_DB"))
+        store = Store.open(db or _setting("db"))
     app = FastAPI(
         title="kharita",
         version=__version__,
@@ -67,9 +55,9 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
         docs_url=None, redoc_url=None,
     )
     app.state.store = store
-    app.state.token = token if token is not None else _setting("token", TOKEN_ENV)
-    app.state.tile_url = tile_url if tile_url is not None else _setting("tile_url", TILE_URL_ENV)
-    app.state.tile_attribution = _setting("tile_attribution", TILE_ATTRIBUTION_ENV) or ""
+    app.state.token = token if token is not None else _setting("token")
+    app.state.tile_url = tile_url if tile_url is not None else _setting("tile_url")
+    app.state.tile_attribution = _setting("tile_attribution") or ""
     app.state.gazetteer = (lambda: gazetteer) if gazetteer is not None else _default_gazetteer
     app.state.actors = lambda: _actor_list(store)
     app.state.ingest = ingest or ReportIngester()
