@@ -281,3 +281,9 @@ def test_cli_control_says_what_is_wrong(runner, stored, args, message):
     result = runner.invoke(main, ["control", *args, "--db", stored])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_cli_control_names_a_store_it_cannot_open(runner, tmp_path):
+    result = runner.invoke(main, ["control", "--date", "2016-08-24", "--db", str(tmp_path / "no" / "such.db")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output

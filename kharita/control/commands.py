@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import click
 
 from kharita import settings
-from kharita.errors import KharitaError
 from kharita.models import ControlChange, ControlState
 
 
@@ -81,19 +80,16 @@ def control(date: str | None, place: str | None, bbox: str | None, fmt: str, db:
     if (date is None) == (place is None):
         raise click.UsageError("Give either --date YYYY-MM-DD or --place NAME.")
     width = shutil.get_terminal_size((120, 20)).columns
-    try:
-        with Store.open(db) as store:
-            if place is not None:
-                changes = history(store, place)
-                if not changes:
-                    raise click.ClickException(
-                        f"No control changes known for {place!r}. Names are matched on the gazetteer's "
-                        f"name ('al-Hasakah - Nashwa'), the district alone ('Nashwa') or the place key.")
-                click.echo("\n".join(history_lines(changes, width)))
-                return
-            states = control_at(store, _date(date or ""), bbox=_bbox(bbox))
-    except KharitaError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with Store.open(db) as store:          # a KharitaError becomes a CLI error in kharita.cli's group
+        if place is not None:
+            changes = history(store, place)
+            if not changes:
+                raise click.ClickException(
+                    f"No control changes known for {place!r}. Names are matched on the gazetteer's "
+                    f"name ('al-Hasakah - Nashwa'), the district alone ('Nashwa') or the place key.")
+            click.echo("\n".join(history_lines(changes, width)))
+            return
+        states = control_at(store, _date(date or ""), bbox=_bbox(bbox))
     if fmt == "geojson":
         click.echo(json.dumps(control_geojson(states), ensure_ascii=False))
     else:
