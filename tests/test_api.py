@@ -318,6 +318,12 @@ def test_bad_report_bodies_are_422(api, payload, loc):
     assert any(e["loc"] == loc for e in response.json()["errors"])
 
 
+def test_a_huge_body_is_refused_before_it_is_read(api):
+    response = api.post("/api/reports", content=b"x" * (33 * 2**20),
+                        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["status"] == 413
+
+
 def test_without_a_token_the_server_is_read_only(store, monkeypatch):
     monkeypatch.delenv("KHARITA_TOKEN", raising=False)
     with ServerThread(create_app(store, token=None)) as server:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -25,11 +25,12 @@ from fastapi.staticfiles import StaticFiles
 from kharita import __version__, settings
 from kharita.errors import InputError
 from kharita.web import vendor
-from kharita.web.api import EXCEPTION_HANDLERS, router
+from kharita.web.api import EXCEPTION_HANDLERS, envelope, router
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 32 * 2**20
 
 
 def _setting(name: str) -> str | None:
@@ -63,6 +64,16 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
     app.state.ingest = ingest or ReportIngester()
     for kind, handler in EXCEPTION_HANDLERS.items():
         app.add_exception_handler(kind, handler)  # type: ignore[arg-type]
+
+    @app.middleware("http")
+    async def refuse_huge_bodies(request: Request, call_next: Callable[..., Any]) -> Response:
+        """A report bigger than any real one is refused before it is read into memory."""
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return envelope(413, f"Request body of {int(length):,} bytes is over the limit of "
+                                 f"{MAX_BODY_BYTES:,}; send one report at a time.")
+        return await call_next(request)
+
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
