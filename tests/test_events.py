@@ -157,3 +157,10 @@ def test_the_classify_command(nlp):
     assert result.exit_code == 0, result.output
     assert '"sub_event_type": "Arrests"' in result.output
     assert runner.invoke(main, ["classify", "It rained."]).output.strip() == "no event"
+
+
+def test_new_units_pullbacks_and_intercepted_people(nlp):
+    assert types(nlp, "A new brigade of the militia has been formed in the province.")[:1] == [S.CHANGE_TO_GROUP]
+    assert types(nlp, "Hezbollah forces pulled back from the area.")[:1] == [S.CHANGE_TO_GROUP]
+    assert types(nlp, "Four suspected smugglers were intercepted at the border.") == []
+    assert types(nlp, "Air defences intercepted two drones over the base.")[:1] == [S.DISRUPTED_WEAPONS_USE]

@@ -84,6 +84,10 @@ PLACE_WORDS = {"town", "city", "village", "villages", "area", "areas", "position
                "district", "neighbourhood", "neighborhood", "road", "airport", "checkpoint", "territory"}
 #: Trigger nouns naming people, not acts: "to disperse the protesters" does not plan the protest.
 PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "refugee", "looter", "defector"}
+GROUP_WORDS = {"group", "unit", "brigade", "battalion", "division", "entity", "organisation", "organization",
+               "militia", "faction", "force", "council", "alliance", "coalition", "front", "regiment", "wing"}
+PLOT_WORDS = {"attack", "plot", "bombing", "attempt", "weapon", "missile", "drone", "rocket", "bomb", "explosive",
+              "ammunition", "mine", "grenade", "shell", "device"}
 VIOLENT_CLASSES = {"TAKE", "CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
 AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
 BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
@@ -296,7 +300,12 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return None
     if k == "ESTABLISH":
         heads = {t.lemma_.lower() for t in (A.np_tokens(patient) if patient is not None else [])}
-        return S.HEADQUARTERS_ESTABLISHED if heads & BASE_WORDS else None
+        if heads & BASE_WORDS:
+            return S.HEADQUARTERS_ESTABLISHED
+        return S.CHANGE_TO_GROUP if heads & GROUP_WORDS else None       # "a new brigade was formed"
+    if k == "DISRUPT" and hit.head.lemma_.lower() not in ("defuse", "dismantle", "disarm") and not (
+            {t.lemma_.lower() for t in sent} & (A.WEAPON_WORDS | PLOT_WORDS)):
+        return None                           # "smugglers were intercepted": no weapon, no plot
     if k in ("TAKE", "SEIZE"):
         if k == "SEIZE" and patient is not None:
             words = {t.lower_ for t in A.np_tokens(patient)}

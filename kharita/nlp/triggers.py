@@ -266,7 +266,7 @@ LEXICON: list[TriggerEntry] = [
         verbs="switch sides; change sides; defect; join forces; merge; pledge allegiance; "
               "declare allegiance; swear allegiance; disband; dissolve; split from; break away from; "
               "form a new group; announce the formation; deploy; redeploy; dispatch; mobilize; mobilise; "
-              "send reinforcements; amass; reinforce",
+              "send reinforcements; amass; reinforce; pull back; fall back; regroup",
         nouns="defection; merger; defector",
         fixed="joined the ranks of; joined forces; switched allegiance; switched their allegiance",
     ),
@@ -280,7 +280,7 @@ LEXICON: list[TriggerEntry] = [
     ),
     *_entries(
         "ESTABLISH",
-        verbs="establish; set up; build; erect; construct",
+        verbs="establish; set up; build; erect; construct; form",
     ),
     *_entries(
         "SEIZE",
