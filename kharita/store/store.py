@@ -110,7 +110,9 @@ class Store:
                 engine = create_engine(url, connect_args={"timeout": 30})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, pool_pre_ping=True)
+                # psycopg prepares a statement after 5 runs and PostgreSQL may then switch to a
+                # generic plan that ignores the bbox/date selectivity (about 8x slower on 1M events).
+                engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
         except (ArgumentError, ImportError) as exc:
             raise StoreConnectionError(
                 f"Cannot use database URL {_safe(url)}: {exc}. Use a file path, sqlite:///PATH or "
