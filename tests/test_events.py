@@ -164,3 +164,13 @@ def test_new_units_pullbacks_and_intercepted_people(nlp):
     assert types(nlp, "Hezbollah forces pulled back from the area.")[:1] == [S.CHANGE_TO_GROUP]
     assert types(nlp, "Four suspected smugglers were intercepted at the border.") == []
     assert types(nlp, "Air defences intercepted two drones over the base.")[:1] == [S.DISRUPTED_WEAPONS_USE]
+
+
+@pytest.mark.parametrize("text", [
+    "Police arrested two people suspected of stealing meat from a supermarket.",
+    "The ruins of old coal mines lie along the trail.",
+    "It has hung over our heads for a while.",
+    "The editor provides a round up of the latest trends.",
+])
+def test_crime_arrests_and_idioms_are_no_events(nlp, text):
+    assert types(nlp, text) == []

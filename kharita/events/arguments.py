@@ -102,6 +102,8 @@ PROPERTY_WORDS = {
 }
 
 
+NOT_WEAPON_MODIFIERS = {"coal", "gold", "salt", "copper", "diamond", "iron", "uranium", "silver", "phosphate",
+                        "mining", "open-pit", "tin", "lithium", "cobalt", "abandoned", "data"}
 WEAPON_NOUN_CLASSES = {"SHELL", "BOMB", "IED", "AIR", "GRENADE"}
 #: Nouns a weapon word may modify and still name an event ("rocket attack", "mortar fire").
 EVENT_HEADS = {"attack", "strike", "fire", "barrage", "raid", "explosion", "blast", "round", "shell", "rain",
@@ -140,6 +142,10 @@ def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
                 continue
         if len(span) == 1 and pos == "n" and head.pos_ not in ("NOUN", "PROPN"):
             continue
+        if len(span) > 1 and pos == "v" and head.pos_ not in ("VERB", "AUX"):
+            continue                      # "a round up of the latest trends"
+        if any(c.lower_ in NOT_WEAPON_MODIFIERS for c in head.children if c.dep_ in ("compound", "amod")):
+            continue                      # "coal mines", "gold mine"
         if len(span) == 1 and pos == "n" and head.pos_ == "PROPN" and head.text[:1].isupper() \
                 and not head.is_sent_start and klass in ("PROTEST", "SHELL", "CLASH"):
             continue                      # "March", "Rocket Brigade": a name, not an event

@@ -88,6 +88,10 @@ GROUP_WORDS = {"group", "unit", "brigade", "battalion", "division", "entity", "o
                "militia", "faction", "force", "council", "alliance", "coalition", "front", "regiment", "wing"}
 PLOT_WORDS = {"attack", "plot", "bombing", "attempt", "weapon", "missile", "drone", "rocket", "bomb", "explosive",
               "ammunition", "mine", "grenade", "shell", "device"}
+CRIME_CUES = re.compile(
+    r"\b(steal(?:ing)?|stole|stolen|theft|thie(?:f|ves)|burglar(?:y|ies|s)?|robber(?:y|ies|s)?|shoplift\w*|"
+    r"fraud\w*|drugs?|narcotics?|cocaine|heroin|methamphetamine|hashish|cannabis|marijuana|drunk|dui|"
+    r"speeding|credit card|embezzl\w*|brib\w*|counterfeit\w*|poach\w*|vandalising cars|carjack\w*)\b", re.I)
 VIOLENT_CLASSES = {"TAKE", "CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
 AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
 BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
@@ -298,6 +302,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     if k == "TRANSFER" and any(t.lower_ in AGREEMENT_WORDS for o in A.prep_objects(hit.head, ("from",))
                                for t in A.np_tokens(o)):
         return None
+    if k == "ARREST" and CRIME_CUES.search(text):
+        return None                           # ordinary crime: not a political or conflict event
     if k == "ESTABLISH":
         heads = {t.lemma_.lower() for t in (A.np_tokens(patient) if patient is not None else [])}
         if heads & BASE_WORDS:

@@ -62,7 +62,7 @@ _IRREGULAR = {
     "overrun": ["overrun", "overruns", "overran", "overrunning"],
     "fight": ["fight", "fights", "fought", "fighting"],
     "shoot": ["shoot", "shoots", "shot", "shooting"],
-    "hang": ["hang", "hangs", "hanged", "hung", "hanging"],
+    "hang": ["hanged"],                 # "hung" and "hanging" are mostly not executions
     "flee": ["flee", "flees", "fled", "fleeing"],
     "blow": ["blow", "blows", "blew", "blown", "blowing"],
     "set": ["set", "sets", "setting"],
