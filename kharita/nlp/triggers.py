@@ -299,7 +299,7 @@ LEXICON: list[TriggerEntry] = [
     ),
     *_entries(
         "LOOT",
-        verbs="loot; plunder; pillage; ransack; steal",
+        verbs="loot; plunder; pillage; ransack",
         nouns="looting; plunder; pillage",
         fixed="looters",
     ),
