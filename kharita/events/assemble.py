@@ -190,7 +190,7 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
             patient = subj
             actor2 = A.actor_of(subj, actors, offset) if subj is not None else None
         else:
-            for cand in A.subjects_of(head):
+            for cand in reversed(A.subjects_of(head)):     # the closest: "ERBIL, ... forces recaptured"
                 actor1 = A.actor_of(cand, actors, offset)
                 if actor1 is not None:
                     break
@@ -227,6 +227,8 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
                             actor2 = found
     else:
         between = A.prep_objects(head, ("between",))
+        if not between and head.dep_ == "nsubj" and head.head.pos_ == "VERB":
+            between = A.prep_objects(head.head, ("between",))      # "Clashes broke out between X and Y"
         if between:
             actor1 = A.actor_of(between[0], actors, offset)
             for tok in between[1:]:
@@ -479,6 +481,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     s_places = [t for t in s_places if not (t.start - 3 in owners and doc_text[t.start - offset - 3:t.start - offset]
                                             in ("'s ", "’s "))]           # "Mosul's Old City" is Mosul
     dateline = _dateline_end(doc_text) + offset if s_start == offset else -1
+    if dateline > 0:
+        s_actors = [a for a in s_actors if a.start >= dateline]          # "Hasakah, SANA - ..."
     if any(t.start >= dateline for t in s_places):
         s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
@@ -662,8 +666,9 @@ def _places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], claus
     return [ctx.focus or ctx.last_place], False, False
 
 
-_CONTAINER = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:countryside|province|governorate|region|"
-                        r"district|desert|outskirts|suburbs?|areas?)?\s*(?:of\s+)?(?:the\s+)?$", re.I)
+_CONTAINER = re.compile(r"^[^.;]{0,60}\b(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:(?:city|town|province|"
+                        r"governorate|region|district|countryside)\s+of\s+(?:the\s+)?)?$", re.I)
+_COORDINATION = re.compile(r"\b(?:and|or)\b|,\s*(?:and\s+)?$", re.I)
 
 
 def _contained(top: Toponym, places: list[Toponym], text: str, offset: int) -> bool:
@@ -671,7 +676,8 @@ def _contained(top: Toponym, places: list[Toponym], text: str, offset: int) -> b
     only says where the first one is."""
     for other in places:
         if other.end <= top.start and top.start - other.end < 60:
-            if _CONTAINER.match(text[other.end - offset:top.start - offset]):
+            between = text[other.end - offset:top.start - offset]
+            if _CONTAINER.match(between) and not _COORDINATION.search(between):
                 return True
     return False
 
@@ -725,8 +731,9 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
     just reported is that event's toll, not a new event."""
     out: list[Draft] = []
     for d in drafts:
-        if d.klass == "KILL" and _FOLLOW_UP.search(d.sentence[2]):
-            earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]]
+        if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None):
+            earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]
+                       and d.sentence[0] - p.sentence[1] < 40]
             if earlier:
                 target = earlier[-1]
                 if d.fatalities is not None and (target.fatalities is None
