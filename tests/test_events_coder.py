@@ -142,3 +142,22 @@ def test_a_headline_and_its_dated_lead_are_one_event_and_destinations_are_not_or
     assert len(clashes) == 1 and clashes[0].event_date == dt.date(2019, 10, 13)
     (displaced,) = [e for e in events if e.sub_event_type is S.DISPLACEMENT]
     assert km(displaced.place, 36.85, 40.07) < 10          # Ras al-Ayn, not al-Hasakah
+
+
+def test_a_handover_told_from_both_sides_is_one_transfer_to_the_newcomer(coder):
+    (event,) = code(coder, "HASAKAH (ANHA) - YPG fighters entered the Nashwa neighbourhood of al-Hasakah without a "
+                           "fight on August 9, after regime forces withdrew from their positions there overnight.",
+                    "2016-08-10")
+    assert event.sub_event_type is S.NON_VIOLENT_TRANSFER
+    assert event.actor1.name == "YPG: People's Protection Units"
+    assert event.actor2 is not None and event.actor2.name.startswith("Military Forces of Syria")
+    assert event.territory is not None and event.territory.new_controller == event.actor1.name
+
+
+def test_its_fighters_are_the_speakers_and_a_government_fights_with_its_army(coder):
+    (taken,) = code(coder, "HASAKAH (ANHA) - The YPG said its fighters took control of the Aziziyah neighbourhood "
+                           "in northern al-Hasakah on August 22 after clashes with regime forces.", "2016-08-23")
+    assert taken.actor1.name == "YPG: People's Protection Units" and taken.certainty is Certainty.CLAIMED
+    (strike,) = code(coder, "Syrian government warplanes bombed Kurdish positions in the Nashwa district of "
+                            "Hasakah on August 3.", "2016-08-04")
+    assert strike.actor1.name.startswith("Military Forces of Syria")

@@ -11,6 +11,7 @@ left is a Non-violent transfer; a killing is an Armed clash when the dead are fi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -194,12 +195,16 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
                 actor1 = A.actor_of(cand, actors, offset)
                 if actor1 is not None:
                     break
+                if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in cand.children):
+                    actor1 = _sayer(head, actors, offset)        # "The YPG said its fighters took ..."
+                    if actor1 is not None:
+                        break
             if head.dep_ == "conj" and _comma_before(head):
                 between = [a for a in actors if head.head.idx + offset < a.start < head.idx + offset]
                 between = [a for a in between if _root_dep(head.doc, a, offset) not in ("pobj", "poss")]
                 if between:
                     actor1 = between[-1]
-            if hit.klass in ("TAKE", "SEIZE", "TRANSFER"):
+            if hit.klass in ("TAKE", "SEIZE", "TRANSFER", "ENTER"):
                 objs = A.prep_objects(head, ("from",))
                 patient = next((c for c in head.children if c.dep_ == "dobj"), None)
             else:
@@ -267,6 +272,21 @@ def _roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMe
     return actor1, actor2, patient
 
 
+def _sayer(head: Token, actors: list[ActorMention], offset: int) -> ActorMention | None:
+    """The actor whose statement a trigger is reported in."""
+    cur = head
+    for _ in range(4):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.lemma_.lower() in A.SAY_VERBS:
+            for subj in A.subjects_of(cur):
+                found = A.actor_of(subj, actors, offset)
+                if found is not None:
+                    return found
+    return None
+
+
 def _comma_before(tok: Token) -> bool:
     return tok.i > 0 and tok.doc[tok.i - 1].text == ","
 
@@ -331,6 +351,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return S.GOVERNMENT_REGAINS_TERRITORY if _is_state(a1) else S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
     if k == "TRANSFER":
         return S.NON_VIOLENT_TRANSFER
+    if k == "ENTER":                          # "entered X without a fight"; a plain "entered" is no capture
+        return S.NON_VIOLENT_TRANSFER if NONVIOLENT_CUES.search(text) and "CLASH" not in sent_klasses else None
     if k in ("CLASH", "KILL"):
         kind = A.victim_kind(patient, actor2)
         if NOT_CONFLICT.search(text) and actor1 is None:
@@ -519,6 +541,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = _first_other(s_actors, actor1)
         if sub in _PROTESTS or sub in (S.MOB_VIOLENCE,):
             actor1, actor2 = _crowd_roles(sub, s_actors, actor1, actor2, hit, ctx, offset)
+        if actor1 is not None and sub in ARMED_SUBS and not _armed(actor1.actor):
+            forces = _generic(ctx, "army", hit, offset)   # "Syrian government warplanes": its armed forces
+            if forces is not None and forces.actor.country == actor1.actor.country:
+                actor1 = dataclasses.replace(forces, start=actor1.start, end=actor1.end, text=actor1.text)
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
                 hit.klass == "KILL" and A.victim_kind(patient, actor2) != "civilian"):
             actor1 = _generic(ctx, "police" if sub is S.ARRESTS else "unidentified gunmen", hit, offset)
@@ -550,6 +576,13 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
             ))
     drafts = _subsume_drafts(drafts)
+    if any(d.klass in ("TAKE", "ENTER") or d.recipient is not None for d in drafts if d.sub in TERRITORIAL_SUBS):
+        leaving = [d for d in drafts if d.klass == "TRANSFER" and d.recipient is None]
+        drafts = [d for d in drafts if d not in leaving]                 # one handover, told from two sides
+        for d in drafts:
+            if d.sub in TERRITORIAL_SUBS and d.actor2 is None and leaving and leaving[0].actor1 is not None \
+                    and d.actor1 is not None and leaving[0].actor1.actor.name != d.actor1.actor.name:
+                d.actor2 = leaving[0].actor1
     if any(d.sub in _SPECIFIC and d.actor1 is not None for d in drafts):
         drafts = [d for d in drafts if not (d.klass == "CLASH" and d.sub is S.ARMED_CLASH)]   # told by its weapon
     if s_places:
@@ -589,6 +622,19 @@ def _victims(hit: A.Hit, sent: Span, actors: list[ActorMention], actor1: ActorMe
         if head == clause or head.dep_ == "advcl" and head.tag_ == "VBG" and head.head == clause:
             return mention
     return None
+
+
+#: Sub-event types only an armed party carries out.
+ARMED_SUBS = {S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.ARMED_CLASH,
+              S.AIR_DRONE_STRIKE, S.SHELLING, S.CHEMICAL_WEAPON, S.REMOTE_EXPLOSIVE, S.GRENADE}
+
+
+def _armed(actor: Actor) -> bool:
+    """False for a political authority the dictionary marks unarmed (a government, an administration)."""
+    from kharita.actors import load_default
+
+    entry = load_default().get(actor.name)
+    return entry is None or entry.armed
 
 
 def _generic(ctx: Context, phrase: str, hit: A.Hit, offset: int) -> ActorMention | None:
@@ -813,7 +859,7 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     actor1 = first.actor1.actor  # type: ignore[union-attr]
     actor2 = first.actor2.actor if first.actor2 else None
     territory = None
-    if first.sub in TERRITORIAL_SUBS and not first.road:
+    if first.sub in TERRITORIAL_SUBS and not first.road and not (first.klass == "TRANSFER" and first.recipient is None):
         territory = Territory(place=place.name, new_controller=actor1.name,
                               previous_controller=actor2.name if actor2 else None)
     doc = ctx.document

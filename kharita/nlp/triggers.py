@@ -49,6 +49,7 @@ CLASS_DEFAULT: dict[str, S] = {
     "DISRUPT": S.DISRUPTED_WEAPONS_USE,
     "SEIZE": S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
     "ESTABLISH": S.HEADQUARTERS_ESTABLISHED,
+    "ENTER": S.NON_VIOLENT_TRANSFER,
     "BASE": S.HEADQUARTERS_ESTABLISHED,
     "LOOT": S.LOOTING,
     "DESTROY": S.LOOTING,
@@ -153,6 +154,8 @@ LEXICON: list[TriggerEntry] = [
         verbs="withdraw; withdraw from; pull out of; hand over; handover; cede; evacuate; abandon; "
               "leave the control of; leave control of; retreat from",
         nouns="withdrawal; handover; pullout",
+        fixed="handed it over; handed them over; handing it over; hands it over; handed the town over; "
+              "handed the city over; handed the village over",
     ),
     *_entries(
         "CLASH",
@@ -282,6 +285,7 @@ LEXICON: list[TriggerEntry] = [
         "ESTABLISH",
         verbs="establish; set up; build; erect; construct; form",
     ),
+    *_entries("ENTER", verbs="enter; move into; march into; roll into"),
     *_entries(
         "SEIZE",
         verbs="seize; confiscate",
