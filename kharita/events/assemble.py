@@ -546,7 +546,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             if forces is not None and forces.actor.country == actor1.actor.country:
                 actor1 = dataclasses.replace(forces, start=actor1.start, end=actor1.end, text=actor1.text)
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
-                hit.klass == "KILL" and A.victim_kind(patient, actor2) != "civilian"):
+                hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN")):
             actor1 = _generic(ctx, "police" if sub is S.ARRESTS else "unidentified gunmen", hit, offset)
         if actor2 is None and actor1 is not None and sub in _SPECIFIC | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)

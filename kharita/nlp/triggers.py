@@ -170,7 +170,7 @@ LEXICON: list[TriggerEntry] = [
         "KILL",
         verbs="kill; murder; assassinate; shoot dead; gun down; stab; massacre; slaughter; lynch; "
               "shoot; beat to death; torture; injure; wound; open fire",
-        nouns="killing; murder; assassination; massacre; shooting",
+        nouns="killing; murder; assassination; massacre; shooting; death; death toll",
     ),
     *_entries(
         "EXECUTE",
