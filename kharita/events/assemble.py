@@ -504,7 +504,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                                             in ("'s ", "’s "))]           # "Mosul's Old City" is Mosul
     dateline = _dateline_end(doc_text) + offset if s_start == offset else -1
     if dateline > 0:
-        s_actors = [a for a in s_actors if a.start >= dateline]          # "Hasakah, SANA - ..."
+        s_actors = [a for a in s_actors if a.end > dateline]             # "Hasakah, SANA - ..."
     if any(t.start >= dateline for t in s_places):
         s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
@@ -576,6 +576,13 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
             ))
     drafts = _subsume_drafts(drafts)
+    tolls = [d for d in drafts if d.klass == "KILL" and d.trigger[2].lower().startswith("death")]
+    others = [d for d in drafts if d not in tolls]
+    if tolls and others:                      # "the death of 23 fighters in clashes": the clashes' toll
+        for toll in tolls:
+            if others[0].fatalities is None:
+                others[0].fatalities = toll.fatalities
+        drafts = others
     if any(d.klass in ("TAKE", "ENTER") or d.recipient is not None for d in drafts if d.sub in TERRITORIAL_SUBS):
         leaving = [d for d in drafts if d.klass == "TRANSFER" and d.recipient is None]
         drafts = [d for d in drafts if d not in leaving]                 # one handover, told from two sides
