@@ -1,0 +1,403 @@
+"""The ACLED sub-event type of a trigger, from its class and its arguments.
+
+`classify_sentence` reads a sentence's triggers with their roles (who did it, to whom) and picks each
+one's sub-event type as the ACLED codebook does (see `assemble.py` for the rules in one place); the
+cue lists below are the words that tip a choice: "without a fight", tear gas, a planted bomb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from kharita.events import arguments as A
+from kharita.models import Actor, ActorMention
+from kharita.ontology import ActorType, SubEventType as S
+
+NONVIOLENT_CUES = re.compile(
+    r"\b(without (?:a |any )?(?:fight|fighting|resistance|clash(?:es)?|battle|a shot(?: being)? fired)|"
+    r"peacefully|unopposed|handed over|hand over|handover|were handed|after (?:the )?withdrawal|"
+    r"withdrew|pulled out|left the control|left control)\b", re.I)
+FIGHT_CLASSES = {"CLASH", "KILL", "AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE"}
+WEAPON_CLASSES = {"AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE", "CHEM"}
+NOT_CONFLICT = re.compile(
+    r"\b(earthquake|flood(?:s|ing)?|storm|cyclone|hurricane|typhoon|landslides?|wildfires?|bushfires?|"
+    r"tsunami|drought|pandemic|covid|coronavirus|virus|outbreak|epidemic|accident(?:al|ally)?|"
+    r"crash(?:ed)?|derail(?:ed)?|collaps(?:e|ed)|furnace|boiler|gas cylinder|gas leak|leak|short circuit|"
+    r"industrial|factory fire|fire broke out|blaze|drug(?:s)?|cocaine|heroin|methamphetamine|narcotics?|"
+    r"smuggl(?:ing|ers?|ed)|traffick(?:ing|ers?)|robbery|robbers?|burglar(?:y|s)?|fraud|poach(?:ing|ers?)|"
+    r"sanctions?|summit|ambassador|diplomat(?:s|ic)?|embassy|visit(?:ed)?|talks|resolution|"
+    r"claimed responsibility|accus(?:ed|ation|ations)|blamed|condemn(?:ed|s)?|denied|rejected|volcano|"
+    r"erupt(?:ed|ion)|tremors?|magnitude|power plant|chemical plant|gas plant|nuclear plant|fertili[sz]er|"
+    r"transformer|spill|plunged|gas explosion|cooking gas|gas (?:tank|container|cylinder)|warehouse|"
+    r"hate crime|thugs|bashing)\b", re.I)
+#: Never a conflict event, whoever is named: disasters, accidents, leaks, sanctions, weapons tests.
+NEVER_CONFLICT = re.compile(
+    r"\b(earthquake|wildfires?|firefighters|bushfires?|flood(?:s|ed|ing)?|cyclone|hurricane|typhoon|landslides?|tsunami|volcano|tremors?|"
+    r"gas leak(?:age)?|leakage|(?:missile|nuclear|rocket) tests?|sanctions|accident(?:al|ally)?|"
+    r"chemical hazard|pandemic|covid(?:-19)?|outbreak)\b", re.I)
+INTERVENTION_CUES = re.compile(
+    r"\b(tear ?gas|teargas|water cannons?|dispers(?:ed|e|ing)|rubber bullets|pepper spray|baton|batons|"
+    r"arrest(?:ed|s)?|detain(?:ed)?|broke up|break up|cut short|charged|clear(?:ed)? the|stun grenades?|"
+    r"intervened|blocked|cordon(?:ed)?|suppress(?:ed|ing)?|pepper-spray(?:ed)?|halt(?:ed)?|drag(?:ged)?|"
+    r"banned|crackdown|forcibly)\b", re.I)
+FORCE_CUES = re.compile(
+    r"\b(live (?:ammunition|fire|rounds|bullets)|shot dead|opened fire|open fire|killed|killing|"
+    r"gunned down|fired (?:on|at|into)|violently|excessive force|brutally|died|dead|deadly)\b", re.I)
+VIOLENT_CUES = re.compile(
+    r"\b(riot(?:s|ing|ers)?|violent|violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
+    r"hurled|stones|rocks|petrol bombs?|molotov|torched|set fire|set ablaze|vandali[sz]ed|vandalism|"
+    r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
+    r"turned violent|erupted|aggressive|bottles|hurling|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
+    r"clashes (?:that )?broke out|clashes erupted)\b", re.I)
+LABOUR_CUES = re.compile(r"\b(workers?|unions?|employees|staff|teachers|doctors|nurses|drivers|miners|"
+                         r"general strike|hunger strike|on strike|strikers|wages?|pay|pensions?|walkout)\b", re.I)
+AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|planes?|drones?|barrel)\b", re.I)
+GROUND_FIRE_CUES = re.compile(r"\b(artillery|shell(?:s|ing|ed)?|mortars?|rockets?|missiles?|tank)\b", re.I)
+SUICIDE_CUES = re.compile(r"\bsuicide|blew (?:himself|herself|themselves) up\b", re.I)
+PLANTED_CUES = re.compile(r"\b(car bomb|roadside|planted|ied|improvised|explosive device|landmine|"
+                          r"mine|booby|magnetic|sticky|parcel|motorcycle bomb)\b", re.I)
+#: A place named only by reference: to the report's main city, or to the last place named.
+#: Head words of a state's own forces, for when no actor was coded (snippets, unknown countries).
+STATE_WORDS = {"government", "regime", "army", "military", "troops", "soldier", "pro-government", "loyalist",
+               "police", "gendarmerie", "state", "national", "federal", "armed"}
+FOUND_VERBS = {"find", "discover", "uncover", "recover", "seize", "confiscate", "destroy", "defuse", "dismantle",
+               "intercept", "clear", "neutralize", "neutralise", "locate", "detect", "disarm", "capture", "store"}
+NOT_TERRITORY = {"footage", "image", "images", "video", "videos", "photo", "photos", "attention", "moment",
+                 "title", "award", "seat", "seats", "vote", "votes", "share", "imagination", "headlines", "record"}
+PERSON_WORDS = {"diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "staff", "journalists"}
+PLACE_WORDS = {"town", "city", "village", "villages", "area", "areas", "position", "positions", "base", "hill",
+               "district", "neighbourhood", "neighborhood", "road", "airport", "checkpoint", "territory"}
+#: Trigger nouns naming people, not acts: "to disperse the protesters" does not plan the protest.
+PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "refugee", "looter", "defector"}
+GROUP_WORDS = {"group", "unit", "brigade", "battalion", "division", "entity", "organisation", "organization",
+               "militia", "faction", "force", "council", "alliance", "coalition", "front", "regiment", "wing"}
+PLOT_WORDS = {"attack", "plot", "bombing", "attempt", "weapon", "missile", "drone", "rocket", "bomb", "explosive",
+              "ammunition", "mine", "grenade", "shell", "device"}
+CRIME_CUES = re.compile(
+    r"\b(steal(?:ing)?|stole|stolen|theft|thie(?:f|ves)|burglar(?:y|ies|s)?|robber(?:y|ies|s)?|shoplift\w*|"
+    r"fraud\w*|drugs?|narcotics?|cocaine|heroin|methamphetamine|hashish|cannabis|marijuana|drunk|dui|"
+    r"speeding|credit card|embezzl\w*|brib\w*|counterfeit\w*|poach\w*|vandalising cars|carjack\w*)\b", re.I)
+VIOLENT_CLASSES = {"TAKE", "CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
+AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
+BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
+              "garrison", "airbase", "station", "camp"}
+PRISONER_WORDS = {"prisoner", "prisoners", "hostage", "hostages", "detainee", "detainees", "captive",
+                  "captives", "abductee", "abductees"}
+def is_state(actor: Actor | None) -> bool:
+    if actor is None:
+        return False
+    if actor.actor_type is ActorType.STATE_FORCES:
+        return True
+    parent = actor.parent or ""
+    return parent.startswith(("Military Forces of", "Police Forces of"))
+
+
+def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMention | None, ActorMention | None,
+                                                                          Token | None]:
+    """(actor1, actor2, patient token) of a trigger from the parse."""
+    head = hit.head
+    actor1 = actor2 = None
+    patient: Token | None = None
+    if head.pos_ in ("VERB", "AUX") or hit.klass in ("TRANSFER",) and head.pos_ != "NOUN":
+        subj, passive = A.subject_of(head)
+        if passive:
+            agent = A.agent_of(head)
+            actor1 = A.actor_of(agent, actors, offset) if agent is not None else None
+            patient = subj
+            actor2 = A.actor_of(subj, actors, offset) if subj is not None else None
+        else:
+            for cand in reversed(A.subjects_of(head)):     # the closest: "ERBIL, ... forces recaptured"
+                actor1 = A.actor_of(cand, actors, offset)
+                if actor1 is not None:
+                    break
+                if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in cand.children):
+                    actor1 = _sayer(head, actors, offset)        # "The YPG said its fighters took ..."
+                    if actor1 is not None:
+                        break
+            if head.dep_ == "conj" and _comma_before(head):
+                between = [a for a in actors if head.head.idx + offset < a.start < head.idx + offset]
+                between = [a for a in between if _root_dep(head.doc, a, offset) not in ("pobj", "poss")]
+                if between:
+                    actor1 = between[-1]
+            if hit.klass in ("TAKE", "SEIZE", "TRANSFER", "ENTER"):
+                objs = A.prep_objects(head, ("from",))
+                patient = next((c for c in head.children if c.dep_ == "dobj"), None)
+            else:
+                objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))
+            targets: list[Token] = []
+            for obj in objs:                  # "opened fire on a bus": the bus, not the fire
+                if obj.lemma_.lower() in ("fire", "attack", "strike", "assault", "raid"):
+                    targets.extend(A.prep_objects(obj, ("on", "at", "against", "upon", "into")))
+                else:
+                    targets.append(obj)
+            objs = targets or objs
+            if objs:
+                patient = patient or objs[0]
+                for obj in objs:
+                    found = A.actor_of(obj, actors, offset)
+                    if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
+                        actor2 = found
+                        break
+        if actor2 is None:
+            for xcomp in head.children:
+                if xcomp.dep_ in ("xcomp", "conj") and xcomp.pos_ == "VERB":
+                    for obj in A.objects_of(xcomp, ("with",)):
+                        found = A.actor_of(obj, actors, offset)
+                        if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
+                            actor2 = found
+    else:
+        between = A.prep_objects(head, ("between",))
+        if not between and head.dep_ == "nsubj" and head.head.pos_ == "VERB":
+            between = A.prep_objects(head.head, ("between",))      # "Clashes broke out between X and Y"
+        if between:
+            actor1 = A.actor_of(between[0], actors, offset)
+            for tok in between[1:]:
+                found = A.actor_of(tok, actors, offset)
+                if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
+                    actor2 = found
+                    break
+        by = A.prep_objects(head, ("by", "from"))
+        if actor1 is None and by:
+            actor1 = A.actor_of(by[0], actors, offset)
+        if actor1 is None:
+            for child in head.children:
+                if child.dep_ in ("poss", "compound", "amod", "nmod"):
+                    actor1 = A.actor_of(child, actors, offset)
+                    if actor1 is not None:
+                        break
+        if actor1 is None:
+            gov = head.head
+            if head.dep_ == "pobj" and gov.dep_ == "prep":
+                gov = gov.head
+            if gov.pos_ in ("VERB", "AUX") and head.dep_ in ("dobj", "pobj", "nsubjpass", "attr"):
+                subj, passive = A.subject_of(gov)
+                if subj is not None and subj is not head and not passive:
+                    actor1 = A.actor_of(subj, actors, offset)
+            elif head.dep_ == "nsubj" and gov.pos_ == "VERB":
+                for obj in A.objects_of(gov):
+                    patient = obj
+                    actor2 = A.actor_of(obj, actors, offset)
+                    break
+        targets = A.prep_objects(head, ("against", "on", "targeting", "with", "at"))
+        if targets:
+            patient = targets[0]
+            found = A.actor_of(targets[0], actors, offset)
+            if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
+                actor2 = found
+    return actor1, actor2, patient
+
+
+def _sayer(head: Token, actors: list[ActorMention], offset: int) -> ActorMention | None:
+    """The actor whose statement a trigger is reported in."""
+    cur = head
+    for _ in range(4):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.lemma_.lower() in A.SAY_VERBS:
+            for subj in A.subjects_of(cur):
+                found = A.actor_of(subj, actors, offset)
+                if found is not None:
+                    return found
+    return None
+
+
+def _comma_before(tok: Token) -> bool:
+    return tok.i > 0 and tok.doc[tok.i - 1].text == ","
+
+
+def _root_dep(doc, mention: ActorMention, offset: int) -> str:
+    span = doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
+    return span.root.dep_ if span is not None else ""
+
+
+def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention | None,
+            actor2: ActorMention | None, patient: Token | None) -> S | None:
+    """The ACLED sub-event type of a trigger given its arguments; None when it is no event."""
+    k = hit.klass
+    text = sent.text
+    a1 = actor1.actor if actor1 else None
+    if k in VIOLENT_CLASSES and NEVER_CONFLICT.search(text):
+        return None
+    patient_words = {t.lower_ for t in A.np_tokens(patient)} if patient is not None else set()
+    if k in ("TAKE", "SEIZE", "DISRUPT") and patient_words & A.WEAPON_WORDS:
+        return S.DISRUPTED_WEAPONS_USE
+    if k in ("SHELL", "IED", "GRENADE", "BOMB", "AIR", "CHEM"):
+        gov = A.governor(hit.head)
+        if gov is not None and gov.lemma_.lower() in FOUND_VERBS:
+            return S.DISRUPTED_WEAPONS_USE
+    if k == "TAKE" and hit.head.lemma_.lower() == "storm" and A.victim_kind(patient, None) == "civilian":
+        return S.ATTACK                       # "gunmen stormed the university"
+    if k == "TAKE" and (patient_words & NOT_TERRITORY or hit.head.lemma_.lower() == "expel"
+                        and patient_words & (A.CIVILIAN_WORDS | PERSON_WORDS)):
+        return None
+    if k in ("TAKE", "SEIZE") and hit.head.lemma_.lower() in ("capture", "seize") and patient is not None \
+            and A.victim_kind(patient, None) in ("civilian", "armed") and not patient_words & PLACE_WORDS:
+        return S.ARRESTS if is_state(a1) else S.ABDUCTION
+    if k == "AGREE" and hit.head.lemma_.lower() == "surrender" and patient_words & PLACE_WORDS:
+        return S.NON_VIOLENT_TRANSFER         # "surrendered the town": a handover, not a deal
+    if k == "TRANSFER" and any(t.lower_ in AGREEMENT_WORDS for o in A.prep_objects(hit.head, ("from",))
+                               for t in A.np_tokens(o)):
+        return None
+    if k == "ARREST" and CRIME_CUES.search(text):
+        return None                           # ordinary crime: not a political or conflict event
+    if k == "ESTABLISH":
+        heads = {t.lemma_.lower() for t in (A.np_tokens(patient) if patient is not None else [])}
+        if heads & BASE_WORDS:
+            return S.HEADQUARTERS_ESTABLISHED
+        return S.CHANGE_TO_GROUP if heads & GROUP_WORDS else None       # "a new brigade was formed"
+    if k == "DISRUPT" and hit.head.lemma_.lower() not in ("defuse", "dismantle", "disarm") and not (
+            {t.lemma_.lower() for t in sent} & (A.WEAPON_WORDS | PLOT_WORDS)):
+        return None                           # "smugglers were intercepted": no weapon, no plot
+    if k in ("TAKE", "SEIZE"):
+        if k == "SEIZE" and patient is not None:
+            words = {t.lower_ for t in A.np_tokens(patient)}
+            if words & A.WEAPON_WORDS:
+                return S.DISRUPTED_WEAPONS_USE
+            if A.victim_kind(patient, A.actor_of(patient, [], 0)) in ("civilian", "armed") \
+                    and not words & {"town", "city", "village", "area", "position", "positions", "base", "hill"}:
+                return S.ARRESTS
+        if NONVIOLENT_CUES.search(text) and not (sent_klasses & FIGHT_CLASSES):
+            return S.NON_VIOLENT_TRANSFER
+        if a1 is None:
+            subj, _passive = A.subject_of(hit.head)
+            if subj is not None and {t.lemma_.lower() for t in A.np_tokens(subj)} & STATE_WORDS:
+                return S.GOVERNMENT_REGAINS_TERRITORY
+        return S.GOVERNMENT_REGAINS_TERRITORY if is_state(a1) else S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+    if k == "TRANSFER":
+        return S.NON_VIOLENT_TRANSFER
+    if k == "ENTER":                          # "entered X without a fight"; a plain "entered" is no capture
+        return S.NON_VIOLENT_TRANSFER if NONVIOLENT_CUES.search(text) and "CLASH" not in sent_klasses else None
+    if k in ("CLASH", "KILL"):
+        kind = A.victim_kind(patient, actor2)
+        if NOT_CONFLICT.search(text) and actor1 is None:
+            return None
+        if k == "CLASH" and hit.head.lemma_.lower() in ("attack", "assault", "raid", "ambush", "open", "fire",
+                                                        "shoot"):
+            if kind == "civilian" or kind == "" and _civilians_hit(sent):
+                return S.ATTACK
+        if k == "CLASH":
+            return S.ARMED_CLASH
+        if kind == "armed" or (actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS):
+            return S.ARMED_CLASH
+        if kind == "" and (_armed_hit(sent) or "CLASH" in sent_klasses):
+            return S.ARMED_CLASH              # "23 killed as fighting rages"
+        return S.ATTACK
+    if k == "EXECUTE":
+        return S.ATTACK
+    if k in ("AIR",):
+        return S.AIR_DRONE_STRIKE
+    if k == "BOMB":
+        if SUICIDE_CUES.search(text):
+            return S.SUICIDE_BOMB
+        if NOT_CONFLICT.search(text) and actor1 is None:
+            return None
+        if PLANTED_CUES.search(text):
+            return S.REMOTE_EXPLOSIVE
+        if AIR_CUES.search(text) or (hit.head.lower_.startswith("bomb") and is_state(a1)):
+            return S.AIR_DRONE_STRIKE
+        if GROUND_FIRE_CUES.search(text) or hit.head.lower_.startswith("bombard"):
+            return S.SHELLING
+        return S.REMOTE_EXPLOSIVE
+    if k == "SHELL":
+        if re.search(r"\bdrones?\b|\bwarplanes?\b|\bjets?\b|\bair\b", text, re.I):
+            return S.AIR_DRONE_STRIKE
+        return S.SHELLING
+    if k == "IED":
+        if SUICIDE_CUES.search(text):
+            return S.SUICIDE_BOMB
+        if "DISRUPT" in sent_klasses:
+            return S.DISRUPTED_WEAPONS_USE
+        return S.REMOTE_EXPLOSIVE
+    if k == "DISRUPT":
+        return S.DISRUPTED_WEAPONS_USE
+    if k in ("SUICIDE", "GRENADE", "CHEM", "SEXUAL", "ABDUCT", "ARREST", "AGREE", "CHANGE", "BASE",
+             "LOOT", "MOB"):
+        if k == "AGREE" and hit.head.lemma_.lower() == "release":
+            if not (patient is not None and {t.lower_ for t in A.np_tokens(patient)} & PRISONER_WORDS):
+                return None
+        return {
+            "SUICIDE": S.SUICIDE_BOMB, "GRENADE": S.GRENADE, "CHEM": S.CHEMICAL_WEAPON,
+            "SEXUAL": S.SEXUAL_VIOLENCE, "ABDUCT": S.ABDUCTION, "ARREST": S.ARRESTS, "AGREE": S.AGREEMENT,
+            "CHANGE": S.CHANGE_TO_GROUP, "BASE": S.HEADQUARTERS_ESTABLISHED, "LOOT": S.LOOTING,
+            "MOB": S.MOB_VIOLENCE,
+        }[k]
+    if k == "DESTROY":
+        if patient is not None and {t.lower_ for t in A.np_tokens(patient)} & A.PROPERTY_WORDS:
+            return S.LOOTING
+        return None
+    if k in ("PROTEST", "RIOT"):
+        if hit.head.lemma_.lower() == "strike" and not LABOUR_CUES.search(text):
+            return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) else None
+        if k == "RIOT" or VIOLENT_CUES.search(text):
+            if re.search(r"\bmob\b|lynch", text, re.I):
+                return S.MOB_VIOLENCE
+            return S.VIOLENT_DEMONSTRATION
+        if FORCE_CUES.search(text):
+            return S.EXCESSIVE_FORCE
+        if INTERVENTION_CUES.search(text):
+            return S.PROTEST_WITH_INTERVENTION
+        return S.PEACEFUL_PROTEST
+    if k == "DISPLACE":
+        if actor1 is not None and actor1.actor.actor_type is not ActorType.CIVILIANS:
+            return None
+        return S.DISPLACEMENT
+    return None
+
+
+def _civilians_hit(sent: Span) -> bool:
+    """The victims named in the sentence are civilians and no fighters are named among them."""
+    lemmas = {t.lemma_.lower() for t in sent}
+    return bool(lemmas & A.CIVILIAN_WORDS) and not lemmas & (A.ARMED_WORDS - {"member", "gang"})
+
+
+def _armed_hit(sent: Span) -> bool:
+    """Fighters are named in the sentence and civilians are not."""
+    lemmas = {t.lemma_.lower() for t in sent}
+    return bool(lemmas & (A.ARMED_WORDS - {"member", "gang"})) and not lemmas & A.CIVILIAN_WORDS
+
+
+def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] | None = None,
+                      offset: int = 0, clashes: bool = True) -> list[tuple[S, A.Hit]]:
+    """Sub-event types of a sentence's triggers, without needing actors or places (for `classify`)."""
+    actors = actors or []
+    klasses = {h.klass for h in hits}
+    out: list[tuple[S, A.Hit]] = []
+    for hit in hits:
+        if hit.head.lemma_.lower() not in PARTICIPANTS and A.is_negated(hit.head):
+            continue
+        actor1, actor2, patient = roles(hit, actors, offset)
+        sub = _choose(hit, sent, klasses, actor1, actor2, patient)
+        if sub is not None:
+            out.append((sub, hit))
+    return _subsume_types(out, clashes)
+
+
+WEAPON_TYPES = {S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE,
+             S.CHEMICAL_WEAPON}
+PROTEST_TYPES = {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION, S.EXCESSIVE_FORCE, S.VIOLENT_DEMONSTRATION}
+
+
+def _subsume_types(found: list[tuple[S, A.Hit]], clashes: bool = True) -> list[tuple[S, A.Hit]]:
+    """Drop the general readings a more specific trigger in the same sentence explains: a killing
+    by an air strike is the air strike; arrests at a protest are the protest's intervention."""
+    subs = {s for s, _ in found}
+    out = []
+    for sub, hit in found:
+        if S.CHEMICAL_WEAPON in subs and sub in (WEAPON_TYPES - {S.CHEMICAL_WEAPON}) | {S.ARMED_CLASH, S.ATTACK}:
+            continue
+        if hit.klass in ("KILL", "BOMB", *(("CLASH",) if clashes else ())) and subs & WEAPON_TYPES \
+                and sub not in WEAPON_TYPES:
+            continue
+        if hit.klass == "BOMB" and sub is S.REMOTE_EXPLOSIVE and subs & (WEAPON_TYPES - {S.REMOTE_EXPLOSIVE}):
+            continue
+        if hit.klass in ("KILL", "CLASH", "ARREST", "DESTROY", "LOOT") and subs & PROTEST_TYPES and sub not in PROTEST_TYPES:
+            continue
+        if hit.klass in ("KILL", "CLASH") and sub is S.ATTACK and S.SEXUAL_VIOLENCE in subs:
+            continue
+        if hit.klass == "KILL" and subs & {S.ABDUCTION, S.MOB_VIOLENCE} and sub is S.ATTACK:
+            continue
+        out.append((sub, hit))
+    return out
