@@ -89,11 +89,29 @@ def distance_km(a: Place, b: Place) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def spelling_similarity(name: str, matched: str) -> float:
+    """0..1: how alike two spellings are once folded and stripped of articles. The loose key lets
+    Ghweiran meet Ghuwayran, but also Gierevan (Yerevan) and Qurayn; this tells them apart."""
+    from rapidfuzz import fuzz
+
+    from kharita.gazetteer.normalize import ARTICLES, fold
+
+    def bare(text: str) -> str:
+        words = fold(text).split()
+        return " ".join(w for w in words if w not in ARTICLES) or " ".join(words)
+
+    return fuzz.ratio(bare(name), bare(matched)) / 100.0
+
+
 def score(place: Place, match: str, *, cue: str = "", country: str | None = None,
-          near: Place | None = None, short: bool = False) -> float:
+          near: Place | None = None, short: bool = False, similarity: float = 1.0) -> float:
     """`short`: the name's key has three letters or fewer, so a loose match ("Sur" for "Syria")
-    is weak evidence."""
+    is weak evidence. `similarity`: spelling_similarity of the name and the entry's name that
+    matched; it scales loose matches only (an alias or exact name is already the spelling)."""
     quality = MATCH_QUALITY.get(match, 0.5)
+    if match not in ("alias", "exact"):
+        # the same spelling but for an article or a diacritic (al-Ghuwayran, Ghuwayran) is exact
+        quality = MATCH_QUALITY["exact"] if similarity >= 0.999 else quality * (0.4 + 0.6 * similarity)
     if short and match not in ("alias", "exact"):
         quality *= 0.5
     parts = {

@@ -99,7 +99,9 @@ class SqliteGazetteer:
         cue = ranking.cue_word(cue) if cue else ""
         short = len(name_key(name).replace(" ", "")) <= 3
         ranked = [Candidate(place, ranking.score(place, match, cue=cue, country=country, near=near,
-                                                 short=short), matched, match)
+                                                 short=short,
+                                                 similarity=ranking.spelling_similarity(name, matched)),
+                            matched, match)
                   for place, matched, match in found]
         ranked.sort(key=lambda c: (-c.score, -c.place.population, c.place.key))
         return ranked[:limit]
