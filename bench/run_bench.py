@@ -34,6 +34,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -76,6 +77,18 @@ def machine() -> str:
     return (f"{platform.platform()} | {cpu_model()} | {os.cpu_count()} cores "
             f"({psutil.cpu_count(logical=False)} physical) | {ram:.1f} GiB RAM | "
             f"Python {platform.python_version()} | spaCy {spacy.__version__}")
+
+
+def code_fingerprint() -> str:
+    """A hash of kharita's code and data as they are on disk now: the children load them from
+    there, so an edit during the bench would mix versions (the report says so)."""
+    root = Path(__file__).resolve().parent.parent / "kharita"
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and "static" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # -- measuring a child process ---------------------------------------------------------------------
@@ -249,8 +262,6 @@ class ReplayExtractor:
 
 
 def run_replay(folder: str, db: str, templates: int) -> None:
-    import itertools
-
     from kharita import pipeline
     from kharita.models import RunSummary
     from kharita.store import Store
@@ -264,6 +275,19 @@ def run_replay(folder: str, db: str, templates: int) -> None:
     t_end = _clock()
     _emit(reports=summary.read, stored=summary.stored, events=_stored_events(db),
           skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+
+
+def same_events(a: Path, b: Path) -> bool:
+    """Whether two stores hold the same events, compared as flat records less their write time."""
+    from kharita.record import to_record
+    from kharita.store import Store
+
+    def records(path: Path) -> Iterator[dict]:
+        with Store.open(path) as store:
+            for event in store.iter_events():
+                yield {k: v for k, v in to_record(event).items() if k != "timestamp"}
+
+    return all(x == y for x, y in itertools.zip_longest(records(a), records(b)))
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -313,6 +337,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"started: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
     print(f"machine: {machine()}", flush=True)
     print(f"kharita extractor: {args.extractor} (KHARITA_EXTRACTOR in every measurement)", flush=True)
+    fingerprint = code_fingerprint()
+    print(f"kharita code and data: {fingerprint}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="kharita-bench-"))
     n_templates = len(corpus_mod.load_templates(args.data))
     folder, words = build(args.reports, root, args.data)
@@ -346,6 +372,10 @@ def main(argv: list[str] | None = None) -> None:
                   f"CPU: client (reading, merge, SQLite writes) and scheduler {r['client_cpu']:,.0f} s = "
                   f"{r['client_cpu'] / r['seconds']:.0%} of a core; workers {r['workers_cpu']:,.0f} s = "
                   f"{r['workers_cpu'] / r['seconds']:.0%} of a core", flush=True)
+        if dn == args.reports and "e2e" in results:
+            same = [same_events(root / "e2e.sqlite", root / f"dask{w}.sqlite") for w in (1, 2)]
+            print(f"stored events equal the in-process run's (records less timestamps): 1 worker "
+                  f"{'yes' if same[0] else 'NO'}, 2 workers {'yes' if same[1] else 'NO'}", flush=True)
         eff = results["dask1"]["seconds"] / (2 * results["dask2"]["seconds"])
         print(f"scaling efficiency throughput(2) / (2 x throughput(1)): {eff:.2f}   target >= 0.85", flush=True)
 
@@ -367,6 +397,8 @@ def main(argv: list[str] | None = None) -> None:
                   f"({r['seconds']:,.0f} s, {r['events']:,} events after merge; RSS at 25/50/75/100%: "
                   f"{' / '.join(_mb(x) for x in r['rss_quarters'])})", flush=True)
         print("  target: < 1,536 MB at 100,000 reports")
+    if code_fingerprint() != fingerprint:
+        print("WARNING: kharita's code or data changed during the bench: the figures mix versions, rerun it")
     if args.keep:
         print(f"work files kept in {root}")
     else:
