@@ -195,22 +195,13 @@ def test_cli_run_no_merge_keeps_one_event_per_report(tmp_path, runner, gold_extr
 # -- the real event coder, end to end ------------------------------------------------------------
 
 #: What the event coder (issue 4) still gets wrong on these reports; strict, so that the marker
-#: must go once it codes them right. Each line is one report and what it should give.
+#: must go once it codes them right.
 CODER_GAPS = (
-    "scn-01: 'YPG fighters captured the Ghuwayran neighbourhood of al-Hasakah from regime forces on "
-    "August 2' gives no event; "
-    "'the Ghuwayran neighbourhood of al-Hasakah' / 'the Wiran district of Hasakah city' gives a second "
-    "event at the city (scn-02, 03, 05, 09, 10); "
-    "scn-03: 'government warplanes bombed' gives two air strikes (actors Government of Syria and Military "
-    "Forces); "
-    "scn-04/scn-10: 'YPG entered Nashwa without a fight after regime forces withdrew' / 'withdrew from "
-    "Ghuwayran and handed it over to the YPG' codes the withdrawing army as the new controller; "
-    "scn-05/scn-09: the dateline 'Hasakah, SANA - Units of the Syrian Arab Army' gives actor1 'Government "
-    "of Syria' and the army as actor2; "
-    "scn-07: 'Clashes broke out between YPG fighters and regime forces in the Nashwa neighbourhood' gives "
-    "no armed clash; scn-08: 'The YPG said its fighters took control of the Aziziyah neighbourhood' gives "
-    "no event; tolls in the next sentence ('At least 12 regime soldiers were killed') are not attached"
+    "scn-02: the toll of 'The Observatory documented the deaths of 15 soldiers of the regime forces in "
+    "the fighting.' is not attached to the capture it follows, so the merged capture's tolls read "
+    "12/12/20 instead of 12/15/20 (low/best/high)"
 )
+
 
 @pytest.fixture(scope="module")
 def coder():
@@ -229,7 +220,6 @@ def test_scenario_with_the_event_coder(tmp_path, coder):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=CODER_GAPS)
 def test_scenario_with_the_event_coder_unmerged(tmp_path, coder):
     with run_into(tmp_path, "coded-unmerged", coder, merge=False) as store:
         check_story(store, merged=False)
