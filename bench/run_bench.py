@@ -378,6 +378,11 @@ def main(argv: list[str] | None = None) -> None:
                   f"{'yes' if same[0] else 'NO'}, 2 workers {'yes' if same[1] else 'NO'}", flush=True)
         eff = results["dask1"]["seconds"] / (2 * results["dask2"]["seconds"])
         print(f"scaling efficiency throughput(2) / (2 x throughput(1)): {eff:.2f}   target >= 0.85", flush=True)
+        r2 = results["dask2"]
+        c, w = r2["client_cpu"] / r2["reports"], r2["workers_cpu"] / r2["reports"]
+        print(f"    per report: client + scheduler {c * 1000:.1f} ms CPU, worker {w * 1000:.1f} ms CPU; with "
+              f"the client sharing {os.cpu_count()} cores with {os.cpu_count()} workers the best efficiency "
+              f"is w / (w + c) = {w / (w + c):.2f}; one client tops out near {1 / c:,.0f} reports/s", flush=True)
 
     if "memory" not in args.skip and args.big:
         print(f"\npeak memory (RSS of the process and its children), method: {args.big_method}", flush=True)
