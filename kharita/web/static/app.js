@@ -247,7 +247,22 @@
   function reveal(eventId) {
     const marker = state.markers && state.markers.get(eventId);
     if (!marker) return Promise.resolve(false);
-    return new Promise((resolve) => clusters.zoomToShowLayer(marker, () => resolve(true)));
+    // markercluster calls back when the zoom or spiderfy animation ends; an animation cut short
+    // (a busy page, a second zoom) never calls back, so look again after a while and retry.
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (ok) => { if (!settled) { settled = true; resolve(ok); } };
+      const attempt = (left) => {
+        clusters.zoomToShowLayer(marker, () => finish(true));
+        setTimeout(() => {
+          if (settled) return;
+          if (marker._icon) finish(true);
+          else if (left > 0) attempt(left - 1);
+          else finish(false);
+        }, 4000);
+      };
+      attempt(2);
+    });
   }
   state.reveal = reveal;
 
