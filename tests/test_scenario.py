@@ -194,15 +194,6 @@ def test_cli_run_no_merge_keeps_one_event_per_report(tmp_path, runner, gold_extr
 
 # -- the real event coder, end to end ------------------------------------------------------------
 
-#: What the event coder (issue 4) still gets wrong on these reports; strict, so that the marker
-#: must go once it codes them right.
-CODER_GAPS = (
-    "scn-02: the toll of 'The Observatory documented the deaths of 15 soldiers of the regime forces in "
-    "the fighting.' is not attached to the capture it follows, so the merged capture's tolls read "
-    "12/12/20 instead of 12/15/20 (low/best/high)"
-)
-
-
 @pytest.fixture(scope="module")
 def coder():
     from kharita.events import EventCoder
@@ -212,7 +203,6 @@ def coder():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=CODER_GAPS)
 def test_scenario_with_the_event_coder(tmp_path, coder):
     with run_into(tmp_path, "coded", coder, merge=True) as store:
         check_story(store, merged=True)

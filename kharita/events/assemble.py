@@ -398,12 +398,24 @@ _FOLLOW_UP = re.compile(
     r"bombing|bombardment|blasts?|explosions?|clashes|fighting|battles?|assault|ambush|air ?strikes?)\b", re.I)
 
 
+def _refers_back(d: Draft) -> bool:
+    """"... documented the deaths of 15 soldiers in the fighting": a trigger that sits inside a
+    phrase pointing back at an event already told, with no actor of its own, is no new event."""
+    if d.actor1 is not None:
+        return False
+    for match in _FOLLOW_UP.finditer(d.sentence[2]):
+        start, end = d.sentence[0] + match.start(), d.sentence[0] + match.end()
+        if start <= d.trigger[0] and d.trigger[1] <= end:
+            return True
+    return False
+
+
 def fold_followups(drafts: list[Draft]) -> list[Draft]:
     """"Five civilians were killed in the strike": a killing told in a later sentence about an event
     just reported is that event's toll, not a new event."""
     out: list[Draft] = []
     for d in drafts:
-        if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None):
+        if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None) or _refers_back(d):
             earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]
                        and d.sentence[0] - p.sentence[1] < 40]
             if earlier:
