@@ -105,7 +105,7 @@ def run(
 
         documents = tqdm(documents, desc="reports", unit=" report", file=sys.stderr, leave=False)
     for doc, events in extractor.extract(documents):
-        _store_document(store, doc, events, merge_events, summary)
+        store_document(store, doc, events, merge_events, summary)
     if summary.stored:
         refresh = control_hook()
         if refresh is not None:
@@ -125,13 +125,15 @@ def _new_documents(documents: Iterable[Document], store: Store, summary: RunSumm
         yield doc
 
 
-def _store_document(
+def store_document(
     store: Store,
     doc: Document,
     events: list[Event],
     merge_events: Callable[[Store, list[Event]], list[Event]] | None,
     summary: RunSummary,
 ) -> None:
+    """Store one report and its events in one transaction (merged first when `merge_events` is
+    given); a report already stored is counted as unchanged. The Dask runner calls this too."""
     now = int(dt.datetime.now(dt.UTC).timestamp())
     events = [e if e.timestamp else dataclasses.replace(e, timestamp=now) for e in events]
     with store.transaction():

@@ -226,7 +226,7 @@ def _distribute(inputs: Sequence[str | Path], store: Store, client: Client, fact
         # leaves no report half stored
         with store.transaction():
             for doc, events in results:
-                pipeline._store_document(store, doc, events, merge_events, summary)
+                pipeline.store_document(store, doc, events, merge_events, summary)
 
     for batch in _unstored(_batches(read_all(inputs, summary), batch_size), store, summary):
         pending.append(client.submit(extract_batch, factory, batch, pure=False))
