@@ -15,11 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "cli.md"
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
+def _walk(command: click.Command, path: list[str],
+          parent: click.Context | None = None) -> list[tuple[list[str], str]]:
+    """(path, help text) of a command and all its subcommands. Each context is made as click
+    makes it (the command's context settings, its parent's), so `-h` stays a help option."""
+    settings = {"terminal_width": 100, **command.context_settings}
+    ctx = click.Context(command, info_name=path[-1] if parent else " ".join(path), parent=parent, **settings)
+    found = [(path, command.get_help(ctx))]
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            found.extend(_walk(command.commands[name], [*path, name]))
+            found.extend(_walk(command.commands[name], [*path, name], ctx))
     return found
 
 
@@ -41,9 +46,7 @@ def render() -> str:
     ]
     for s in settings.SETTINGS:
         lines.append(f"| `{s.name}` | `{s.env}` | `{s.default}` | {s.help} |")
-    for path, command in _walk(main, ["kharita"]):
-        with click.Context(command, info_name=" ".join(path), terminal_width=100) as ctx:
-            text = command.get_help(ctx)
+    for path, text in _walk(main, ["kharita"]):
         lines += ["", f"## `{' '.join(path)}`", "", "```", text.rstrip(), "```"]
     return "\n".join(lines) + "\n"
 
