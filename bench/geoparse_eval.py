@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kharita.gazetteer import load_default
 from kharita.gazetteer.geoparse import geoparse_with_focus
-from kharita.gazetteer.ranking import distance_km
+from kharita.gazetteer.ranking import place_distance_km
 from kharita.gazetteer.recognize import Found
 from kharita.gazetteer.resolve import resolve_found
 from kharita.models import Place
@@ -57,7 +57,7 @@ def read_gwn(path: Path):
 def score(pred: Place | None, gid: int | None, lat: float, lon: float) -> tuple[int, int, int]:
     if pred is None:
         return 0, 0, 0
-    d = distance_km(pred, Place(name="", country_code="", lat=lat, lon=lon))
+    d = place_distance_km(pred, Place(name="", country_code="", lat=lat, lon=lon))
     return int(gid is not None and pred.geonameid == gid), int(d <= 10), int(d <= 161)
 
 

@@ -37,7 +37,6 @@ from pathlib import Path
 
 import numpy as np
 import sqlalchemy
-from sqlalchemy import insert
 
 from kharita.merge import merge_events
 from kharita.merge.cluster import SameName

@@ -198,7 +198,6 @@ def run_end_to_end(folder: str, db: str) -> None:
 def run_on_dask(folder: str, db: str, workers: int) -> None:
     from distributed import Client, LocalCluster
 
-    from kharita import pipeline
     from kharita.scale import runner
     from kharita.store import Store
 

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from kharita.geo import distance_km
 from kharita.errors import EvalError
 from kharita.models import Event
 from kharita.ontology import DATE_WINDOW_DAYS, SubEventType, TimePrecision
@@ -38,7 +39,6 @@ LEVELS = ("L1", "L2", "L3")
 PLACE_KM = {1: 10.0, 2: 30.0}
 REGION_FALLBACK_KM = 150.0     # precision 3 when a side has no admin1
 FATALITY_TOLERANCE = 0.2
-EARTH_RADIUS_KM = 6371.0088
 
 
 class ActorComparer(Protocol):
@@ -331,14 +331,6 @@ def place_key(name: str) -> str:
     from kharita.actors.dictionary import words
 
     return " ".join(w.key for w in words(name) if w.key not in _PLACE_WORDS)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _names(gold: GoldEvent) -> set[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kharita.gazetteer import geoparse, load_default
-from kharita.gazetteer.ranking import distance_km
+from kharita.gazetteer.ranking import place_distance_km
 from kharita.models import Place
 from kharita.ontology import GeoPrecision
 
@@ -55,7 +55,7 @@ def test_every_seed_place_resolves_within_10_km(seed_toponyms):
         place = found[text].place
         assert place is not None, text
         assert place.name == name, (text, place.name)
-        assert distance_km(place, _point(lat, lon)) <= 10, (text, place)
+        assert place_distance_km(place, _point(lat, lon)) <= 10, (text, place)
         assert place.country_code == "SY"
 
 

@@ -185,7 +185,7 @@ def test_clicking_an_event_shows_its_record_and_highlighted_evidence(page, serve
 def test_hostile_report_text_is_shown_as_text_and_never_runs(page, server):
     for event_id in ["ev-hostile", *server.posted["events"]]:
         page.locator(f"#event-list li[data-event-id='{event_id}']").click()
-        page.wait_for_selector(f"#detail:not([hidden]) .source")
+        page.wait_for_selector("#detail:not([hidden]) .source")
         page.wait_for_function("() => !document.querySelector('#detail-body').innerText.includes('loading')")
         body = page.locator("#detail-body")
         text = body.inner_text()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+from kharita.geo import distance_km
 from kharita.models import Place
 
 WEIGHTS = {"match": 0.35, "population": 0.15, "type": 0.15, "country": 0.15, "near": 0.20}
@@ -83,10 +84,8 @@ def type_fit(place: Place, cue: str) -> float:
     return 0.4
 
 
-def distance_km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+def place_distance_km(a: Place, b: Place) -> float:
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def spelling_similarity(name: str, matched: str) -> float:
@@ -119,6 +118,6 @@ def score(place: Place, match: str, *, cue: str = "", country: str | None = None
         "population": min(1.0, math.log10(place.population + 1) / 7),
         "type": type_fit(place, cue),
         "country": 1.0 if country and place.country_code == country else 0.0,
-        "near": math.exp(-distance_km(place, near) / NEAR_SCALE_KM) if near is not None else 0.0,
+        "near": math.exp(-place_distance_km(place, near) / NEAR_SCALE_KM) if near is not None else 0.0,
     }
     return round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from kharita.merge.fatalities import fatality_range
+from kharita.geo import distance_km
 from kharita.models import Actor, Event, Place, Source, Territory
 from kharita.ontology import (
     DATE_WINDOW_DAYS,
@@ -56,7 +57,6 @@ SAME_SPOT_KM = 1.0
 SEARCH_RADIUS_KM = max(PLACE_RADIUS_KM.values())
 SEARCH_WINDOW_DAYS = max(DATE_WINDOW_DAYS.values())
 
-EARTH_RADIUS_KM = 6371.0088
 
 
 class ActorCompatibility(Protocol):
@@ -101,14 +101,6 @@ def default_actors() -> ActorCompatibility:
 
 
 # -- geometry and windows ------------------------------------------------------------------------
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
 
 def pair_radius_km(a: GeoPrecision, b: GeoPrecision) -> float:
     """The matching radius of two places: that of the coarser precision."""

@@ -42,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
+from kharita.geo import distance_km
 from kharita.models import ControlChange, Document, Event, Place
 from kharita.ontology import Certainty, GeoPrecision, TimePrecision
 from kharita.record import from_record, source_to_dict, to_record
@@ -51,7 +52,6 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 PAGE = 500                      # rows fetched per query while iterating
-EARTH_RADIUS_KM = 6371.0088
 
 
 
@@ -72,13 +72,6 @@ def database_url(target: str | Path | None = None) -> str:
     if text.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     return text
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def place_to_dict(place: Place) -> dict[str, Any]:
@@ -418,7 +411,7 @@ class Store:
         stmt = select(table).where(*where).order_by(table.c.event_date, table.c.event_id)
         with self._connection() as conn:
             rows = [r for r in conn.execute(stmt).all()
-                    if haversine_km(lat, lon, r.latitude, r.longitude) <= radius_km]
+                    if distance_km(lat, lon, r.latitude, r.longitude) <= radius_km]
             return self._events_from_rows(conn, rows)
 
     def events_near_by_precision(
@@ -460,7 +453,7 @@ class Store:
         with self._connection() as conn:
             rows = [r for r in conn.execute(stmt, params).all()
                     if r.place_key == place_key
-                    or haversine_km(lat, lon, r.latitude, r.longitude) <= radius_km.get(r.geo_precision, 0.0)]
+                    or distance_km(lat, lon, r.latitude, r.longitude) <= radius_km.get(r.geo_precision, 0.0)]
             return self._events_from_rows(conn, rows)
 
     def event_ids_for_document(self, doc_id: str) -> list[str]:
