@@ -248,20 +248,22 @@
     const marker = state.markers && state.markers.get(eventId);
     if (!marker) return Promise.resolve(false);
     // markercluster calls back when the zoom or spiderfy animation ends; an animation cut short
-    // (a busy page, a second zoom) never calls back, so look again after a while and retry.
+    // (a busy page, a second zoom) never calls back, so watch for the marker's icon as well and
+    // ask again now and then.
     return new Promise((resolve) => {
+      const started = Date.now();
+      let lastAsk = started;
       let settled = false;
-      const finish = (ok) => { if (!settled) { settled = true; resolve(ok); } };
-      const attempt = (left) => {
-        clusters.zoomToShowLayer(marker, () => finish(true));
-        setTimeout(() => {
-          if (settled) return;
-          if (marker._icon) finish(true);
-          else if (left > 0) attempt(left - 1);
-          else finish(false);
-        }, 4000);
-      };
-      attempt(2);
+      const finish = (ok) => { if (!settled) { settled = true; clearInterval(timer); resolve(ok); } };
+      const timer = setInterval(() => {
+        if (marker._icon && document.body.contains(marker._icon)) finish(true);
+        else if (Date.now() - started > 30000) finish(false);
+        else if (Date.now() - lastAsk > 5000) {
+          lastAsk = Date.now();
+          clusters.zoomToShowLayer(marker, () => finish(true));
+        }
+      }, 250);
+      clusters.zoomToShowLayer(marker, () => finish(true));
     });
   }
   state.reveal = reveal;
