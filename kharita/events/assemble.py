@@ -27,7 +27,7 @@ from kharita.events.subtypes import (  # noqa: F401  (classify_sentence is used 
     is_state,
     roles,
 )
-from kharita.models import Actor, ActorMention, Document, Event, Evidence, Mention, Source, Territory, Toponym
+from kharita.models import Actor, ActorMention, Document, Event, Evidence, Mention, Place, Source, Territory, Toponym
 from kharita.nlp.dates import parse_label
 from kharita.ontology import DATE_WINDOW_DAYS, ActorType, Certainty, GeoPrecision, SubEventType as S, TimePrecision
 
@@ -53,10 +53,11 @@ class Context:
     """What the coder knows about the report outside the sentence it is reading."""
 
     document: Document
-    published: dt.date
+    published: dt.date | None           # None: the report gives no publication date
     precision: TimePrecision            # for undated events: the report's period ("past two weeks")
     focus: Toponym | None = None        # the report's main place (dateline, most named city)
     country: str = ""
+    country_place: Place | None = None  # the country in focus, for events known only to it
     last_place: Toponym | None = None   # the last place named before the current sentence
     civilians: Actor | None = None
 
@@ -73,7 +74,7 @@ class Draft:
     actor1: ActorMention | None
     actor2: ActorMention | None
     toponym: Toponym | None
-    date: dt.date
+    date: dt.date | None                # None: neither the text nor the publication date says
     precision: TimePrecision
     date_evidence: Mention | None = None
     near: bool = False
@@ -335,7 +336,7 @@ def _places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], claus
         return [ctx.focus], False, False
     if DEICTIC_WORDS.search(clause_text) and ctx.last_place is not None:
         return [ctx.last_place], False, False
-    return [ctx.focus or ctx.last_place], False, False
+    return [ctx.focus or ctx.last_place], False, False      # the place fallback: see _fallback_place
 
 
 _CONTAINER = re.compile(r"^[^.;]{0,60}\b(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:(?:city|town|province|"
@@ -370,7 +371,7 @@ def _dedupe_places(places: list[Toponym]) -> list[Toponym | None]:
     return out
 
 
-def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tuple[dt.date, TimePrecision,
+def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tuple[dt.date | None, TimePrecision,
                                                                                   Mention | None]:
     if s_dates:
         pos = hit.span.start_char + offset
@@ -446,8 +447,12 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
     others count a city's districts as the city."""
     merged: dict[tuple, list[Draft]] = {}
     for d in drafts:
-        if d.actor1 is None or d.toponym is None or d.toponym.place is None:
+        if d.actor1 is None:
             continue
+        if d.toponym is None or d.toponym.place is None:
+            d.toponym = _fallback_place(ctx)
+            if d.toponym is None:             # not even the country is known: no ACLED event
+                continue
         pair: tuple = (d.actor1.actor.name, d.actor2.actor.name if d.actor2 else "")
         if d.sub in _SYMMETRIC:
             pair = tuple(sorted(pair))
@@ -456,14 +461,50 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
         merged.setdefault(key, []).append(d)
     for key in [k for k in merged if all(d.date_evidence is None for d in merged[k])]:
         dated = [k for k in merged if k != key and k[:3] == key[:3] and any(d.date_evidence for d in merged[k])
-                 and abs((k[3] - key[3]).days) <= DATE_WINDOW_DAYS[merged[key][0].precision]]
+                 and _within(k[3], key[3], DATE_WINDOW_DAYS[merged[key][0].precision])]
         if dated:                         # the headline's undated "attacked X" is the lead's "on Sunday"
             merged[dated[0]].extend(merged.pop(key))
     for key in [k for k in merged if not k[1][1] and k[0] not in _SYMMETRIC]:
         fuller = [k for k in merged if k != key and k[0] == key[0] and k[1][0] == key[1][0] and k[2:] == key[2:]]
         if fuller:                        # the same event, told once with its opponent and once without
             merged[fuller[0]].extend(merged.pop(key))
-    return [_build(group, ctx) for group in merged.values()]
+    return [_build(group, ctx) for group in _one_per_id(list(merged.values()), ctx)]
+
+
+def _within(a: dt.date | None, b: dt.date | None, days: int) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
+
+
+def _fallback_place(ctx: Context) -> Toponym | None:
+    """Where an event goes when the text names no place that resolves: the country in focus, at
+    geo_precision 3, as ACLED codes an event known only to its country."""
+    if ctx.country_place is None:
+        return None
+    place = ctx.country_place
+    return Toponym(0, 0, "", replace(place, precision=GeoPrecision.REGION), 0.1)
+
+
+def _one_per_id(groups: list[list[Draft]], ctx: Context) -> list[list[Draft]]:
+    """Groups that would get one event id (same type, place, day and actor1, told once with an
+    opponent and once with another or none) are one event: ACLED's unit, and ids stay unique."""
+    by_id: dict[str, list[Draft]] = {}
+    for group in groups:
+        first = group[0]
+        key = _event_key(first, ctx)
+        if key in by_id:
+            kept = by_id[key]
+            if kept[0].actor2 is None and first.actor2 is not None:
+                by_id[key] = group + kept       # the telling with the opponent leads
+            else:
+                kept.extend(group)
+        else:
+            by_id[key] = list(group)
+    return list(by_id.values())
+
+
+def _event_key(first: Draft, ctx: Context) -> str:
+    return event_id(ctx.document.id, first.sub, first.toponym.place.key,  # type: ignore[union-attr]
+                    first.date, first.actor1.actor.name)  # type: ignore[union-attr]
 
 
 TERRITORIAL_SUBS = {S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.NON_VIOLENT_TRANSFER}
@@ -507,7 +548,7 @@ def _build(group: list[Draft], ctx: Context) -> Event:
         confidence=_confidence(first),
     )
     return Event(
-        event_id=event_id(doc.id, first.sub, place.key, first.date, actor1.name),
+        event_id=_event_key(first, ctx),
         sub_event_type=first.sub, event_date=first.date, time_precision=first.precision, actor1=actor1,
         actor2=actor2, place=place, fatalities=fatalities, fatalities_low=fatalities,
         fatalities_best=fatalities, fatalities_high=fatalities, certainty=certainty,
@@ -529,7 +570,7 @@ def _confidence(d: Draft) -> float:
     return round(max(score, 0.1), 2)
 
 
-def event_id(document_id: str, sub: S, place_key: str, day: dt.date, actor1: str) -> str:
+def event_id(document_id: str, sub: S, place_key: str, day: dt.date | None, actor1: str) -> str:
     """Stable across runs: the same report gives the same ids."""
-    raw = "|".join([document_id, sub.value, place_key, day.isoformat(), actor1])
+    raw = "|".join([document_id, sub.value, place_key, day.isoformat() if day else "undated", actor1])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]

@@ -9,7 +9,6 @@ before.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from spacy.tokens import Doc
 
 from kharita.events import assemble as asm
 from kharita.events.arguments import trigger_hits
+from kharita.gazetteer.base import Gazetteer
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
 from kharita.nlp import extensions
 from kharita.nlp.dates import parse_label
@@ -87,25 +87,37 @@ class EventCoder:
             for owner, seg, doc in zip(owners, segments, parsed):
                 parts[owner].append((seg, doc))
         for document, light, doc_parts in zip(batch, lights, parts):
-            yield document, code_document(document, light, doc_parts)
+            yield document, code_document(document, light, doc_parts, gazetteer=self.gazetteer)
+
+    @property
+    def gazetteer(self) -> Gazetteer | None:
+        """The toponym component's gazetteer, for the country an event falls back on."""
+        if "kharita_toponyms" not in self.nlp.pipe_names:
+            return None
+        return getattr(self.nlp.get_pipe("kharita_toponyms"), "gazetteer", None)
 
 
 #: The text-driven components the cheap pass runs on the whole report.
 KHARITA_COMPONENTS = ("kharita_toponyms", "kharita_actors", "kharita_triggers", "kharita_dates", "kharita_numbers")
 
 
-def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc]]) -> list[Event]:
+def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc]], *,
+                  gazetteer: Gazetteer | None = None) -> list[Event]:
     """Events of one report: mentions from the whole-report pass `light`, parses of its selected
-    sentences in `parts` (each with where it starts in the report)."""
-    published = document.published or dt.date.today()
+    sentences in `parts` (each with where it starts in the report). With no date in the text and
+    no publication date, an event's date is unknown (None), never the day of the run."""
+    published = document.published
     toponyms: list[Toponym] = list(light._.kharita_toponyms or [])
     actors: list[ActorMention] = list(light._.kharita_actors or [])
     triggers: list[Mention] = list(light._.kharita_triggers or [])
     dates: list[Mention] = list(light._.kharita_dates or [])
     numbers: list[Mention] = list(light._.kharita_numbers or [])
     places = [t for t in toponyms if t.place is not None]
+    country = light._.kharita_country or _country(places) or _actor_country(actors)
     ctx = asm.Context(document=document, published=published,
-                      precision=report_precision(dates), focus=focus_place(places), country=_country(places))
+                      precision=report_precision(dates), focus=focus_place(places), country=country)
+    if gazetteer is not None and country:
+        ctx.country_place = gazetteer.country(country)
     drafts: list[asm.Draft] = []
     text = document.text
     for seg, doc in parts:
@@ -153,6 +165,13 @@ def focus_place(toponyms: list[Toponym]) -> Toponym | None:
 
 def _country(toponyms: list[Toponym]) -> str:
     counts = Counter(t.place.country_code for t in toponyms if t.place is not None)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _actor_country(actors: list[ActorMention]) -> str:
+    """The country of the report's national forces and groups, when no place says it ("Nigerian
+    troops", "the Afghan police")."""
+    counts = Counter(a.actor.country for a in actors if a.actor.country)
     return counts.most_common(1)[0][0] if counts else ""
 
 

@@ -37,3 +37,7 @@ class Gazetteer(Protocol):
     def knows(self, name: str) -> bool:
         """Whether any entry goes by this name (cheap; the recogniser asks it for every phrase)."""
         ...
+
+    def country(self, code: str) -> Place | None:
+        """The country with ISO 3166-1 alpha-2 `code`, as a place (geo_precision 3), or None."""
+        ...

@@ -6,6 +6,13 @@ the last populated place resolved earlier in the same sentence, else the datelin
 most-mentioned place of the focus country. A name keeps one resolution per document and cue, so
 "Hesekê" means the same city each time.
 
+The country in focus gates the rest. A report about Myanmar that says "Burmese" and "Myanmar"
+must not put events at a Turkish village that shares a name with an English word, so a candidate
+outside the focus country resolves only with evidence: its own country named in the text (by
+name or nationality word, `demonyms.yaml`), or a notable place (a country, a city of 100,000 or
+more) by its exact name; a division abroad needs its country named ("Northwest" is not Iceland's); between the neighbours of the embedded region (Syria, Iraq,
+Turkey and their neighbours) the full gazetteer applies as before.
+
 A mention with a relation ("east of Hesekê", "near X", "the road between X and Y") stands for a
 location beside the place: it resolves to the place at geo_precision 2. An unknown name found by
 its cue word ("Maruf village") resolves to the relation's reference place that follows it in the
@@ -17,15 +24,47 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from kharita.gazetteer.base import Candidate, Gazetteer
 from kharita.gazetteer.recognize import PLACE_LABELS, Found
 from kharita.models import Place, Toponym
+from kharita.gazetteer.build import SKELETON_COUNTRIES
 from kharita.ontology import GeoPrecision
 
 MIN_SCORE = 0.30          # below this a candidate is a guess, not a resolution
 DATELINE_CHARS = 120      # a place named this close to the start is the dateline
 _SENTENCE_END = re.compile(r"[.!?]\s")
+DEMONYMS = Path(__file__).with_name("demonyms.yaml")
+COUNTRY_WEIGHT = 1.5      # a country named (by name or nationality word) votes like this, per mention
+COUNTRY_VOTES = 3         # ... for at most this many mentions ("US-led" ten times is one story)
+NOTABLE_POPULATION = 100_000
+LOOSE_VOTE = 0.4          # a place found only by a loose spelling ("Belo" for Bello) votes less
+#: The embedded region, where the gazetteer holds every village: neighbours name each other's places.
+REGION = SKELETON_COUNTRIES
+
+
+@lru_cache(maxsize=1)
+def _demonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    data = yaml.safe_load(DEMONYMS.read_text(encoding="utf-8"))
+    words = {str(w).lower(): cc for cc, names in data.items() for w in names}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternation})(?![\w-])", re.IGNORECASE), words
+
+
+def named_countries(text: str, found: list[Found] | None = None,
+                    first: dict[int, Candidate | None] | None = None) -> Counter[str]:
+    """How often each country is named in `text`: its nationality words ("Burmese", "Nigerian
+    troops"), plus the mentions in `found` that resolve to a country itself."""
+    pattern, words = _demonym_pattern()
+    counts: Counter[str] = Counter(words[m.group(1).lower()] for m in pattern.finditer(text))
+    for k, cand in (first or {}).items():
+        if cand is not None and cand.place.feature_code.startswith("PCL"):
+            counts[cand.place.country_code] += 1
+    return counts
 
 
 def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
@@ -33,11 +72,12 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
     """Toponyms for `found` mentions of `text`, and the country in focus."""
     if not found:
         return [], country
-    first = {k: _best(gazetteer.candidates(f.text, cue=f.cue, limit=5)) for k, f in enumerate(found)
-             if f.known}
+    alone = {k: gazetteer.candidates(f.text, cue=f.cue, limit=5) for k, f in enumerate(found) if f.known}
+    first = {k: _best(ranked) for k, ranked in alone.items()}
     dateline = next((k for k, f in enumerate(found) if f.known and f.start < DATELINE_CHARS
                      and first.get(k) is not None), None)
-    focus = country or _focus_country(found, first, dateline)
+    named = named_countries(text, found, first)
+    focus = country or _focus_country(alone, dateline, named)
     anchor = _anchor(found, first, dateline, focus)
     chosen: dict[tuple[str, str], Candidate | None] = {}
     toponyms: list[Toponym] = []
@@ -50,7 +90,7 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
                 near = local if local is not None and local.feature_class == "P" else anchor
                 country = local.country_code if local is not None else focus
                 ranked = gazetteer.candidates(f.text, country=country, cue=f.cue, near=near, limit=5)
-                chosen[memo] = _accept(ranked, f, focus)
+                chosen[memo] = _accept(ranked, f, focus, named)
             best = chosen[memo]
         toponyms.append(_toponym(f, best))
     toponyms = _unknown_by_relation(text, toponyms, found)
@@ -73,11 +113,26 @@ def _best(ranked: list[Candidate]) -> Candidate | None:
     return ranked[0] if ranked else None
 
 
-def _focus_country(found: list[Found], first: dict[int, Candidate | None], dateline: int | None) -> str | None:
+def _focus_country(alone: dict[int, list[Candidate]], dateline: int | None,
+                   named: Counter[str] | None = None) -> str | None:
+    """The country most of the report's places are in. Each mention's vote is shared among the
+    countries its candidates are in ("Belo" is in Colombia, Madagascar and Cameroon; "Fundong"
+    only in Cameroon), a loose spelling votes less, the dateline counts double, and a country
+    named outright (or by its people) weighs more than a place that merely shares a name."""
     votes: Counter[str] = Counter()
-    for k, cand in first.items():
-        if cand is not None:
-            votes[cand.place.country_code] += cand.score * (2 if k == dateline else 1)
+    for k, ranked in alone.items():
+        weights: dict[str, float] = {}
+        for cand in ranked:
+            if cand.place.feature_code.startswith("PCL"):
+                continue                               # counted in `named`
+            quality = 1.0 if cand.match in ("alias", "exact") else LOOSE_VOTE
+            cc = cand.place.country_code
+            weights[cc] = max(weights.get(cc, 0.0), cand.score * quality)
+        total = sum(weights.values())
+        for cc, weight in weights.items():
+            votes[cc] += (2 if k == dateline else 1) * weight * weight / total
+    for cc, n in (named or Counter()).items():
+        votes[cc] += COUNTRY_WEIGHT * min(n, COUNTRY_VOTES)
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -99,9 +154,12 @@ def _anchor(found: list[Found], first: dict[int, Candidate | None], dateline: in
     return places[key]
 
 
-def _accept(ranked: list[Candidate], f: Found, focus: str | None) -> Candidate | None:
-    """The leader, if it is good enough; NER's PERSON/ORG vetoes a far-away namesake but never a
-    place of the country in focus or a curated alias (Hasakah is a city, whatever NER says)."""
+def _accept(ranked: list[Candidate], f: Found, focus: str | None,
+            named: Counter[str] | None = None) -> Candidate | None:
+    """The leader that the focus country admits (see `admitted`), if it is good enough; NER's
+    PERSON/ORG vetoes a far-away namesake but never a place of the country in focus or a curated
+    alias (Hasakah is a city, whatever NER says)."""
+    ranked = [c for c in ranked if admitted(c, focus, named or Counter())]
     if not ranked or ranked[0].score < MIN_SCORE:
         return None
     best = ranked[0]
@@ -109,6 +167,21 @@ def _accept(ranked: list[Candidate], f: Found, focus: str | None) -> Candidate |
             best.match == "alias" or best.match == "exact" and best.place.country_code == focus):
         return None
     return best
+
+
+def admitted(cand: Candidate, focus: str | None, named: Counter[str]) -> bool:
+    """Whether a candidate may resolve in a report about `focus`: a place of that country, of a
+    country the report names, of the embedded region when the report is about it, or a notable
+    place called by its exact name or a curated alias."""
+    place = cand.place
+    cc = place.country_code
+    if focus is None or cc == focus or named.get(cc):
+        return True
+    if focus in REGION and cc in REGION:
+        return True
+    notable = place.feature_code.startswith("PCL") or place.feature_class == "P" and \
+        place.population >= NOTABLE_POPULATION
+    return notable and cand.match in ("alias", "exact")
 
 
 def _toponym(f: Found, best: Candidate | None) -> Toponym:

@@ -121,6 +121,13 @@ class SqliteGazetteer:
                                args).fetchone()
         return _place(row) if row else None
 
+    def country(self, code: str) -> Place | None:
+        """The country's own entry (feature PCL*): where an event is known only to its country."""
+        row = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p {_PLACE_JOINS} WHERE p.cc = ? AND "
+                               "p.fclass = 'A' AND p.fcode LIKE 'PCL%' ORDER BY p.population DESC LIMIT 1",
+                               (code.upper(),)).fetchone()
+        return replace(_place(row), precision=GeoPrecision.REGION) if row else None
+
     def knows(self, name: str) -> bool:
         """Whether a phrase of a text names a place: the recogniser's test.
 
