@@ -60,7 +60,7 @@ CIVILIAN_WORDS = {
     "civilian", "people", "person", "resident", "villager", "child", "children", "woman", "women", "man",
     "men", "family", "families", "passenger", "worshipper", "worshiper", "student", "farmer", "shepherd",
     "journalist", "reporter", "doctor", "teacher", "worker", "boy", "girl", "baby", "pilgrim", "refugee",
-    "citizen", "local", "teenager", "community", "communities", "villages", "campus", "college", "bus",
+    "citizen", "local", "teenager", "community", "communities", "village", "villages", "campus", "college", "bus",
     "plane", "marketplace", "market", "mosque", "church", "hospital", "wedding", "funeral", "camp",
     "school", "home", "house", "worshippers", "congregation", "crowd", "shop", "residence", "university",
     "hotel", "mall", "restaurant", "center", "centre", "cafe", "office", "clinic", "classroom", "dormitory", "youth", "elder", "patient", "nurse", "driver", "trader", "merchant",
@@ -368,10 +368,30 @@ def victim_kind(tok: Token | None, actor: ActorMention | None) -> str:
         lemma = t.lemma_.lower()
         if lemma in ARMED_WORDS or t.lower_ in ARMED_WORDS:
             return "armed"
+    for appos in (c for c in tok.children if c.dep_ == "appos"):     # "Ali Hamad, an IS commander"
+        if any(t.lemma_.lower() in ARMED_WORDS for t in np_tokens(appos)):
+            return "armed"
     for t in np_tokens(tok):
         if t.lemma_.lower() in CIVILIAN_WORDS or t.lower_ in CIVILIAN_WORDS:
             return "civilian"
+    if tok.pos_ == "NOUN" and is_person_noun(tok):
+        return "civilian"           # "killed a pediatrician": a person not said to be armed is a civilian
     return ""
+
+
+#: Endings of English nouns for people by what they do ("pediatrician", "journalist", "shopkeeper").
+_PERSON_ENDINGS = ("ian", "ist", "er", "or", "ant", "ent", "man", "men", "woman", "women", "wife", "son",
+                   "daughter", "mother", "father", "brother", "sister", "husband", "owner", "ee")
+_NOT_PEOPLE = {"number", "dozen", "order", "other", "others", "center", "centre", "water", "power", "paper",
+               "border", "sector", "corridor", "tower", "quarter", "matter", "letter", "member", "minister"}
+
+
+def is_person_noun(tok: Token) -> bool:
+    """A common noun for a person by occupation or kin, read off its ending: the victims of a
+    killing are people, and an occupation that is not a fighter's makes them civilians (the ACLED
+    codebook's test for an Attack: the victims were unarmed)."""
+    lemma = tok.lemma_.lower()
+    return lemma not in _NOT_PEOPLE and lemma.endswith(_PERSON_ENDINGS) and len(lemma) > 4
 
 
 def toponyms_in_clause(head: Token, toponyms: list[Toponym], offset: int = 0) -> list[Toponym]:
@@ -411,7 +431,8 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
     by_start = {m.start - offset: m for m in numbers}
     death_tokens = [t for t in doc if (t.lemma_.lower() in DEATH_WORDS or t.lower_ in DEATH_WORDS)
                     and (clause_head(t) == clause or t.head == head or t == head
-                         or clause_head(t).head in (head, clause))]
+                         or clause_head(t).head in (head, clause)
+                         or clause.dep_ == "advcl" and clause.head == clause_head(t))]   # "... killed when X exploded"
     if head.lemma_.lower() in DEATH_WORDS:
         death_tokens.insert(0, head)
     for death in death_tokens:
@@ -436,7 +457,7 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
         for cand in candidates:
             if death.lower_ in ("casualties",):
                 continue
-            found = _count_of(cand, by_start)
+            found = _count_of(cand, by_start) or _one_victim(cand, offset)
             if found is None:
                 continue
             parts = [found] + [m for m in (_count_of(c, by_start) for c in cand.conjuncts) if m is not None]
@@ -447,6 +468,17 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             text = doc.text[first.start - offset:last.end - offset]
             return Mention("number", first.start, last.end, text, str(total))
     return None
+
+
+def _one_victim(cand: Token, offset: int) -> Mention | None:
+    """"killed a doctor", "an officer was shot dead": one person named in the singular is a toll of 1."""
+    det = next((c for c in cand.children if c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one")), None)
+    if det is None or cand.tag_ not in ("NN",) or cand.lemma_.lower() in _NOT_PEOPLE:
+        return None
+    if not (cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS or is_person_noun(cand)):
+        return None
+    return Mention("number", det.idx + offset, cand.idx + len(cand) + offset,
+                   cand.doc.text[det.idx:cand.idx + len(cand)], "1")
 
 
 _COUNT_DEPS = ("nummod", "dobj", "nsubj", "nsubjpass", "pobj", "quantmod", "amod", "compound", "npadvmod",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Span
 
 from kharita.events import arguments as A
+from kharita.events.tolls import sentence_toll
 from kharita.events.subtypes import (  # noqa: F401  (classify_sentence is used through this module)
     PROTEST_TYPES,
     WEAPON_TYPES,
@@ -80,6 +81,7 @@ class Draft:
     near: bool = False
     road: bool = False
     fatalities: Mention | None = None
+    fatalities_high: int | None = None  # the top of a reported range ("between 10 and 15")
     certainty: Certainty = Certainty.REPORTED
     certainty_evidence: tuple[int, int, str] | None = None
     recipient: ActorMention | None = None
@@ -156,6 +158,12 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = None
         if sub is S.CHANGE_TO_GROUP and actor2 is None:
             actor2 = _first_other(s_actors, actor1, after=hit.span.end_char + offset)
+        if sub is S.ARMED_CLASH and hit.klass == "CLASH" and actor1 is None:
+            if actor2 is not None:            # "... killed in clashes with X": X and the dead are the sides
+                actor1, actor2 = actor2, _first_other(s_actors, actor2)
+            else:                             # "twelve soldiers and five militants died in clashes"
+                actor1 = _first_other(s_actors)
+                actor2 = _first_other(s_actors, actor1) if actor1 is not None else None
         if sub in (S.ARMED_CLASH, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY) \
                 and actor2 is None and actor1 is not None:
             actor2 = _first_other(s_actors, actor1)
@@ -196,6 +204,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
             ))
     drafts = _subsume_drafts(drafts)
+    _attach_sentence_toll(drafts, sent, numbers, offset)
     tolls = [d for d in drafts if d.klass == "KILL" and d.trigger[2].lower().startswith("death")]
     others = [d for d in drafts if d not in tolls]
     if tolls and others:                      # "the death of 23 fighters in clashes": the clashes' toll
@@ -203,6 +212,13 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             if others[0].fatalities is None:
                 others[0].fatalities = toll.fatalities
         drafts = others
+    unowned = [d for d in drafts if d.klass == "KILL" and d.actor1 is None]
+    owned = [d for d in drafts if d.actor1 is not None and d.sub in LETHAL_SUBS]
+    if unowned and owned:                     # "35 soldiers were killed in clashes with X": the clash's dead
+        for d in unowned:
+            if owned[0].fatalities is None and d.fatalities is not None:
+                owned[0].fatalities, owned[0].fatalities_high = d.fatalities, d.fatalities_high
+        drafts = [d for d in drafts if d not in unowned]
     if any(d.klass in ("TAKE", "ENTER") or d.recipient is not None for d in drafts if d.sub in TERRITORIAL_SUBS):
         leaving = [d for d in drafts if d.klass == "TRANSFER" and d.recipient is None]
         drafts = [d for d in drafts if d not in leaving]                 # one handover, told from two sides
@@ -217,6 +233,33 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     return drafts
 
 
+#: Sub-event types that can have dead of their own (a toll of the sentence goes to the first of them).
+LETHAL_SUBS = {S.ARMED_CLASH, S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.ATTACK,
+               S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.CHEMICAL_WEAPON,
+               S.EXCESSIVE_FORCE, S.MOB_VIOLENCE, S.VIOLENT_DEMONSTRATION, S.PROTEST_WITH_INTERVENTION,
+               S.SEXUAL_VIOLENCE}
+
+
+def _attach_sentence_toll(drafts: list[Draft], sent: Span, numbers: list[Mention], offset: int) -> None:
+    """The sentence's dead read from its words (`tolls.py`) where the parse found no toll for any of
+    its events, or a fuller one (both sides' dead, a range) that includes the parse's count."""
+    lethal = [d for d in drafts if d.sub in LETHAL_SUBS]
+    if not lethal:
+        return
+    toll = sentence_toll(sent, numbers, offset)
+    if toll is None:
+        return
+    counted = [d for d in lethal if d.fatalities is not None]
+    if not counted:
+        target = min(lethal, key=lambda d: (d.actor1 is None, d.trigger[0]))   # an event that will stand
+        target.fatalities, target.fatalities_high = toll.mention, toll.high
+        return
+    for d in counted:
+        inside = toll.mention.start <= d.fatalities.start and d.fatalities.end <= toll.mention.end  # type: ignore[union-attr]
+        if inside and int(toll.mention.label) >= int(d.fatalities.label):  # type: ignore[union-attr]
+            d.fatalities, d.fatalities_high = toll.mention, toll.high
+
+
 _DATELINE = re.compile(r"^[^\n.]{0,80}?(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]{1,2}\s")
 
 
@@ -226,9 +269,10 @@ def _dateline_end(text: str) -> int:
     return match.end() if match else 0
 
 
-#: Sub-event types ACLED codes even when the report does not say who did it.
+#: Sub-event types ACLED codes even when the report does not say who did it: the unnamed side is
+#: "Unidentified Armed Group (<country>)" (police for arrests), so that the event is not lost.
 UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, S.ABDUCTION, S.ARRESTS,
-                       S.LOOTING, S.SEXUAL_VIOLENCE}
+                       S.LOOTING, S.SEXUAL_VIOLENCE, S.AIR_DRONE_STRIKE, S.SHELLING, S.CHEMICAL_WEAPON}
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
 
 
@@ -412,21 +456,75 @@ def _refers_back(d: Draft) -> bool:
 
 
 def fold_followups(drafts: list[Draft]) -> list[Draft]:
-    """"Five civilians were killed in the strike": a killing told in a later sentence about an event
-    just reported is that event's toll, not a new event."""
+    """"Five civilians were killed in the strike", "The blast killed seven policemen": a killing or
+    a definite reference ("the attack", "the blast", "the fighting") told in a later sentence about
+    an event just reported is that event's toll and victims, not a new event."""
     out: list[Draft] = []
     for d in drafts:
+        target = None
         if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None) or _refers_back(d):
             earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]
                        and d.sentence[0] - p.sentence[1] < 40]
-            if earlier:
-                target = earlier[-1]
-                if d.fatalities is not None and (target.fatalities is None
-                                                 or int(d.fatalities.label) > int(target.fatalities.label)):
-                    target.fatalities = d.fatalities
-                continue
+            target = earlier[-1] if earlier else None
+        elif _anaphor(d) is not None:
+            target = _antecedent(d, out)
+        if target is not None:
+            _fold_into(target, d)
+            continue
         out.append(d)
     return out
+
+
+#: Definite nouns that point back at an event already told, and the sub-event types each may name.
+_BATTLE = {S.ARMED_CLASH, S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY}
+_BLAST = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.AIR_DRONE_STRIKE, S.SHELLING}
+ANAPHORS: dict[str, set[S]] = {
+    **dict.fromkeys(("fighting", "clashes", "clash", "battle", "battles", "confrontation", "confrontations"),
+                    _BATTLE),
+    **dict.fromkeys(("blast", "blasts", "explosion", "explosions", "bombing", "bombings", "bomb", "detonation"),
+                    _BLAST),
+    **dict.fromkeys(("strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "shelling", "bombardment"),
+                    _BLAST | {S.ATTACK, S.ARMED_CLASH}),
+    **dict.fromkeys(("attack", "attacks", "assault", "ambush", "incident", "massacre", "killing", "killings"),
+                    LETHAL_SUBS),
+}
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those|yesterday's|sunday's|monday's|tuesday's|wednesday's|"
+                       r"thursday's|friday's|saturday's)\s+(?:\w+\s+)?$", re.I)
+
+
+def _anaphor(d: Draft) -> set[S] | None:
+    """The sub-event types a definite trigger noun can refer back to ("the blast"), or None."""
+    word = d.trigger[2].lower().split()[-1] if d.trigger[2] else ""
+    if word not in ANAPHORS:
+        return None
+    before = d.sentence[2][:max(0, d.trigger[0] - d.sentence[0])]
+    return ANAPHORS[word] if _DEFINITE.search(before[-40:]) else None
+
+
+def _antecedent(d: Draft, earlier: list[Draft]) -> Draft | None:
+    """The latest event of a kind the anaphor can name, told in the two sentences before it."""
+    kinds = _anaphor(d) or set()
+    for p in reversed(earlier):
+        if p.sentence[0] >= d.sentence[0] or d.sentence[0] - p.sentence[1] > 400:
+            continue
+        if p.sub in kinds and (p.sub not in TERRITORIAL_SUBS or d.sub in _BATTLE):
+            return p
+    return None
+
+
+def _fold_into(target: Draft, d: Draft) -> None:
+    """What a follow-up adds to the event it tells about: a larger toll, the victims."""
+    if d.fatalities is not None and (target.fatalities is None
+                                     or int(d.fatalities.label) > int(target.fatalities.label)):
+        target.fatalities, target.fatalities_high = d.fatalities, d.fatalities_high
+    victims = next((a for a in (d.actor2, d.actor1) if a is not None
+                    and a.actor.actor_type is ActorType.CIVILIANS), None)
+    if target.actor2 is None and target.actor1 is not None:
+        named = [a for a in (d.actor1, d.actor2) if a is not None and not a.generic
+                 and a.actor.name != target.actor1.actor.name]
+        target.actor2 = victims or (named[0] if named else None)
+    if victims is not None and target.sub is S.ARMED_CLASH and target.klass in ("CLASH", "KILL"):
+        target.sub = S.ATTACK             # "gunmen attacked ...; five villagers died in the attack"
 
 
 # -- a report's drafts -> events ----------------------------------------------------------------
@@ -534,6 +632,8 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     evidence = list(dict.fromkeys(evidence))
     counts = [int(d.fatalities.label) for d in group if d.fatalities is not None]
     fatalities = max(counts) if counts else None
+    highs = [d.fatalities_high or int(d.fatalities.label) for d in group if d.fatalities is not None]
+    high = max(highs) if highs else None
     certainty = max((d.certainty for d in group), key=lambda c: c.strength)
     actor1 = first.actor1.actor  # type: ignore[union-attr]
     actor2 = first.actor2.actor if first.actor2 else None
@@ -551,7 +651,7 @@ def _build(group: list[Draft], ctx: Context) -> Event:
         event_id=_event_key(first, ctx),
         sub_event_type=first.sub, event_date=first.date, time_precision=first.precision, actor1=actor1,
         actor2=actor2, place=place, fatalities=fatalities, fatalities_low=fatalities,
-        fatalities_best=fatalities, fatalities_high=fatalities, certainty=certainty,
+        fatalities_best=fatalities, fatalities_high=high, certainty=certainty,
         civilian_targeting=first.sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) and actor2 is not None
         and actor2.actor_type is ActorType.CIVILIANS,
         territory=territory, tags=tuple(sorted({t for d in group for t in d.tags})),

@@ -1,0 +1,174 @@
+"""Death tolls read off a sentence's words, ACLED's way, for when the parse does not say whose.
+
+The small English parser often misattaches a count ("Twelve soldiers and twenty IS militants were
+killed" parses "IS" as a verb), so besides the parse (`arguments.fatalities_near`) a sentence's toll
+is read from its surface: a count belongs to the nearest harm word, death or injury ("one soldier
+was killed and four were wounded": one dead), so the wounded are never counted as dead. The rules
+follow the ACLED codebook's "Reported fatalities" section:
+
+- counts in words or digits, "a/an/one <person>" is 1, vague words by `ontology.VAGUE_FATALITIES`;
+- "at least N", "more than N", "nearly N", "some N" are N (ACLED takes the most conservative figure);
+- a range ("between 10 and 15", "10-15", "10 to 15") is low 10, high 15 (ACLED's figure is the low);
+- the dead of both sides in one sentence are summed ("12 soldiers and 20 militants were killed"),
+  but not a part of them ("five civilians, including two children": five);
+- a count of something other than people (years, kilometres, hours, percent) is no toll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, is_person_noun
+from kharita.models import Mention
+
+DEATH_FORMS = {"kill", "killed", "killing", "kills", "dead", "die", "died", "dies", "dying", "death", "deaths",
+               "toll", "life", "lives", "slain", "slay", "massacre", "massacred", "execute", "executed", "murder",
+               "murdered", "perish", "perished", "bodies", "martyr", "martyred", "fatalities", "behead",
+               "beheaded", "assassinated", "lynched", "hanged"}
+INJURY_FORMS = {"wound", "wounded", "wounding", "wounds", "injure", "injured", "injuring", "injuries", "injury",
+                "hurt", "maimed", "hospitalised", "hospitalized"}
+#: A count followed by one of these is not of people.
+NOT_PEOPLE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "metres",
+                    "meters", "m", "%", "percent", "per", "year", "years", "year-old", "years-old", "month", "months",
+                    "week", "weeks", "day", "days", "hour", "hours", "minute", "minutes", "am", "pm", "a.m.",
+                    "p.m.", "dollars", "usd", "euros", "pounds", "liras", "rounds", "shells", "rockets", "missiles",
+                    "mortars", "strikes", "raids", "houses", "homes", "vehicles", "cars", "tanks", "villages",
+                    "times", "tonnes", "tons", "kg", "families"}
+LOW_WORDS = {"least", "than", "nearly", "some", "about", "around", "approximately", "over", "almost", "roughly"}
+PEOPLE_WORDS = ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "persons", "people", "them", "those"}
+
+
+@dataclass(frozen=True, slots=True)
+class Toll:
+    """A sentence's dead: the count (ACLED's figure, the low one) and the high end of a range."""
+
+    mention: Mention
+    high: int
+
+
+def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll | None:
+    """The dead the sentence reports, or None when it reports no count of dead."""
+    doc = sent.doc
+    harms = [(t.i, "death" if _is_death(t) else "injury") for t in sent if _is_death(t) or _is_injury(t)]
+    if not any(kind == "death" for _i, kind in harms):
+        return None
+    counts = _counts(sent, numbers, offset)
+    dead: list[tuple[Token, Token, int, int]] = []
+    for first, last, low, high in counts:
+        if not _of_people(doc, last, sent.end):
+            continue
+        nearest = min(harms, key=lambda h: (_gap(h[0], first.i, last.i), h[0] < first.i))
+        if nearest[1] == "death":
+            dead.append((first, last, low, high))
+    if not dead:
+        return None
+    start = dead[0][0].idx
+    end = dead[-1][1].idx + len(dead[-1][1])
+    text = doc.text[start:end]
+    low, high = sum(d[2] for d in dead), sum(d[3] for d in dead)
+    return Toll(Mention("number", start + offset, end + offset, text, str(low)), high)
+
+
+def _is_death(tok: Token) -> bool:
+    return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre")
+
+
+def _is_injury(tok: Token) -> bool:
+    return tok.lower_ in INJURY_FORMS or tok.lemma_.lower() in ("wound", "injure")
+
+
+def _gap(harm: int, first: int, last: int) -> int:
+    return first - harm if harm < first else harm - last
+
+
+def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token, Token, int, int]]:
+    """(first token, last token, low, high) of each count in the sentence, ranges joined and the
+    singular "a doctor" counted as one."""
+    doc = sent.doc
+    by_start = {m.start - offset: m for m in numbers if sent.start_char <= m.start - offset < sent.end_char}
+    out: list[tuple[Token, Token, int, int]] = []
+    skip_to = -1
+    for tok in sent:
+        if tok.i <= skip_to:
+            continue
+        mention = by_start.get(tok.idx)
+        if mention is not None:
+            span = doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
+            if span is None:
+                continue
+            first, last = span[0], span[-1]
+            value = int(mention.label)
+            if _is_year(first, value) or _is_subset(doc, first, sent.start):
+                continue
+            high = value
+            nxt = _range_end(doc, last, by_start)
+            if nxt is not None and (first.i > 0 and doc[first.i - 1].lower_ == "between"
+                                    or doc[last.i + 1].text in ("-", "–", "to")):
+                other, other_value = nxt
+                if other_value > value:
+                    high, last = other_value, other
+            out.append((first, last, value, high))
+            skip_to = last.i
+        elif tok.lower_ in ("a", "an", "one") and tok.i + 1 < sent.end:
+            noun = _person_after(doc, tok.i + 1, sent.end)
+            if noun is not None:
+                out.append((tok, noun, 1, 1))
+                skip_to = noun.i
+    return out
+
+
+def _range_end(doc, last: Token, by_start: dict[int, Mention]) -> tuple[Token, int] | None:
+    """The upper count of "10 and 15", "10-15", "10 to 15" after `last`."""
+    j = last.i + 2
+    if j >= len(doc) or doc[last.i + 1].text not in ("and", "-", "–", "to"):
+        return None
+    mention = by_start.get(doc[j].idx)
+    if mention is None:
+        return None
+    span = doc.char_span(doc[j].idx, doc[j].idx + len(mention.text), alignment_mode="expand")
+    return (doc[j] if span is None else span[-1]), int(mention.label)
+
+
+SUBSET_WORDS = {"including", "among", "whom", "included", "incl"}
+
+
+def _is_subset(doc, first: Token, start: int) -> bool:
+    """"five civilians, including two children": a count inside a part of the dead already counted."""
+    return any(doc[j].lower_ in SUBSET_WORDS for j in range(max(start, first.i - 3), first.i))
+
+
+def _is_year(tok: Token, value: int) -> bool:
+    return tok.like_num and len(tok.text) == 4 and 1900 <= value <= 2100
+
+
+def _of_people(doc, last: Token, end: int) -> bool:
+    """Whether the count counts people: a person noun, "of them", "others" within a few words, or a
+    harm word right after it ("5 killed", "3 dead"); never a unit ("12 km", "five years")."""
+    for j in range(last.i + 1, min(end, last.i + 5)):
+        tok = doc[j]
+        low = tok.lower_
+        if low in NOT_PEOPLE_UNITS or tok.lemma_.lower() in NOT_PEOPLE_UNITS:
+            return False
+        if _is_death(tok) or _is_injury(tok) or low in ("were", "was", "have", "had", "are"):
+            return True
+        if tok.lemma_.lower() in PEOPLE_WORDS or low in PEOPLE_WORDS or tok.pos_ == "NOUN" and is_person_noun(tok):
+            return True
+        if tok.pos_ in ("VERB", "PUNCT") and low not in (",",):
+            return False
+    return False
+
+
+def _person_after(doc, start: int, end: int) -> Token | None:
+    """The person noun of "a [young] doctor", within three words; None for "a number", "a car"."""
+    for j in range(start, min(end, start + 3)):
+        tok = doc[j]
+        if tok.pos_ == "NOUN":
+            lemma = tok.lemma_.lower()
+            if tok.tag_ == "NN" and (lemma in ARMED_WORDS | CIVILIAN_WORDS or is_person_noun(tok)):
+                return tok
+            return None
+        if tok.pos_ not in ("ADJ", "NOUN", "PROPN"):
+            return None
+    return None
