@@ -25,6 +25,10 @@ from kharita.ontology import Certainty, EventType, SubEventType
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Exit status of `run` and `watch` when the batch ran to its end but some reports failed (1 is an
+#: error that stopped the command, 2 a usage error).
+EXIT_FAILED = 3
+
 
 # -- shared pieces -------------------------------------------------------------------------------
 
@@ -113,14 +117,25 @@ def open_store(db: str | None):  # type: ignore[no-untyped-def]
 def summary_lines(summary: RunSummary, store_url: str) -> list[str]:
     lines = [
         f"read {summary.read} report(s): {summary.stored} stored, {summary.unchanged} unchanged, "
-        f"{len(summary.skipped)} skipped; {summary.events_written} event(s) written"
+        f"{len(summary.skipped)} skipped"
+        + (f", {len(summary.failed)} failed" if summary.failed else "")
+        + f"; {summary.events_written} event(s) written"
         + (f" ({summary.events_merged} merged into stored events)" if summary.events_merged else "")
         + f" to {store_url}"
     ]
     if summary.skipped:
         lines.append("skipped:")
         lines.extend(f"  {source}: {reason}" for source, reason in summary.skipped)
+    if summary.failed:
+        lines.append("failed (not stored, so the next run retries them; --strict stops at the first):")
+        lines.extend(f"  {source}: {reason}" for source, reason in summary.failed)
     return lines
+
+
+def exit_if_failed(summary: RunSummary) -> None:
+    """End with EXIT_FAILED when some reports failed (the summary, printed first, names them)."""
+    if summary.failed:
+        click.get_current_context().exit(EXIT_FAILED)
 
 
 # -- the group -----------------------------------------------------------------------------------
@@ -149,9 +164,17 @@ def main(verbose: int, quiet: bool) -> None:
               help="With --engine dask: the scheduler of a running cluster.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --engine dask and no --scheduler: local worker processes (default: one per core).")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first report that fails, with its error (for debugging).")
 def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, extractor: str | None,
-        engine: str, scheduler: str | None, workers: int | None) -> None:
-    """Read reports (files, folders, URLs, '-' for stdin), code their events and store them."""
+        engine: str, scheduler: str | None, workers: int | None, strict: bool) -> None:
+    """Read reports (files, folders, URLs, '-' for stdin), code their events and store them.
+
+    A report that fails (its extraction, merge or store raises) is rolled back and named in the
+    summary, and the batch goes on; the next run retries it. Exit status: 0 when every report was
+    stored, unchanged or skipped as unreadable; 3 when the batch ran to its end but some reports
+    failed; 1 when an error stopped the run; 2 for a usage error.
+    """
     from kharita import pipeline
 
     if engine == "local" and (scheduler or workers):
@@ -162,12 +185,14 @@ def run(inputs: tuple[str, ...], db: str | None, no_merge: bool, silent: bool, e
 
             logging.getLogger("distributed").setLevel(logging.getLogger("kharita").getEffectiveLevel())
             summary = run_dask(list(inputs), store, scheduler=scheduler, workers=workers, extractor=extractor,
-                               merge=not no_merge)
+                               merge=not no_merge, strict=strict)
         else:
             summary = pipeline.run(list(inputs), store, extractor=pipeline.default_extractor(extractor),
-                                   merge=not no_merge, progress=not silent and sys.stderr.isatty())
+                                   merge=not no_merge, progress=not silent and sys.stderr.isatty(),
+                                   strict=strict)
         for line in summary_lines(summary, store.url):
             click.echo(line)
+    exit_if_failed(summary)
 
 
 TABLE = (("event_date", "date"), ("sub_event_type", "type"), ("actor1", "actor1"), ("actor2", "actor2"),
@@ -176,11 +201,12 @@ TABLE = (("event_date", "date"), ("sub_event_type", "type"), ("actor1", "actor1"
 
 def format_table(events: list[Event], width: int) -> list[str]:
     """A plain-text table of events fitted to `width` columns: each column as wide as its content,
-    the widest cut (with an ellipsis) until the table fits."""
+    the widest cut (with an ellipsis) until the table fits. An unknown date reads "unknown"."""
     from kharita.record import to_record
 
     records = [to_record(ev) for ev in events]
-    cells = [[("" if r[key] is None else str(r[key])) for key, _ in TABLE] for r in records]
+    blank = {"event_date": "unknown"}
+    cells = [[(blank.get(key, "") if r[key] is None else str(r[key])) for key, _ in TABLE] for r in records]
     sizes = [max([len(title)] + [len(row[i]) for row in cells]) for i, (_, title) in enumerate(TABLE)]
     while sum(sizes) + 2 * (len(sizes) - 1) > width and max(sizes) > 8:
         sizes[sizes.index(max(sizes))] -= 1
@@ -239,9 +265,15 @@ def export(db: str | None, fmt: str | None, out: str, **filters: Any) -> None:
 @click.option("--once", is_flag=True, help="Poll once and exit.")
 @click.option("--no-merge", is_flag=True, help="Store each report's events as they are, unmerged.")
 @extractor_option
+@click.option("--strict", is_flag=True,
+              help="Stop at the first report that fails, with its error (for debugging).")
 def watch(feeds: tuple[str, ...], db: str | None, every: str | None, once: bool, no_merge: bool,
-          extractor: str | None) -> None:
-    """Poll RSS/Atom feeds and ingest new items only."""
+          extractor: str | None, strict: bool) -> None:
+    """Poll RSS/Atom feeds and ingest new items only.
+
+    A report that fails is named in its poll's summary and retried on the next poll. Exit status
+    (after --once, or Ctrl-C): 3 when some reports failed, else as `kharita run`.
+    """
     import datetime as dt
 
     from kharita import pipeline
@@ -253,8 +285,9 @@ def watch(feeds: tuple[str, ...], db: str | None, every: str | None, once: bool,
             stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
             for line in summary_lines(summary, store.url):
                 click.echo(f"[{stamp}] {line}" if not line.startswith(" ") else line)
-        pipeline.watch(list(feeds), store, every=seconds, once=once, merge=not no_merge, on_poll=report,
-                       extractor=pipeline.default_extractor(extractor))
+        total = pipeline.watch(list(feeds), store, every=seconds, once=once, merge=not no_merge,
+                               on_poll=report, extractor=pipeline.default_extractor(extractor), strict=strict)
+    exit_if_failed(total)
 
 
 @main.group()

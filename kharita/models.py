@@ -228,10 +228,16 @@ class RunSummary:
     unchanged: int = 0                 # documents already in the store
     events_written: int = 0
     events_merged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)   # (source, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (source, reason): unreadable input
+    failed: list[tuple[str, str]] = field(default_factory=list)    # (source, "Type: message"): not stored
 
     def skip(self, source: str, reason: str) -> None:
         self.skipped.append((source, reason))
+
+    def fail(self, source: str, reason: str) -> None:
+        """A report that was read but raised on its way to the store: rolled back, so not stored,
+        and the next run retries it."""
+        self.failed.append((source, reason))
 
     def merge_from(self, other: "RunSummary") -> None:
         self.read += other.read
@@ -240,3 +246,4 @@ class RunSummary:
         self.events_written += other.events_written
         self.events_merged += other.events_merged
         self.skipped.extend(other.skipped)
+        self.failed.extend(other.failed)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from test_isolation import BOOM, TRIP, Flaky
 
-from kharita.cli import main
+from kharita import pipeline
+from kharita.cli import EXIT_FAILED, main
 from kharita.errors import ConfigError
 from kharita.ingest.watch import FeedPoller, parse_interval
 from kharita.models import RunSummary
@@ -180,3 +182,44 @@ def test_watch_refuses_files_and_empty_lists():
         FeedPoller(["feed.xml"])
     with pytest.raises(ConfigError):
         FeedPoller([])
+
+
+# -- a report that fails (issue 11) ---------------------------------------------------------------
+
+BAD_ITEM = dict(id="w4", title="Clashes in Daraa", date="Mon, 13", text=f"{BOOM}: clashes in Daraa on Monday.")
+
+
+@pytest.mark.issue(11)
+def test_watch_once_names_a_failed_report_and_exits_3(feed_server, runner, tmp_path, monkeypatch):
+    monkeypatch.setitem(pipeline.EXTRACTORS, "flaky", Flaky)
+    feed_server.body = rss([*ITEMS, BAD_ITEM])
+    db = str(tmp_path / "w.db")
+    result = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", db, "--extractor", "flaky"])
+    assert result.exit_code == EXIT_FAILED, result.output
+    assert "read 4 report(s): 3 stored, 0 unchanged, 0 skipped, 1 failed" in result.output
+    assert f"  {feed_server.url}#item4: {TRIP}" in result.output.splitlines()
+    with Store.open(db) as store:
+        assert sorted(d.external_id for d in store.documents()) == ["w1", "w2", "w3"]
+    strict = runner.invoke(main, ["watch", feed_server.url, "--once", "--db", db, "--extractor", "flaky",
+                                  "--strict"])
+    assert strict.exit_code == 1 and isinstance(strict.exception, RuntimeError)
+
+
+@pytest.mark.issue(11)
+def test_a_report_that_fails_is_retried_on_the_next_poll(feed_server, tmp_path):
+    feed_server.body = rss([ITEMS[0], BAD_ITEM])
+    flaky = Flaky()
+    polls: list[RunSummary] = []
+
+    def sleep(seconds: float) -> None:
+        flaky.healed = True                      # the coder is fixed before the next poll
+        if len(polls) == 2:
+            raise KeyboardInterrupt
+
+    with Store.open(tmp_path / "retry.db") as store:
+        total = pipeline.watch([feed_server.url], store, every=600, on_poll=polls.append, sleep=sleep,
+                               extractor=flaky)
+        assert sorted(d.external_id for d in store.documents()) == ["w1", "w4"]
+    assert [(p.stored, len(p.failed)) for p in polls] == [(1, 1), (1, 0)]
+    assert feed_server.not_modified == 1           # the feed had nothing new: the retry came from the watch
+    assert (total.stored, len(total.failed)) == (2, 1)

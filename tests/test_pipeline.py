@@ -117,21 +117,34 @@ def test_an_input_record_id_travels_into_every_event_source(store, extractor):
         assert {e.field for e in source.evidence} >= {"trigger", "location"}
 
 
-def test_a_failure_mid_batch_keeps_the_documents_before_it_whole(store, tmp_path, extractor):
+class FailsOnThird:
+    """An extractor whose generator raises on the third report of each call."""
+
+    def __init__(self, inner: Extractor) -> None:
+        self.inner = inner
+
+    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
+        for n, pair in enumerate(self.inner.extract(documents), 1):
+            if n == 3:
+                raise RuntimeError("extractor crashed")
+            yield pair
+
+
+def test_a_strict_run_that_fails_mid_batch_keeps_the_documents_before_it_whole(store, tmp_path, extractor):
     reports = write_reports(tmp_path / "in", 6)
-
-    class FailsOnThird:
-        def extract(self, documents):
-            for n, pair in enumerate(extractor.extract(documents), 1):
-                if n == 3:
-                    raise RuntimeError("extractor crashed")
-                yield pair
-
     with pytest.raises(RuntimeError):
-        pipeline.run([reports], store, extractor=FailsOnThird())
+        pipeline.run([reports], store, extractor=FailsOnThird(extractor), strict=True)
     assert store.count_documents() == 2
     summary = pipeline.run([reports], store, extractor=extractor)
     assert (summary.stored, summary.unchanged) == (4, 2)
+
+
+@pytest.mark.issue(11)
+def test_a_run_whose_extractor_fails_mid_batch_codes_the_rest_and_stores_all(store, tmp_path, extractor):
+    reports = write_reports(tmp_path / "in", 6)
+    summary = pipeline.run([reports], store, extractor=FailsOnThird(extractor))
+    assert (summary.stored, summary.failed) == (6, [])      # the four not yielded, coded afresh one by one
+    assert store.count_documents() == 6
 
 
 def test_merge_joins_reports_of_one_event_and_no_merge_keeps_them_apart(store_url, tmp_path, extractor):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import dask
 import pytest
+from test_isolation import BOOM, SHARED_ID, TRIP, Flaky, reports
 
 from kharita import pipeline
 from kharita.cli import main
 from kharita.errors import ConfigError
 from kharita.models import RunSummary
+from kharita.pipeline import MinimalExtractor
 from kharita.record import to_record
 from kharita.scale.runner import connect, expand, loaded_extractors, run_dask
 from kharita.store import Store
@@ -105,3 +110,57 @@ def test_a_glob_that_matches_nothing_is_a_counted_skip(tmp_path) -> None:
     found = list(expand([str(tmp_path / "*.jsonl"), str(SHARDS[0])], summary))
     assert found == [str(SHARDS[0])]
     assert summary.skipped == [(str(tmp_path / "*.jsonl"), "the pattern matches no file")]
+
+
+# -- a report that fails (issue 11) ---------------------------------------------------------------
+
+def write_jsonl(path: Path) -> Path:
+    """test_isolation's reports, good and bad, as one JSON Lines shard."""
+    path.write_text("".join(json.dumps({"id": d.external_id, "text": d.text}) + "\n" for d in reports()))
+    return path
+
+
+@pytest.mark.dask
+@pytest.mark.issue(11)
+def test_a_failed_report_on_dask_fails_alone_and_the_run_goes_on(client, tmp_path) -> None:
+    shard = write_jsonl(tmp_path / "bad.jsonl")
+    boom, twin = (f"{shard}:{n}" for n, d in enumerate(reports(), 1) if d.external_id in ("boom", "twin"))
+    with Store.open(tmp_path / "dask.db") as store:
+        summary = run_dask([shard], store, client=client, extractor_factory=Flaky, batch_size=3, merge=False)
+        failed = dict(summary.failed)
+        assert failed.keys() == {boom, twin}
+        assert failed[boom] == TRIP and failed[twin].startswith(SHARED_ID)
+        assert (summary.read, summary.stored, summary.unchanged) == (7, 5, 0)
+        assert sorted(d.external_id for d in store.documents()) == [f"good-{i}" for i in range(5)]
+
+        again = run_dask([shard], store, client=client, extractor_factory=Flaky, merge=False)
+        assert (again.stored, again.unchanged, len(again.failed)) == (0, 5, 2)      # retried, failed again
+        with pytest.raises(RuntimeError, match="the coder tripped"):
+            run_dask([shard], store, client=client, extractor_factory=Flaky, merge=False, strict=True)
+        fixed = run_dask([shard], store, client=client, extractor_factory=MinimalExtractor, merge=False)
+        assert (fixed.stored, fixed.unchanged, fixed.failed) == (2, 5, [])
+
+
+class DiesOnBoom(MinimalExtractor):
+    """Takes its worker process down with a report marked BOOM, as a segfault in a parser would."""
+
+    def extract_one(self, doc):  # type: ignore[no-untyped-def]
+        if BOOM in doc.text:
+            os._exit(70)
+        return super().extract_one(doc)
+
+
+@pytest.mark.dask
+@pytest.mark.issue(11)
+def test_a_task_whose_worker_dies_is_redone_a_report_a_task(tmp_path) -> None:
+    """The task of three reports dies with its worker; the three are redone one a task, and only
+    the one that kills its worker again fails. (A cluster of its own: it loses workers.)"""
+    shard = write_jsonl(tmp_path / "bad.jsonl")
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), connect(workers=1) as own:
+        with Store.open(tmp_path / "dask.db") as store:
+            summary = run_dask([shard], store, client=own, extractor_factory=DiesOnBoom, batch_size=3,
+                               merge=False)
+            stored = sorted(d.external_id for d in store.documents())
+    (failed,) = summary.failed
+    assert failed[0] == f"{shard}:3" and failed[1].startswith("KilledWorker")     # boom, the third line
+    assert stored == [f"good-{i}" for i in range(5)] + ["twin"]

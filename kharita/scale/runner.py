@@ -10,6 +10,12 @@ input order with the in-process run's own step (merge into the stored events, wr
 transaction a report), keeping a bounded number of partitions in flight, so memory stays flat
 however large the corpus; control is refreshed once at the end, as after an in-process run.
 
+A bad report fails alone, as in-process: the worker extracts with the pipeline's `extract_each`
+and sends back, beside the results, the reports whose extraction raised (named, with the reason);
+the client stores each report with the pipeline's isolation. A task that fails as a whole (its
+worker died) is retried one report a task, so only a report that fails on its own is lost, and
+the run goes on. `strict` raises the first failure instead.
+
 Why the client reads, not the workers: a document's id is the hash of its text, so skipping what is
 stored needs the text; the client stores every result anyway; and reading costs a thousandth of
 the parse, so the workers' time goes to parsing. Merge stays on the client because it is
@@ -78,9 +84,17 @@ def loaded_extractors() -> dict[str, int]:
     return {key: id(extractor) for key, extractor in _EXTRACTORS.items()}
 
 
-def extract_batch(factory: ExtractorFactory, documents: list[Document]) -> list[tuple[Document, list[Event]]]:
-    """The task each worker runs: the in-process extractor over one batch of reports."""
-    return [(doc, list(events)) for doc, events in worker_extractor(factory).extract(documents)]
+Extracted = tuple[list[tuple[Document, list[Event]]], list[tuple[str, str]]]
+
+
+def extract_batch(factory: ExtractorFactory, documents: list[Document], strict: bool = False) -> Extracted:
+    """The task each worker runs: the in-process extractor over one batch of reports. Returns the
+    (document, events) pairs and the (source, reason) of each report whose extraction raised;
+    strict, the first such exception fails the task."""
+    failures = pipeline.ReportFailures(RunSummary(), strict=strict)
+    pairs = [(doc, list(events)) for doc, events in
+             pipeline.extract_each(worker_extractor(factory), documents, failures)]
+    return pairs, failures.summary.failed
 
 
 class ExtractorPlugin(WorkerPlugin):
@@ -182,6 +196,7 @@ def run_dask(
     in_flight: int | None = None,
     merge: bool = True,
     client: Client | None = None,
+    strict: bool = False,
 ) -> RunSummary:
     """Code `inputs` on a Dask cluster into `store`: the same stored result as `pipeline.run`.
 
@@ -191,45 +206,82 @@ def run_dask(
     `kharita run --extractor` does; `extractor_factory` (a picklable callable) replaces it. At most `in_flight` batches (default: three per
     worker) are out at once, and results are stored in input order, so the store fills exactly as
     an in-process run fills it (merge is incremental and order matters) and the client's memory
-    does not grow with the corpus.
+    does not grow with the corpus. A report that raises is rolled back and listed in the summary's
+    `failed`, and the run goes on; `strict` raises the first such exception instead.
     """
     factory = extractor_factory or named_extractor(extractor)
     if batch_size < 1:
         raise ConfigError(f"batch_size must be at least 1, not {batch_size}.")
     summary = RunSummary()
+    failures = pipeline.ReportFailures(summary, strict=strict)
     if client is None:
         with connect(scheduler, workers) as own:
-            _distribute(inputs, store, own, factory, batch_size, in_flight, merge, summary)
+            _distribute(inputs, store, own, factory, batch_size, in_flight, merge, failures)
     else:
-        _distribute(inputs, store, client, factory, batch_size, in_flight, merge, summary)
+        _distribute(inputs, store, client, factory, batch_size, in_flight, merge, failures)
     if summary.stored:
-        refresh = pipeline.control_hook()
-        if refresh is not None:
-            refresh(store)
+        pipeline.refresh_control(store, failures)
     return summary
 
 
 def _distribute(inputs: Sequence[str | Path], store: Store, client: Client, factory: ExtractorFactory,
-                batch_size: int, in_flight: int | None, merge: bool, summary: RunSummary) -> None:
+                batch_size: int, in_flight: int | None, merge: bool,
+                failures: pipeline.ReportFailures) -> None:
     client.register_plugin(ExtractorPlugin(factory), name=PLUGIN_NAME)
     n_workers = max(1, len(client.scheduler_info()["workers"]))
     limit = in_flight or 3 * n_workers
     merge_events = pipeline.merge_hook() if merge else None
-    pending: deque[Future] = deque()
+    summary, strict = failures.summary, failures.strict
+    pending: deque[tuple[Future, list[Document]]] = deque()
+
+    def extracted(future: Future, batch: list[Document]) -> Extracted:
+        """The task's results. A task that failed as a whole (its worker died) is redone a report
+        a task, so that only a report that fails on its own is lost."""
+        try:
+            return future.result()
+        except Exception as exc:       # counted below: each of its reports is stored or failed
+            if strict:
+                raise
+            if len(batch) == 1:
+                failures.fail(pipeline.report_name(batch[0]), pipeline.failure_reason(exc), batch[0])
+                return [], []
+            log.warning("a task of %d report(s) failed (%s); redoing them one a task",
+                        len(batch), pipeline.failure_reason(exc))
+        finally:
+            future.release()
+        pairs: list[tuple[Document, list[Event]]] = []
+        failed: list[tuple[str, str]] = []
+        for doc in batch:
+            with failures.isolate(pipeline.report_name(doc), doc):
+                more, more_failed = client.submit(extract_batch, factory, [doc], strict, pure=False).result()
+                pairs += more
+                failed += more_failed
+        return pairs, failed
 
     def store_oldest() -> None:
-        future = pending.popleft()
-        results = future.result()
-        future.release()
+        pairs, failed = extracted(*pending.popleft())
+        for source, reason in failed:
+            failures.fail(source, reason)
         # the in-process run's own step, so both runs merge and store alike; one transaction for
         # the batch (each report's step joins it) saves a commit a report, and a crash still
-        # leaves no report half stored
-        with store.transaction():
-            for doc, events in results:
-                pipeline.store_document(store, doc, events, merge_events, summary)
+        # leaves no report half stored. A report that raises rolls the whole batch back, so its
+        # reports are then stored again one transaction each, and only the bad one fails.
+        stored = RunSummary()
+        try:
+            with store.transaction():
+                for doc, events in pairs:
+                    pipeline.store_document(store, doc, events, merge_events, stored)
+        except Exception:              # redone a report at a time below, each failure counted
+            if strict:
+                raise
+            for doc, events in pairs:
+                with failures.isolate(pipeline.report_name(doc), doc):
+                    pipeline.store_document(store, doc, events, merge_events, summary)
+            return
+        summary.merge_from(stored)
 
     for batch in _unstored(_batches(read_all(inputs, summary), batch_size), store, summary):
-        pending.append(client.submit(extract_batch, factory, batch, pure=False))
+        pending.append((client.submit(extract_batch, factory, batch, strict, pure=False), batch))
         while len(pending) >= limit:
             store_oldest()
     while pending:
