@@ -96,3 +96,82 @@ def test_drafts_with_one_id_are_one_event(coder, text):
     ids = [e.event_id for e in events]
     assert len(ids) == len(set(ids))
     assert [e.sub_event_type for e in events].count(S.ARRESTS) == 1
+
+
+# -- tolls ---------------------------------------------------------------------------------------
+
+def only(events, sub):
+    found = [e for e in events if e.sub_event_type is sub]
+    assert len(found) == 1, [(e.sub_event_type.value, e.actor1.name, e.fatalities) for e in events]
+    return found[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed a pediatrician in Kirkuk on Monday, police said.",
+    "A pediatrician was killed by gunmen in Kirkuk on Monday.",
+    "In Kirkuk on Monday, unidentified gunmen shot dead a shopkeeper.",
+])
+def test_a_person_killed_in_the_singular_is_a_toll_of_one_and_a_civilian(coder, text):
+    attack = only(code(coder, text), S.ATTACK)
+    assert attack.fatalities == 1
+    assert attack.actor2 is not None and attack.actor2.name == "Civilians (Iraq)"
+    assert attack.actor1.name == "Unidentified Armed Group (Iraq)"
+
+
+@pytest.mark.parametrize("text", [
+    "One soldier was killed and four were wounded when a roadside bomb exploded in Tikrit on Monday.",
+    "A roadside bomb killed a soldier and wounded four others in Tikrit on Monday.",
+    "A roadside bomb wounded four soldiers and killed one in Tikrit on Monday.",
+])
+def test_the_wounded_are_never_counted_as_dead(coder, text):
+    assert only(code(coder, text), S.REMOTE_EXPLOSIVE).fatalities == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Twelve soldiers and twenty IS militants were killed in clashes in Hasakah on Monday.",
+    "Clashes between the army and Islamic State in Hasakah on Monday left 12 soldiers and 20 militants dead.",
+])
+def test_the_dead_of_both_sides_add_up(coder, text):
+    clash = only(code(coder, text), S.ARMED_CLASH)
+    assert clash.fatalities == 32
+    assert {clash.actor1.name, clash.actor2.name if clash.actor2 else ""} == {
+        "Military Forces of Syria (2000-)", "Islamic State"}
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Between 10 and 15 civilians were killed in an air strike on Idlib on Monday.", 10, 15),
+    ("An air strike on Idlib on Monday killed 10 to 15 civilians.", 10, 15),
+    ("At least 35 civilians were killed in an air strike on Idlib on Monday.", 35, 35),
+    ("Dozens of civilians were killed in an air strike on Idlib on Monday.", 12, 12),
+    ("An air strike on Idlib on Monday killed five civilians, including two children.", 5, 5),
+])
+def test_ranges_keep_low_and_high_and_vague_words_follow_acled(coder, text, low, high):
+    strike = only(code(coder, text), S.AIR_DRONE_STRIKE)
+    assert (strike.fatalities, strike.fatalities_low, strike.fatalities_high) == (low, low, high)
+
+
+def test_a_strike_that_only_wounds_has_no_dead(coder):
+    strike = only(code(coder, "An air strike on Idlib on Monday wounded 25 civilians."), S.AIR_DRONE_STRIKE)
+    assert strike.fatalities is None
+
+
+# -- one incident, one event ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A suicide car bomb exploded at a checkpoint in Kirkuk on Monday. The blast killed seven policemen.",
+    "A suicide bomber blew up his car at a checkpoint in Kirkuk on Monday, killing seven policemen.",
+    "Seven policemen were killed on Monday when a suicide car bomb went off at a checkpoint in Kirkuk.",
+])
+def test_a_suicide_car_bomb_is_one_suicide_bomb_with_its_toll(coder, text):
+    events = code(coder, text)
+    assert [e.sub_event_type for e in events] == [S.SUICIDE_BOMB]
+    assert events[0].fatalities == 7
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked a village in Zamfara state on Monday. Five villagers died in the attack.",
+    "Gunmen stormed a village in Zamfara state on Monday, killing five villagers.",
+])
+def test_a_later_toll_joins_the_attack_it_refers_to(coder, text):
+    attack = only(code(coder, text), S.ATTACK)
+    assert attack.fatalities == 5 and attack.place.country_code == "NG"

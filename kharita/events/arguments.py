@@ -333,14 +333,18 @@ def agent_of(verb: Token) -> Token | None:
     return None
 
 
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning",
+              "afternoon", "evening", "night", "dawn", "dusk", "midnight", "noon", "day", "week", "weekend",
+              "month", "year", "today", "yesterday", "january", "february", "march", "april", "may", "june",
+              "july", "august", "september", "october", "november", "december"}
+
+
 def objects_of(head: Token, preps: tuple[str, ...] = ()) -> list[Token]:
     """Direct objects and objects of the named prepositions, with their conjuncts."""
-    out: list[Token] = []
-    for child in head.children:
-        if child.dep_ in ("dobj", "attr", "oprd"):
-            out.append(child)
-        elif child.dep_ in ("prep", "agent") and child.lower_ in preps:
-            out.extend(g for g in child.children if g.dep_ == "pobj")
+    direct = [c for c in head.children if c.dep_ in ("dobj", "attr", "oprd")]
+    by_prep = [g for c in head.children if c.dep_ in ("prep", "agent") and c.lower_ in preps
+               for g in c.children if g.dep_ == "pobj" and g.lower_ not in TIME_WORDS]   # not "on Monday"
+    out = direct + by_prep
     more = []
     for tok in out:
         more.extend(t for t in tok.conjuncts)

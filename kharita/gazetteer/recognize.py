@@ -190,7 +190,8 @@ def _level(gazetteer: Gazetteer, name: str) -> str:
 def _in_name_run(text: str, tokens: list[_Token], i: int) -> bool:
     """The word sits beside another capitalised word that is not a cue ("Ahmet Helle")."""
     for j in (i - 1, i + 1):
-        if 0 <= j < len(tokens) and tokens[j].capitalised and not cue_word(tokens[j].text):
+        if 0 <= j < len(tokens) and tokens[j].capitalised and not cue_word(tokens[j].text) \
+                and tokens[j].text.lower() not in LOCATIVE | FUNCTION_WORDS:      # "In Kirkuk" is Kirkuk
             a, b = sorted((tokens[i], tokens[j]), key=lambda t: t.start)
             if text[a.end:b.start] == " ":
                 return True
