@@ -175,3 +175,44 @@ def test_a_suicide_car_bomb_is_one_suicide_bomb_with_its_toll(coder, text):
 def test_a_later_toll_joins_the_attack_it_refers_to(coder, text):
     attack = only(code(coder, text), S.ATTACK)
     assert attack.fatalities == 5 and attack.place.country_code == "NG"
+
+
+# -- places: units, towns and the wire pattern ---------------------------------------------------
+
+def resolved(text: str) -> dict[str, tuple[str, str, str, int]]:
+    from kharita.gazetteer.geoparse import geoparse
+
+    return {t.text: (t.place.name, t.place.country_code, t.place.feature_code, int(t.place.precision))
+            for t in geoparse(text) if t.place is not None}
+
+
+@pytest.mark.parametrize("text", [
+    "In Kirkuk, At Ta'mim, Iraq, gunmen killed a doctor.",
+    "Gunmen killed a doctor in Kirkuk, At Ta'mim, Iraq.",
+])
+def test_city_province_country_resolves_the_city_in_that_province(text):
+    places = resolved(text)
+    assert places["Kirkuk"][:3] == ("Kirkuk", "IQ", "PPL")
+    assert places["At Ta'mim"] == ("Kirkuk", "IQ", "ADM1", 3)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Gunmen attacked a checkpoint in Salah ad Din, Iraq.", "Salah ad Din"),
+    ("Militants shelled villages in Diyala on Monday.", "Diyala"),
+    ("The army said it had cleared Sagaing Region of resistance fighters.", "Sagaing"),
+])
+def test_a_province_named_alone_is_the_province(text, name):
+    assert resolved(text)[name][2:] == ("ADM1", 3)
+
+
+def test_a_village_cue_keeps_the_village_of_a_province_name():
+    assert resolved("Gunmen attacked Salah ad Din village.")["Salah ad Din"][2] == "PPL"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("A bomb exploded in Tal Abiad on Monday.", "PPL"),
+    ("Turkish-backed factions shelled Tal Abiad.", "PPL"),
+    ("Clashes broke out in the Tal Abiad district.", "ADM2"),
+])
+def test_a_town_outranks_the_district_of_its_name_unless_the_text_says_district(text, code):
+    assert resolved(text)["Tal Abiad"][2] == code

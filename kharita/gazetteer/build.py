@@ -330,8 +330,13 @@ def _add_aliases(writer: _Writer, aliases: AliasFile) -> dict[str, int]:
         if pid is None:
             missing += 1
             continue
+        old, cc, fcode, admin1 = writer.db.execute(
+            "SELECT name, cc, fcode, admin1 FROM places WHERE id = ?", (pid,)).fetchone()
         writer.db.execute("UPDATE places SET name = ? WHERE id = ?", (rename.name, pid))
         writer.add_names(pid, [rename.name], ALIAS)
+        if fcode == "ADM1":                 # the division's places name it the same way
+            writer.db.execute("UPDATE places SET admin1 = ? WHERE cc = ? AND admin1 = ?",
+                              (writer.string(rename.name), cc, admin1))
     added = 0
     for alias in aliases.aliases:
         pid = local.get(alias.target) or writer.place_id(alias.target)

@@ -22,6 +22,8 @@ from kharita.gazetteer.ranking import cue_word
 MAX_WORDS = 5
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0600-\u06ff]|['’ʿʾ\-](?=[^\W_]))*")
 _ARTICLE_HEAD = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|es|en|et)-[A-ZÀ-ÞĀ-Ž]")
+#: Arabic articles written apart ("Ar Raqqah", "At Ta'mim"): a name may start with one.
+SPACED_ARTICLES = frozenset({"al", "el", "ar", "as", "at", "ad", "an", "az", "ash", "ath", "adh"})
 CONNECTORS = frozenset(ARTICLES | {"of", "de", "la", "du", "des", "del", "i", "e", "bin", "ibn", "bani",
                                   "abu", "umm", "ras", "on", "upon"})
 TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "gen", "general", "sheikh", "shaykh",
@@ -100,7 +102,7 @@ def tokenize(text: str) -> list[_Token]:
             word = word[:-2]
         else:
             suffix = _CASE_SUFFIX.search(word)
-            if suffix and word[:1].isupper():          # Turkish/Kurdish case ending: "Musul'da"
+            if suffix and word[:1].isupper() and suffix.start() >= 4:   # Turkish case: "Musul'da", not "Dar'a"
                 end -= len(suffix.group())
                 word = word[:suffix.start()]
         tokens.append(_Token(start, end, word))
@@ -133,8 +135,8 @@ def find_places(text: str, gazetteer: Gazetteer, *,
                 continue
             if any(text[a.end:b.start].strip() not in ("", "-") for a, b in zip(span, span[1:])):
                 continue  # a phrase never crosses punctuation
-            if n > 1 and _is_stop(gazetteer, span[0].text):
-                continue  # "In Iraq" is "Iraq"
+            if n > 1 and _is_stop(gazetteer, span[0].text) and span[0].text.lower() not in SPACED_ARTICLES:
+                continue  # "In Iraq" is "Iraq"; but "At Ta'mim", "As Suwayda" keep their article
             name = text[span[0].start:span[-1].end]
             if _known(gazetteer, knows, name):
                 match = (n, name)

@@ -33,6 +33,8 @@ from kharita.gazetteer.base import Candidate, Gazetteer
 from kharita.gazetteer.recognize import PLACE_LABELS, Found
 from kharita.models import Place, Toponym
 from kharita.gazetteer.build import SKELETON_COUNTRIES
+from kharita.gazetteer import ranking
+from kharita.gazetteer.ranking import place_distance_km
 from kharita.ontology import GeoPrecision
 
 MIN_SCORE = 0.30          # below this a candidate is a guess, not a resolution
@@ -93,8 +95,37 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
                 chosen[memo] = _accept(ranked, f, focus, named)
             best = chosen[memo]
         toponyms.append(_toponym(f, best))
+    toponyms = _wire_chains(text, found, toponyms, gazetteer)
     toponyms = _unknown_by_relation(text, toponyms, found)
     return toponyms, focus
+
+
+_CHAIN_GAP = re.compile(r"^\s*,\s*$")
+
+
+def _wire_chains(text: str, found: list[Found], toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """"Kirkuk, At Ta'mim, Iraq", "Maiduguri, Borno state": a place followed by a comma and the
+    division it is in. The second name is that division (geo_precision 3), and the first the place
+    of that name inside it, even when a namesake elsewhere is bigger."""
+    out = list(toponyms)
+    for k in range(len(found) - 1):
+        city, unit = found[k], found[k + 1]
+        if not (city.known and unit.known) or not _CHAIN_GAP.match(text[city.end:unit.start]):
+            continue
+        units = [c for c in gazetteer.candidates(unit.text, cue="province", limit=10)
+                 if c.place.feature_code in ("ADM1", "ADM2")]
+        if not units:
+            continue
+        towns = gazetteer.candidates(city.text, cue=city.cue, limit=10)
+        pairs = [(t, u) for u in units for t in towns
+                 if t.place.country_code == u.place.country_code and t.place.key != u.place.key
+                 and u.place.name in (t.place.admin1, t.place.admin2)]
+        if not pairs:
+            continue
+        town, division = max(pairs, key=lambda p: p[0].score + p[1].score)
+        out[k] = _toponym(city, town)
+        out[k + 1] = _toponym(replace(unit, cue=unit.cue or "province"), division)
+    return out
 
 
 def _local_anchor(text: str, previous: list[Toponym], f: Found) -> Place | None:
@@ -162,10 +193,38 @@ def _accept(ranked: list[Candidate], f: Found, focus: str | None,
     ranked = [c for c in ranked if admitted(c, focus, named or Counter())]
     if not ranked or ranked[0].score < MIN_SCORE:
         return None
-    best = ranked[0]
+    best = _town_over_district(ranked, f)
     if f.label and f.label not in PLACE_LABELS and not (
             best.match == "alias" or best.match == "exact" and best.place.country_code == focus):
         return None
+    return best
+
+
+UNIT_CUES = {"district", "region", "province", "governorate", "countryside", "county", "state"}
+TOWN_OVER_UNIT_KM = 40.0
+TOWN_MARGIN = 0.15
+SMALL_TOWN = 50_000       # a first-level division outranks a smaller place of its name
+TOWN_CUES = {"village", "town", "city", "neighbourhood", "quarter"}
+
+
+def _town_over_district(ranked: list[Candidate], f: Found) -> Candidate:
+    """"Tal Abiad" is the town, not the district named after it, unless the text says district: a
+    populated place close to the leading second- or third-level division of its name, and nearly
+    as good a match, wins. A province named alone ("Salah ad Din", "Diyala") is the province, not
+    a village that shares its name, unless the text says village or town."""
+    best = ranked[0]
+    if best.place.feature_class == "P" and best.place.population < SMALL_TOWN and f.cue not in TOWN_CUES:
+        for cand in ranked[1:]:            # "Salah ad Din" is the province, not a hamlet of its name
+            if cand.place.feature_code == "ADM1" and cand.match in ("alias", "exact") \
+                    and cand.place.country_code == best.place.country_code \
+                    and cand.score >= best.score - TOWN_MARGIN - ranking.WEIGHTS["near"]:   # near itself
+                return cand
+    if f.cue in UNIT_CUES or best.place.feature_code not in ("ADM2", "ADM3"):
+        return best
+    for cand in ranked[1:]:
+        if cand.place.feature_class == "P" and cand.score >= best.score - TOWN_MARGIN \
+                and place_distance_km(cand.place, best.place) <= TOWN_OVER_UNIT_KM:
+            return cand
     return best
 
 
