@@ -25,6 +25,7 @@ from kharita.events.subtypes import (  # noqa: F401  (classify_sentence is used 
     PROTEST_TYPES,
     WEAPON_TYPES,
     classify_sentence,
+    consistent_sub,
     is_state,
     roles,
 )
@@ -148,6 +149,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                            else S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)
                 else:
                     actor1, actor2 = recipient, actor1
+        if hit.klass == "TAKE" and hit.span.text.lower().endswith(" of"):   # "came under the control of X"
+            actor1 = next((a for a in s_actors if 0 <= a.start - (hit.span.end_char + offset) <= 12), actor1)
         if hit.klass in ("TAKE",) and hit.head.lower_ in ("fell", "falls", "fallen", "fall"):
             to = A.prep_objects(hit.head, ("to",))
             if to:
@@ -547,6 +550,7 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
     for d in drafts:
         if d.actor1 is None:
             continue
+        d.sub = consistent_sub(d.sub, d.actor1.actor, d.actor2.actor if d.actor2 else None)
         if d.toponym is None or d.toponym.place is None:
             d.toponym = _fallback_place(ctx)
             if d.toponym is None:             # not even the country is known: no ACLED event

@@ -85,6 +85,19 @@ BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", 
               "garrison", "airbase", "station", "camp"}
 PRISONER_WORDS = {"prisoner", "prisoners", "hostage", "hostages", "detainee", "detainees", "captive",
                   "captives", "abductee", "abductees"}
+def consistent_sub(sub: S, actor1: Actor | None, actor2: Actor | None) -> S:
+    """The sub-event type once the actors are known, as the codebook ties them: territory taken by
+    state forces (or a militia under them) is Government regains territory and by anyone else
+    Non-state actor overtakes territory; an Armed clash whose other side is civilians is an Attack.
+    Run once over every event after coding, whatever rule chose the type first."""
+    if sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY) and actor1 is not None:
+        return S.GOVERNMENT_REGAINS_TERRITORY if is_state(actor1) else S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+    if sub is S.ARMED_CLASH and actor2 is not None and actor2.actor_type is ActorType.CIVILIANS \
+            and actor1 is not None and actor1.actor_type is not ActorType.CIVILIANS:
+        return S.ATTACK
+    return sub
+
+
 def is_state(actor: Actor | None) -> bool:
     if actor is None:
         return False
@@ -124,6 +137,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
             if hit.klass in ("TAKE", "SEIZE", "TRANSFER", "ENTER"):
                 objs = A.prep_objects(head, ("from",))
                 patient = next((c for c in head.children if c.dep_ == "dobj"), None)
+                if patient is not None and A.actor_of(patient, actors, offset) is not None:
+                    objs = [patient, *objs]           # "expelled IS from the town": IS lost it
             else:
                 objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))
             targets: list[Token] = []

@@ -98,6 +98,9 @@ _IRREGULAR = {
     "rally": ["rally", "rallies", "rallied", "rallying"],
     "occupy": ["occupy", "occupies", "occupied", "occupying"],
     "defuse": ["defuse", "defuses", "defused", "defusing"],
+    "expel": ["expel", "expels", "expelled", "expelling"],
+    "repel": ["repel", "repels", "repelled", "repelling"],
+    "control": ["control", "controls", "controlled", "controlling"],
 }
 
 
