@@ -11,11 +11,15 @@ follow the ACLED codebook's "Reported fatalities" section:
 - a range ("between 10 and 15", "10-15", "10 to 15") is low 10, high 15 (ACLED's figure is the low);
 - the dead of both sides in one sentence are summed ("12 soldiers and 20 militants were killed"),
   but not a part of them ("five civilians, including two children": five);
-- a count of something other than people (years, kilometres, hours, percent) is no toll.
+- a count of something other than people (years, kilometres, hours, percent) is no toll;
+- a running tally ("since March 2019, the Observatory has documented the killing of 1,170
+  soldiers", "in the same period", "so far this year") counts many events, not this one: ACLED
+  codes each event's own dead, so a tally is no event's toll (`is_tally`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -40,6 +44,20 @@ LOW_WORDS = {"least", "than", "nearly", "some", "about", "around", "approximatel
 PEOPLE_WORDS = ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "persons", "people", "them", "those"}
 
 
+TALLY = re.compile(
+    r"\b(?:since (?:the )?(?:early |late |mid-?)?(?:(?:start|beginning|outbreak|onset) of|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|\d{1,2}(?:st|nd|rd|th)? of|(?:19|20)\d\d|"
+    r"last (?:year|month)|the (?:war|conflict|revolution|uprising))|so far (?:this|in)|to date|until (?:today|now)|"
+    r"up to now|in the same period|during the same period|over the same period|in (?:the )?(?:past|last) "
+    r"(?:\w+ )?(?:months|years)|(?:during|over) the (?:past|last) (?:\w+ )?(?:months|years)|this year|"
+    r"categori[sz]ed as follows|in total|total (?:death )?toll|overall (?:death )?toll|cumulative)\b", re.I)
+
+
+def is_tally(text: str) -> bool:
+    """Whether a sentence counts the dead of a period, not of one event."""
+    return bool(TALLY.search(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Toll:
     """A sentence's dead: the count (ACLED's figure, the low one) and the high end of a range."""
@@ -49,7 +67,9 @@ class Toll:
 
 
 def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll | None:
-    """The dead the sentence reports, or None when it reports no count of dead."""
+    """The dead the sentence reports, or None when it reports no count of dead (or only a tally)."""
+    if is_tally(sent.text):
+        return None
     doc = sent.doc
     harms = [(t.i, "death" if _is_death(t) else "injury") for t in sent if _is_death(t) or _is_injury(t)]
     if not any(kind == "death" for _i, kind in harms):
@@ -63,12 +83,33 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
         if nearest[1] == "death":
             dead.append((first, last, low, high))
     if not dead:
-        return None
+        one = _named_victim(sent)
+        return Toll(Mention("number", one.idx + offset, one.idx + len(one) + offset, one.text, "1"), 1) \
+            if one is not None else None
     start = dead[0][0].idx
     end = dead[-1][1].idx + len(dead[-1][1])
     text = doc.text[start:end]
     low, high = sum(d[2] for d in dead), sum(d[3] for d in dead)
     return Toll(Mention("number", start + offset, end + offset, text, str(low)), high)
+
+
+def _named_victim(sent: Span) -> Token | None:
+    """"Mbang Colbert was shot dead", "the mayor was killed", "killed the teacher": one person, by
+    name or a singular noun, is a toll of one."""
+    for tok in sent:
+        lethal = _is_death(tok) or any(c.lower_ in ("dead", "down") for c in tok.children)   # "shot dead"
+        if not (tok.pos_ == "VERB" and lethal):
+            continue
+        for child in tok.children:
+            victim = child.dep_ == "nsubjpass" or child.dep_ == "dobj" \
+                or child.dep_ == "nsubj" and tok.lemma_.lower() in ("die", "perish")
+            if not victim:
+                continue
+            if child.tag_ == "NNP" and not any(c.dep_ == "conj" for c in child.children):
+                return child
+            if child.tag_ == "NN" and (child.lemma_.lower() in PEOPLE_WORDS or is_person_noun(child)):
+                return child
+    return None
 
 
 def _is_death(tok: Token) -> bool:
