@@ -11,16 +11,17 @@ article (an article may report more), so each criterion asks whether *any* of kh
 from the article meets it; an article without events misses all of them.
 
 - found: the article gives at least one event.
-- admin1: an event in UCDP's country whose admin1 is UCDP's `location_adm1_name`. Both names are
+- admin1: an event in UCDP's country whose admin1 is UCDP's `location_adm1_name`. UCDP's name is
+  first resolved to one of the admin1 names that kharita's gazetteer has for the country (`Admin1`):
   folded (lower case, accents off), suffix words dropped (governorate, province, region, state,
-  division, department, district, oblast ...) and Arabic articles dropped (al-, ar-, ash- ...), then
-  compared by the gazetteer's transliteration key (`kharita.gazetteer.normalize.name_key`: Hamah =
-  Hama, Hilmand = Helmand), else difflib ratio >= 0.85 on the folded names, else one name being the
-  first words of the other (Michoacán = Michoacán de Ocampo), exonyms read through ADMIN_SYNONYMS
-  (GeoNames keeps Rangoon for Yangon, Mexico City for Ciudad de México). GeoNames' first level in the
-  Philippines is the region and UCDP's the province (and kharita's gazetteer has no admin2 there),
-  so a Philippine province is compared as its region (PH_REGIONS, PSGC 2021): a coarser test there.
-  An article whose UCDP admin1 is empty needs only the country.
+  district, union territory ...) and a leading Arabic article dropped (al-, ar-, ash- ...), exonyms
+  read through ADMIN_SYNONYMS (Rangoon = Yangon, Ciudad de México = Mexico City); then the same
+  name, else the same transliteration key (`kharita.gazetteer.normalize.name_key`: Hamah = Hama,
+  Hilmand = Helmand), else the closest name by difflib ratio >= 0.8 (Naypyidaw = Nay Pyi Taw). The
+  event's admin1 must then be that name. GeoNames' first level in the Philippines is the region and
+  UCDP's the province (kharita's gazetteer has no admin2 there), so a Philippine province counts as
+  its region (PH_REGIONS, PSGC 2021): a coarser test there. An article whose UCDP admin1 is empty
+  needs only the country.
 - sides: both UCDP sides among the actors (actor1, actor2, associated actors) of the article's
   events, together. UCDP names map onto kharita's ACLED-style actors as follows:
   * "Government of X": a State forces actor of X ("Military Forces of X", "Police Forces of X",
@@ -180,7 +181,7 @@ def run_all(documents: Sequence[Document], store: Store, chunk: int = 16) -> Out
 # -- places ---------------------------------------------------------------------------------------
 
 _SUFFIX_WORDS = frozenset("""governorate province region state division department district oblast
-prefecture county municipality territory capital muhafazat wilayah""".split())
+prefecture county municipality territory union capital muhafazat wilayah""".split())
 _ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|at|az|an|ul) ")
 
 
@@ -192,26 +193,76 @@ def admin_name(name: str) -> str:
     return _ARTICLE.sub("", text).strip()
 
 
-#: Admin1 names that GeoNames (kharita's admin1) and UCDP spell as different words, by `admin_name`.
+#: Admin1 names that UCDP (or an older GeoNames name kharita may write) and the gazetteer spell as
+#: different words, by `admin_name`, to the gazetteer's name.
 ADMIN_SYNONYMS = {
-    "yangon": "rangoon", "ayeyarwady": "irrawaddy", "bago": "pegu", "tanintharyi": "tenasserim",
-    "rakhine": "arakan", "kayin": "karen", "kayah": "karenni", "ciudad de mexico": "mexico city",
-    "distrito federal": "mexico city", "federal capital territory": "abuja federal capital territory",
+    "rangoon": "yangon", "irrawaddy": "ayeyarwady", "pegu": "bago", "tenasserim": "tanintharyi",
+    "arakan": "rakhine", "karen": "kayin", "karenni": "kayah", "ciudad de mexico": "mexico city",
+    "distrito federal": "mexico city", "federal capital territory": "fct", "le kef": "kef",
+    "federally administered tribal areas": "khyber pakhtunkhwa",       # merged into it in 2018
 }
 
 
-def same_admin(gold: str, pred: str) -> bool:
-    g, p = admin_name(gold), admin_name(pred)
-    g, p = ADMIN_SYNONYMS.get(g, g), ADMIN_SYNONYMS.get(p, p)
-    if not g or not p:
-        return False
-    if g == p or place_name_key(g) == place_name_key(p):
-        return True
-    if difflib.SequenceMatcher(None, g, p).ratio() >= 0.85:
-        return True
-    gw, pw = g.split(), p.split()
-    short, long_ = (gw, pw) if len(gw) <= len(pw) else (pw, gw)
-    return long_[:len(short)] == short
+def canon(name: str) -> str:
+    key = admin_name(name)
+    return ADMIN_SYNONYMS.get(key, key)
+
+
+def gazetteer_admin1(path: Path | None = None) -> dict[str, set[str]]:
+    """Every admin1 name of kharita's gazetteer, by country: the names kharita writes as admin1."""
+    import sqlite3
+
+    from kharita.gazetteer.store import DEFAULT_PATH, ENV_VAR
+
+    path = path or Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+    out: dict[str, set[str]] = defaultdict(set)
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            for cc, name in db.execute("SELECT DISTINCT p.cc, s.value FROM places p "
+                                       "JOIN strings s ON s.id = p.admin1 WHERE p.admin1 IS NOT NULL"):
+                if name:
+                    out[cc].add(name)
+    except sqlite3.Error as exc:          # a gazetteer of another schema: compare names directly
+        log.warning("cannot list the admin1 names of %s (%s); UCDP names are compared directly", path, exc)
+    return out
+
+
+class Admin1:
+    """UCDP's admin1 resolved to one of the gazetteer's admin1 names of the country, then compared
+    exactly with each event's admin1 (both through `canon`). Resolving first keeps look-alike
+    neighbours apart (Paktia and Paktika, Kayin and Kayah, North and North-West, Baja California and
+    Baja California Sur); a loose comparison of the two names would join them."""
+
+    def __init__(self, names: dict[str, set[str]]) -> None:
+        self.names = names
+        self._resolved: dict[tuple[str, str], str] = {}
+
+    def resolve(self, gold: str, iso: str, seen: Iterable[str] = ()) -> str:
+        """The canonical admin1 that UCDP's name means: exact, else the same transliteration key,
+        else the closest name (difflib ratio >= 0.8, spaces ignored); itself when none fits."""
+        if iso == "PH":
+            gold = PH_REGIONS.get(admin_name(gold), gold)
+        g = canon(gold)
+        candidates = {canon(n) for n in (*self.names.get(iso, ()), *seen)} - {""}
+        if not candidates or not g:
+            return g
+        flat = g.replace(" ", "")
+        exact = [c for c in candidates if c == g or c.replace(" ", "") == flat]
+        if exact:
+            return exact[0]
+        keyed = [c for c in candidates if place_name_key(c) == place_name_key(g)]
+        ratio = {c: difflib.SequenceMatcher(None, flat, c.replace(" ", "")).ratio() for c in candidates}
+        if keyed:
+            return max(keyed, key=ratio.__getitem__)
+        best = max(candidates, key=ratio.__getitem__)
+        return best if ratio[best] >= 0.8 else g
+
+    def hit(self, gold: str, iso: str | None, event: Event, seen: Iterable[str] = ()) -> bool:
+        if iso is None or event.place.country_code != iso:
+            return False
+        if not gold.strip():
+            return True
+        return bool(event.place.admin1) and canon(event.place.admin1) == self.resolve(gold, iso, seen)
 
 
 #: UCDP's admin1 in the Philippines is the province; GeoNames' (kharita's) is the region (PSGC, 2021:
@@ -241,16 +292,6 @@ PH_REGIONS = {
                     "Mimaropa"),
     **dict.fromkeys(["kalinga", "abra", "apayao", "benguet", "ifugao", "mountain"], "Cordillera"),
 }
-
-
-def admin_hit(gold_adm1: str, iso: str | None, event: Event) -> bool:
-    if iso is None or event.place.country_code != iso:
-        return False
-    if not gold_adm1.strip():
-        return True
-    if iso == "PH":
-        gold_adm1 = PH_REGIONS.get(admin_name(gold_adm1), gold_adm1)
-    return bool(event.place.admin1) and same_admin(gold_adm1, event.place.admin1)
 
 
 # -- countries ------------------------------------------------------------------------------------
@@ -418,7 +459,7 @@ class ArticleResult:
 
 
 def score_article(row: dict, events: list[Event], matcher: SideMatcher, countries: Countries,
-                  stopped: str = "") -> ArticleResult:
+                  admin1: Admin1, stopped: str = "") -> ArticleResult:
     iso = countries.code(row["location_root_name"])
     date = dt.date.fromisoformat(row["start_date"][:10]) if row.get("start_date") else None
     low, high = int(row["deaths_low"]), int(row["deaths_high"])
@@ -443,7 +484,8 @@ def score_article(row: dict, events: list[Event], matcher: SideMatcher, countrie
     if not events:
         return result
     result.found = True
-    result.admin1 = any(admin_hit(adm1, iso, e) for e in events)
+    seen = [e.place.admin1 for e in events if e.place.country_code == iso]
+    result.admin1 = any(admin1.hit(adm1, iso, e, seen) for e in events)
     result.side_a = side_hit(row["side_a_name"], everyone)
     result.side_b = side_hit(row["side_b_name"], everyone)
     result.sides = result.side_a and result.side_b
@@ -451,7 +493,7 @@ def score_article(row: dict, events: list[Event], matcher: SideMatcher, countrie
                                for side in (row["side_a_name"], row["side_b_name"]))
     result.toll = low <= max(e.fatalities or 0 for e in events) <= high
     result.toll_any = any(low <= (e.fatalities or 0) <= high for e in events)
-    result.all = any(admin_hit(adm1, iso, e) and low <= (e.fatalities or 0) <= high
+    result.all = any(admin1.hit(adm1, iso, e, seen) and low <= (e.fatalities or 0) <= high
                      and side_hit(row["side_a_name"], group) and side_hit(row["side_b_name"], group)
                      for e, group in zip(events, actors_of))
     return result
@@ -486,6 +528,7 @@ def evaluate(rows: list[dict]) -> tuple[list[ArticleResult], Outcome]:
     dictionary = load_default()
     countries = Countries(dictionary)
     matcher = SideMatcher(dictionary, countries)
+    admin1 = Admin1(gazetteer_admin1())
     unknown = sorted({r["location_root_name"] for r in rows} - {r["location_root_name"] for r in rows
                                                                  if countries.code(r["location_root_name"])})
     if unknown:
@@ -507,7 +550,8 @@ def evaluate(rows: list[dict]) -> tuple[list[ArticleResult], Outcome]:
     for row in rows:
         doc = doc_of.get(str(row["id"]))
         events = events_by_doc.get(doc.id, []) if doc is not None else []
-        results.append(score_article(row, events, matcher, countries, stop_reason(doc, outcome, stored)))
+        why = stop_reason(doc, outcome, stored)
+        results.append(score_article(row, events, matcher, countries, admin1, why))
     return results, outcome
 
 
