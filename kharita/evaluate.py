@@ -5,15 +5,17 @@ A predicted event matches a gold event at three levels:
   (geo precision 1), 30 km (precision 2), or in the same admin1 (precision 3);
 - L2: L1, and actor1 and actor2 the same actor after alias resolution (ActorDictionary.is_same);
 - L3: L2, and the date within 1, 4 or 16 days (time precision 1, 2, 3) and the fatalities within
-  20% (null only matches null).
+  20% (null only matches null). A prediction whose date is unknown (event_date null: its report
+  gave none) matches no gold date, so it can match at L1 and L2 but never at L3.
 Matching is one-to-one (maximum bipartite matching per level, required gold events first). Gold
 events marked `required: false` count neither as a miss nor, when a prediction matches them, as a
 false positive. Gold places are names, so they are resolved through the gazetteer to measure
 distances; a name that does not resolve can still match by name or admin1.
 Must-nots (must_not.jsonl next to the gold) are checked against every prediction and each hit is
-reported. Geocoding: predictions paired with gold events of the same type, actor1 and date window,
-nearest first, give the distances between predicted and gold coordinates (and, where the gold gives
-a `geonameid`, the share with the same GeoNames id).
+reported. Geocoding: predictions paired with gold events of the same type, actor1 and date
+window (so never an undated prediction), nearest first, give the distances between predicted
+and gold coordinates (and, where the gold gives a `geonameid`, the share with the same GeoNames
+id).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class PredictedEvent:
     sub_event_type: str
     actor1: str
     location: str
-    date: dt.date
+    date: dt.date | None                       # None: the run gave the event no date
     actor2: str | None = None
     admin1: str = ""
     lat: float | None = None
@@ -240,7 +242,7 @@ def gold_from_dict(data: Mapping[str, Any], where: str = "gold") -> GoldEvent:
 
 def predicted_from_record(row: Mapping[str, Any], where: str = "predicted") -> PredictedEvent:
     """A predicted event from a kharita record (`kharita export --format jsonl`, record.to_record)."""
-    missing = [k for k in ("sub_event_type", "actor1", "event_date") if not row.get(k)]
+    missing = [k for k in ("sub_event_type", "actor1") if not row.get(k)]
     if missing:
         raise EvalError(f"{where}: predicted record lacks {', '.join(missing)}; score a JSON Lines "
                         f"export made by `kharita export --format jsonl`.")
@@ -262,7 +264,7 @@ def predicted_from_record(row: Mapping[str, Any], where: str = "predicted") -> P
         admin1=row.get("admin1") or "",
         lat=_float_or_none(row.get("latitude")),
         lon=_float_or_none(row.get("longitude")),
-        date=_date(row["event_date"], where),
+        date=_date(row["event_date"], where) if row.get("event_date") else None,
         fatalities=_int_or_none(row.get("fatalities")),
         location_texts=tuple(texts),
         geonameid=_int_or_none(row.get("geonameid")),
@@ -362,6 +364,9 @@ def same_place(gold: GoldEvent, pred: PredictedEvent) -> bool:
 
 
 def same_date(gold: GoldEvent, pred: PredictedEvent) -> bool:
+    """Within the gold time precision's window; an unknown predicted date is within none."""
+    if pred.date is None:
+        return False
     window = DATE_WINDOW_DAYS.get(TimePrecision(min(max(gold.time_precision, 1), 3)), 1)
     return abs((pred.date - gold.date).days) <= window
 
@@ -431,7 +436,7 @@ def _must_not_hit(rule: MustNot, pred: PredictedEvent) -> bool | None:
     if "sub_event_type" in f:
         checks.append(pred.sub_event_type == f["sub_event_type"])
     if "location" in f:
-        probe = GoldEvent("must-not", pred.sub_event_type, "", f["location"], pred.date,
+        probe = GoldEvent("must-not", pred.sub_event_type, "", f["location"], pred.date or dt.date.min,
                           admin1=f.get("admin1", ""), lat=f.get("latitude"), lon=f.get("longitude"))
         checks.append(same_place(probe, pred))
     if "actor1" in f:

@@ -5,11 +5,15 @@
 - JSON Lines: the whole record per line, `sources` with their evidence spans: what
   `kharita eval` and outside tools read back (`kharita.record.from_record`).
 - Parquet: the CSV's columns with proper types, `sources` as JSON text.
+
+An event whose date is unknown has an empty event_date, year and time_precision cell in the CSV,
+and null for them in GeoJSON, JSON Lines and Parquet (see kharita.record).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -68,13 +72,20 @@ def write_geojson(events: Iterable[Event], out: IO[str]) -> int:
 
 def write_parquet(events: Iterable[Event], out: IO[bytes]) -> int:
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     rows = [_flat(to_record(ev)) for ev in events]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for column in ("geonameid", "iso", "fatalities", "fatalities_low", "fatalities_best", "fatalities_high"):
+    for column in ("year", "time_precision", "geonameid", "iso", "fatalities", "fatalities_low",
+                   "fatalities_best", "fatalities_high"):
         frame[column] = frame[column].astype("Int64")
-    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date if rows else frame["event_date"]
-    frame.to_parquet(out, index=False, engine="pyarrow")
+    days = [r["event_date"] for r in rows]
+    frame["event_date"] = pd.Series([dt.date.fromisoformat(d) if d else None for d in days], dtype=object)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    at = table.schema.get_field_index("event_date")      # a date column even when every date is unknown
+    table = table.set_column(at, "event_date", table.column(at).cast(pa.date32()))
+    pq.write_table(table, out)
     return len(rows)
 
 

@@ -163,11 +163,15 @@ class Territory:
 class Event:
     """One coded event: ACLED's record plus kharita's provenance. Derived ACLED fields
     (event_type, disorder_type, inter codes, interaction, iso, region ...) are computed in
-    `kharita.record` from these, so they can never disagree."""
+    `kharita.record` from these, so they can never disagree.
+
+    `event_date` is None when neither the text nor the publication date gives one: the date is
+    unknown, never the day of the run. Such an event has no meaningful `time_precision`, never
+    merges with another report's event, and places no control change (docs/data-model.md)."""
 
     event_id: str
     sub_event_type: SubEventType
-    event_date: dt.date
+    event_date: dt.date | None         # None: unknown (no date in the text, no publication date)
     actor1: Actor
     place: Place
     time_precision: TimePrecision = TimePrecision.DAY

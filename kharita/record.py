@@ -3,6 +3,11 @@
 The store, the exports and the API all flatten events here, so a column means the same thing
 everywhere. `to_record` derives ACLED's computed columns (event_type, disorder_type, inter codes,
 interaction, iso, country, region) from the Event, and `from_record` reads a record back.
+
+An event whose date is unknown (`Event.event_date` None) has None for event_date, year and
+time_precision: ACLED's time_precision codes say how well a known date is known, and no code fits
+a date that is not known at all (writing 3 would claim "within a month"). It reads back with
+event_date None and time_precision 3, the coarsest, which nothing downstream uses for it.
 """
 
 from __future__ import annotations
@@ -77,11 +82,12 @@ def to_record(event: Event) -> dict[str, Any]:
     inter1 = event.actor1.actor_type.value
     inter2 = event.actor2.actor_type.value if event.actor2 else ""
     territory = event.territory
+    day = event.event_date
     return {
         "event_id_cnty": event.event_id,
-        "event_date": event.event_date.isoformat(),
-        "year": event.event_date.year,
-        "time_precision": int(event.time_precision),
+        "event_date": day.isoformat() if day else None,
+        "year": day.year if day else None,
+        "time_precision": int(event.time_precision) if day else None,
         "disorder_type": disorder_type_of(event.sub_event_type).value,
         "event_type": event_type_of(event.sub_event_type).value,
         "sub_event_type": event.sub_event_type.value,
@@ -175,6 +181,17 @@ def _int_or_none(value: Any) -> int | None:
     return int(value)
 
 
+def _date_or_none(value: Any) -> dt.date | None:
+    """A record's event_date: a date, an ISO string, or empty (None, "", NaN/NaT) for unknown."""
+    if value is None or value == "" or value != value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
 def from_record(row: dict[str, Any]) -> Event:
     """Read a record made by `to_record` (from the store, a JSON Lines export, the API) back."""
     sources = row.get("sources") or []
@@ -203,14 +220,13 @@ def from_record(row: dict[str, Any]) -> Event:
         approximate=bool(row.get("place_approximate")),
         source=row.get("place_source") or "",
     )
-    event_date = row["event_date"]
-    if isinstance(event_date, str):
-        event_date = dt.date.fromisoformat(event_date)
+    event_date = _date_or_none(row.get("event_date"))
+    precision = _int_or_none(row.get("time_precision"))
     return Event(
         event_id=row.get("event_id") or row["event_id_cnty"],
         sub_event_type=SubEventType(row["sub_event_type"]),
         event_date=event_date,
-        time_precision=TimePrecision(int(row["time_precision"])),
+        time_precision=TimePrecision(precision) if event_date and precision else TimePrecision.MONTH,
         actor1=Actor(row["actor1"], ActorType(row["inter1"]), row.get("actor1_country") or ""),
         actor2=actor2,
         assoc_actor_1=_split(row.get("assoc_actor_1")),

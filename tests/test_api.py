@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -18,6 +19,7 @@ import pytest
 from web_fixtures import ServerThread, fill_store, free_port, make_corpus
 
 from kharita.control import refresh
+from kharita.models import Document, Event, Evidence, Source
 from kharita.record import COLUMNS, to_record
 from kharita.store import Store
 from kharita.minimal import MinimalExtractor
@@ -400,3 +402,59 @@ def test_a_configured_tile_server_is_announced_and_allowed(store):
         policy = httpx.get(server.url + "/").headers["content-security-policy"]
     assert config["tile_url"] == tiles and config["writable"] is False
     assert "img-src 'self' data: https://*.tiles.example.org" in policy
+
+
+# -- an unknown date (issue 10: no invented dates) ---------------------------------------------------
+
+def undated_events(corpus) -> tuple[Document, list[Event]]:
+    """A report with no date anywhere, and two events coded from it (one territorial)."""
+    text = "IS fighters took Panorama without a fight. YPG fighters clashed with them in Hasakah."
+    report = Document.from_text(text, external_id="no-date-1", outlet="Wire")
+    source = Source(report.id, external_id="no-date-1", outlet="Wire",
+                    evidence=(Evidence("trigger", 12, 16, "took"),))
+    by_id = {e.event_id: e for e in corpus.events}
+    return report, [
+        dataclasses.replace(by_id[old], event_id=new, event_date=None, sources=(source,))
+        for old, new in [("ev-panorama", "ev-undated-a"), ("ev-hasakah-clash", "ev-undated-b")]
+    ]
+
+
+@pytest.mark.issue(10)
+def test_undated_events_come_last_with_null_dates_and_break_nothing(store_url, corpus):
+    store = Store.open(store_url)
+    try:
+        fill_store(store, corpus)
+        report, undated = undated_events(corpus)
+        store.write_document(report, undated)
+        refresh(store)
+        everything = expected(corpus, lambda e: True) + ["ev-undated-a", "ev-undated-b"]
+        with ServerThread(create_app(store)) as server, httpx.Client(base_url=server.url) as client:
+            body = client.get("/api/events", params={"limit": 100}).json()
+            assert [e["event_id"] for e in body["events"]] == everything
+            last = body["events"][-1]
+            assert (last["event_date"], last["year"], last["time_precision"]) == (None, None, None)
+            seen, cursor = [], None                  # pages cross from the dated to the undated
+            while True:
+                params = {"limit": 4, **({"cursor": cursor} if cursor else {})}
+                page = client.get("/api/events", params=params)
+                assert page.status_code == 200, page.text
+                seen += [e["event_id"] for e in page.json()["events"]]
+                if (cursor := page.json()["next_cursor"]) is None:
+                    break
+            assert seen == everything
+            dated = client.get("/api/events", params={"since": "2000-01-01", "limit": 100})
+            assert ids(dated) == everything[:-2]
+            geojson = client.get("/api/events", params={"format": "geojson", "limit": 100}).json()
+            assert geojson["features"][-1]["properties"]["event_date"] is None
+            rows = list(csv.DictReader(io.StringIO(client.get("/api/events", params={"format": "csv"}).text)))
+            assert [rows[-1][c] for c in ("event_id", "event_date", "year")] == ["ev-undated-b", "", ""]
+            one = client.get("/api/events/ev-undated-a")
+            assert one.status_code == 200 and one.json()["event"]["event_date"] is None
+            assert one.json()["event"]["sources"][0]["text"] == report.text
+            stats = client.get("/api/stats").json()
+            assert stats["undated"] == 2 and sum(w["count"] for w in stats["by_week"]) == stats["events"] - 2
+            control = client.get("/api/control", params={"date": "2017-12-31"})
+            assert control.status_code == 200
+            assert "ev-undated-a" not in control.text        # an undated capture moves no front line
+    finally:
+        store.close()

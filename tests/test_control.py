@@ -287,3 +287,39 @@ def test_cli_control_names_a_store_it_cannot_open(runner, tmp_path):
     result = runner.invoke(main, ["control", "--date", "2016-08-24", "--db", str(tmp_path / "no" / "such.db")])
     assert result.exit_code == 1
     assert "does not exist" in result.output
+
+
+# -- an unknown date (issue 10: no invented dates) ---------------------------------------------------
+
+def undated(doc: str, sub: SubEventType, actor1: Actor, place: Place) -> Event:
+    """A territorial (or fighting) event whose report gave no date at all."""
+    return event(doc, sub, actor1, place, None)
+
+
+@pytest.mark.issue(10)
+def test_an_undated_territorial_event_gives_no_change():
+    from kharita.control import change_of
+
+    capture = undated("u1", OVERTAKES, IS, GHUWAYRAN)
+    assert change_of(capture) is None
+    assert control_changes([capture]) == []
+    more = [*story(), capture, undated("u2", REGAINS, REGIME, MARUF)]
+    assert control_changes(more) == control_changes(story())
+
+
+@pytest.mark.issue(10)
+def test_undated_events_change_no_answer_of_the_timeline():
+    extra = [undated("u1", OVERTAKES, IS, GHUWAYRAN), undated("u2", CLASH, IS, NASHWA),
+             undated("u3", HANDOVER, IS, CITY)]
+    with_them, without = ControlTimeline.from_events([*story(), *extra]), ControlTimeline.from_events(story())
+    for n in (1, 5, 18, 24, 31):
+        assert answers(with_them, day(n)) == answers(without, day(n))
+    assert all(p.name != CITY.name for p in with_them.places())
+
+
+@pytest.mark.issue(10)
+def test_refresh_over_a_store_with_undated_territorial_events(store):
+    store.upsert_events([*story(), undated("u1", OVERTAKES, IS, GHUWAYRAN), undated("u2", CLASH, IS, NASHWA)])
+    assert refresh(store) == control_changes(story())
+    assert answers(ControlTimeline.from_events(story()), day(18)) == {
+        s.place.name: (s.controller, s.contested) for s in control_at(store, day(18))}

@@ -124,3 +124,49 @@ def test_bad_formats_and_destinations_are_named(tmp_path):
         export([], "xlsx", tmp_path / "x")
     with pytest.raises(ExportError, match="does not exist"):
         export([], "jsonl", tmp_path / "missing" / "x.jsonl")
+
+
+# -- an unknown date (issue 10: no invented dates) ---------------------------------------------------
+
+def with_undated() -> list[Event]:
+    """The two events and a third whose report gave no date at all."""
+    first, second = make_events()
+    return [first, second, dataclasses.replace(first, event_id="kh-3", event_date=None)]
+
+
+@pytest.mark.issue(10)
+def test_an_unknown_date_is_an_empty_acled_csv_cell():
+    out = io.StringIO()
+    write_csv(with_undated(), out)
+    records = list(csv.DictReader(io.StringIO(out.getvalue())))
+    undated = records[2]
+    assert (undated["event_date"], undated["year"], undated["time_precision"]) == ("", "", "")
+    assert undated["sub_event_type"] == "Armed clash" and records[0]["event_date"] == "2015-07-09"
+
+
+@pytest.mark.issue(10)
+def test_an_unknown_date_is_null_in_json_lines_and_geojson():
+    out = io.StringIO()
+    write_jsonl(with_undated(), out)
+    line = json.loads(out.getvalue().splitlines()[2])
+    assert (line["event_date"], line["year"], line["time_precision"]) == (None, None, None)
+    assert from_record(line).event_date is None
+    out = io.StringIO()
+    write_geojson(with_undated(), out)
+    props = json.loads(out.getvalue())["features"][2]["properties"]
+    assert (props["event_date"], props["year"], props["time_precision"]) == (None, None, None)
+
+
+@pytest.mark.issue(10)
+def test_an_unknown_date_is_null_in_a_parquet_date_column(tmp_path):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "events.parquet"
+    export(with_undated(), "parquet", path)
+    frame = pd.read_parquet(path)
+    assert frame["event_date"].tolist()[:2] == [dt.date(2015, 7, 9), dt.date(2015, 7, 10)]
+    assert all(pd.isna(frame[column][2]) for column in ("event_date", "year", "time_precision"))
+    assert frame["year"].tolist()[:2] == [2015, 2015]
+    export(with_undated()[2:], "parquet", path)           # every date unknown: still a date column
+    assert str(pq.read_schema(path).field("event_date").type) == "date32[day]"

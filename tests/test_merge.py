@@ -305,3 +305,58 @@ def test_the_actor_dictionary_decides_parent_forces_by_date():
     assert same_event(event("a", SubEventType.SHELLING, actor1=ndf, actor2=None),
                       event("b", SubEventType.SHELLING, actor1=army, actor2=None), actors)
     assert not same_event(event("a", actor1=ypg, actor2=IS), event("b", actor1=IS, actor2=army), actors)
+
+
+# -- an unknown date (issue 10: no invented dates) ---------------------------------------------------
+
+@pytest.mark.issue(10)
+def test_an_undated_event_is_the_same_event_as_no_other():
+    from kharita.merge.cluster import actors_compatible, near_enough, types_compatible
+
+    undated, other_undated = event("a", day=None), event("b", day=None)
+    assert not same_event(undated, event("b")) and not same_event(event("b"), undated)
+    assert not same_event(undated, other_undated)
+    assert not near_enough(undated, event("b"))
+    # the other rules still answer (the actor dictionary gets the one known date, or none)
+    capture = event("a", SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY, day=None, actor2=None)
+    handover = event("b", SubEventType.NON_VIOLENT_TRANSFER, actor2=None)
+    for a, b in [(capture, handover), (capture, capture)]:
+        assert types_compatible(a, b, SameName()) and actors_compatible(a, b, SameName())
+
+
+@pytest.mark.issue(10)
+def test_undated_reports_never_merge_in_the_store(store):
+    write(store, [event("a")])
+    (alone,) = write(store, [event("b", day=None)])
+    assert alone.event_id == event("b").event_id and alone.event_date is None and alone.corroboration == 1
+    (joined,) = write(store, [event("c")])                 # a dated report joins the dated event
+    assert joined.event_id == event("a").event_id and joined.corroboration == 2
+    write(store, [event("d", day=None)])
+    write(store, [event("b", day=None)])                   # the same undated report again: a no-op
+    assert store.count_events() == 3
+    assert sorted((e.event_date is None, e.corroboration) for e in store.iter_events()) == [
+        (False, 2), (True, 1), (True, 1)]
+
+
+@pytest.mark.issue(10)
+def test_cluster_events_keeps_each_undated_event_alone():
+    clustered = cluster_events([event("a"), event("b", day=None), event("c"), event("d", day=None)])
+    assert [(e.event_date, e.corroboration) for e in clustered] == [(DAY, 2), (None, 1), (None, 1)]
+
+
+@pytest.mark.issue(10)
+def test_the_memory_index_has_no_candidates_for_an_unknown_day():
+    from kharita.merge.cluster import candidates
+
+    index = EventIndex([event("a"), event("b", day=None)])
+    assert [e.event_id for e in candidates(index, event("c"))] == [event("a").event_id]
+    assert candidates(index, event("d", day=None)) == []
+    assert index.events_near_by_precision(HASAKAH.lat, HASAKAH.lon, None, radius_km={1: 10.0},
+                                          window_days={1: 1}) == []
+
+
+@pytest.mark.issue(10)
+def test_combine_keeps_a_known_date_over_an_unknown_one():
+    dated, undated = event("a", time_precision=TimePrecision.MONTH), event("b", day=None)
+    for merged in (combine(dated, undated), combine(undated, dated)):
+        assert (merged.event_date, merged.time_precision) == (DAY, TimePrecision.MONTH)

@@ -1,6 +1,9 @@
 """The flat record: ACLED's 31 columns first, in ACLED's order, and a lossless round trip."""
 
 import datetime as dt
+from dataclasses import replace
+
+import pytest
 
 from kharita.models import Actor, Event, Evidence, Place, Source, Territory
 from kharita.ontology import ActorType, Certainty, GeoPrecision, SubEventType, TimePrecision
@@ -49,3 +52,32 @@ def test_record_derives_acled_fields_from_the_event():
 def test_record_round_trips():
     event = make_event()
     assert from_record(to_record(event)) == event
+
+
+# -- an unknown date (issue 10: no invented dates) ---------------------------------------------------
+
+def undated_event() -> Event:
+    """An event whose report gave no date in its text and no publication date."""
+    return replace(make_event(), event_date=None)
+
+
+@pytest.mark.issue(10)
+def test_an_unknown_date_is_empty_in_the_record_with_no_year_and_no_time_precision():
+    row = to_record(undated_event())
+    assert (row["event_date"], row["year"], row["time_precision"]) == (None, None, None)
+    assert row["event_type"] == "Battles" and row["location"] == "Maruf"     # the rest is as coded
+
+
+@pytest.mark.issue(10)
+@pytest.mark.parametrize("blank", [None, "", float("nan")])
+def test_an_unknown_date_reads_back_as_none_at_the_coarsest_precision(blank):
+    row = {**to_record(undated_event()), "event_date": blank, "year": blank, "time_precision": blank}
+    event = from_record(row)
+    assert event.event_date is None and event.time_precision == TimePrecision.MONTH
+    assert event == undated_event()          # make_event's precision is MONTH: the round trip is whole
+
+
+@pytest.mark.issue(10)
+def test_a_day_precise_undated_event_is_written_without_a_precision():
+    row = to_record(replace(undated_event(), time_precision=TimePrecision.DAY))
+    assert row["time_precision"] is None

@@ -232,3 +232,76 @@ def test_targets_become_urls(tmp_path, monkeypatch):
 def test_an_unreachable_server_says_so():
     with pytest.raises(StoreConnectionError, match="Cannot reach"):
         Store.open("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2")
+
+
+# -- an unknown date (issue 10: no invented dates) ---------------------------------------------------
+
+@pytest.fixture
+def with_undated(filled):
+    """The filled store and two events whose reports gave no date at all."""
+    other = doc("No date anywhere.", external_id="nd")
+    filled.write_document(other, [
+        event("u2", day=None, document=other, time_precision=TimePrecision.MONTH),
+        event("u1", day=None, document=other, time_precision=TimePrecision.MONTH, place=RAQQA),
+    ])
+    return filled
+
+
+@pytest.mark.issue(10)
+def test_an_undated_event_reads_back_with_no_date(store):
+    undated = event("u1", day=None, time_precision=TimePrecision.MONTH, fatalities=3, fatalities_low=3)
+    assert store.write_document(doc(), [undated])
+    assert store.get_event("u1") == undated
+    with store.engine.connect() as conn:
+        row = conn.execute(select(schema.events).where(schema.events.c.event_id == "u1")).one()
+    assert (row.event_date, row.year, row.time_precision) == (None, None, None)
+
+
+@pytest.mark.issue(10)
+def test_undated_events_come_last_by_id_and_pages_reach_them(with_undated, monkeypatch):
+    assert ids(with_undated.iter_events()) == ["d", "a", "b", "c", "u1", "u2"]
+    monkeypatch.setattr("kharita.store.store.PAGE", 1)
+    assert ids(with_undated.iter_events()) == ["d", "a", "b", "c", "u1", "u2"]
+    assert ids(with_undated.iter_events(after="c", limit=1)) == ["u1"]
+    assert ids(with_undated.iter_events(after="u1")) == ["u2"]
+    assert ids(with_undated.iter_events(after=(None, "u1"))) == ["u2"]
+    assert ids(with_undated.iter_events(limit=5)) == ["d", "a", "b", "c", "u1"]
+    assert ids(with_undated.iter_events(bbox=(38.0, 35.0, 40.0, 36.5))) == ["b", "u1"]   # Raqqa
+
+
+@pytest.mark.issue(10)
+@pytest.mark.parametrize("filters", [{"since": "2000-01-01"}, {"until": "2100-01-01"}])
+def test_a_date_filter_leaves_undated_events_out(with_undated, filters):
+    assert ids(with_undated.iter_events(**filters)) == ["d", "a", "b", "c"]
+    assert with_undated.count_events(**filters) == 4
+    assert with_undated.count_events() == 6
+
+
+@pytest.mark.issue(10)
+def test_undated_events_are_near_no_day_and_in_no_week(with_undated):
+    ever = (dt.date(1900, 1, 1), dt.date(2100, 1, 1))
+    assert ids(with_undated.events_near(35.95, 39.0, 10, *ever)) == ["b"]          # Raqqa: b, not u1
+    windows = {"radius_km": {1: 10.0}, "window_days": {1: 1, 3: 16}}
+    assert ids(with_undated.events_near_by_precision(35.95, 39.0, DAY, **windows)) == ["b"]
+    assert with_undated.events_near_by_precision(35.95, 39.0, None, **windows) == []
+    stats = with_undated.stats()
+    assert stats["events"] == 6 and stats["undated"] == 2 and sum(stats["by_week"].values()) == 4
+
+
+@pytest.mark.issue(10)
+def test_migrating_to_nullable_dates_keeps_every_event_and_source(store):
+    from alembic import command
+
+    with store.engine.begin() as conn:               # back to before revision 0003, empty
+        command.downgrade(store._alembic(conn), "0002")
+    assert store.schema_revision()[0] == "0002"
+    d = doc()
+    store.write_document(d, [event("e1", document=d), event("e2", sub=SubEventType.SHELLING, document=d)])
+    before = all_rows(store)
+    store.migrate()                                  # SQLite copies the events table: no cascade
+    assert store.schema_revision()[0] == store.schema_revision()[1]
+    assert all_rows(store) == before and before["event_sources"] == 2
+    another = doc("Another.", external_id="x")
+    undated = event("u1", day=None, time_precision=TimePrecision.MONTH, document=another)
+    store.upsert_events([undated])
+    assert store.get_event("u1") == undated

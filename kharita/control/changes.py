@@ -9,6 +9,10 @@ window) give one change that lists them all, so three unmerged reports of one ca
 The previous controller is taken, in this order, from what the report states (the territory's
 previous controller), from the side the place was taken from (actor2), or from the change before
 it at the same place.
+
+A territorial event whose date is unknown (event_date None) gives no change: a change of hands
+that cannot be placed on the timeline would either hold the place forever or at a date nobody
+reported. The event stays in the store and the exports; control leaves it out (and logs how many).
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ def is_territorial(event: Event) -> bool:
     return event.sub_event_type in TERRITORIAL
 
 
+def places_a_change(event: Event) -> bool:
+    """A territorial event with a known date: one that can become a ControlChange."""
+    return is_territorial(event) and event.event_date is not None
+
+
 def _stated_previous(event: Event) -> str | None:
     if event.territory is not None and event.territory.previous_controller:
         return event.territory.previous_controller
@@ -37,8 +46,11 @@ def _stated_previous(event: Event) -> str | None:
     return None
 
 
-def change_of(event: Event) -> ControlChange:
-    """The change one territorial event reports, before it meets the place's other changes."""
+def change_of(event: Event) -> ControlChange | None:
+    """The change one territorial event reports, before it meets the place's other changes;
+    None when the event's date is unknown (a change of hands needs a date)."""
+    if event.event_date is None:
+        return None
     return ControlChange(
         place=event.place,
         date=event.event_date,
@@ -76,12 +88,18 @@ def _absorb(change: ControlChange, event: Event) -> ControlChange:
 def control_changes(events: Iterable[Event]) -> list[ControlChange]:
     """Every change of hands the territorial events report, by place key, then date.
 
-    Non-territorial events are ignored, so any event stream can be passed.
+    Non-territorial events are ignored, so any event stream can be passed, and so are undated
+    territorial ones (see the module docstring).
     """
     by_place: dict[str, list[Event]] = defaultdict(list)
+    undated = 0
     for event in events:
-        if is_territorial(event):
+        if places_a_change(event):
             by_place[event.place.key].append(event)
+        elif is_territorial(event):
+            undated += 1
+    if undated:
+        log.info("control: %d territorial event(s) without a date place no change", undated)
     changes: list[ControlChange] = []
     for key in sorted(by_place):
         ordered = sorted(by_place[key], key=lambda e: (e.event_date, e.time_precision, e.event_id))
@@ -94,15 +112,18 @@ def _place_changes(events: list[Event]) -> list[ControlChange]:
     """One place's changes from its territorial events, in date order."""
     changes: list[ControlChange] = []
     for event in events:
+        new = change_of(event)
+        if new is None:                  # undated: control_changes leaves these out already
+            continue
         for i in range(len(changes) - 1, -1, -1):
-            if (event.event_date - changes[i].date).days > SEARCH_WINDOW_DAYS:
-                changes.append(change_of(event))
+            if (new.date - changes[i].date).days > SEARCH_WINDOW_DAYS:
+                changes.append(new)
                 break
             if _joins(changes[i], event):
                 changes[i] = _absorb(changes[i], event)
                 break
         else:
-            changes.append(change_of(event))
+            changes.append(new)
     changes.sort(key=lambda c: (c.date, c.event_ids))
     filled: list[ControlChange] = []
     for change in changes:

@@ -17,6 +17,11 @@ applied between reports instead of between a report and the gold):
 And one more: two events that one report keeps apart stay apart, so an event never joins a
 candidate that already holds a different event of the same report.
 
+An event whose date is unknown (event_date None: no date in the text, no publication date) never
+merges with another event, and no event merges into it: nothing shows that two undated reports,
+or an undated and a dated one, describe the same day, and a wrong merge loses an event while a
+missed one only keeps a duplicate. It is written as it came.
+
 Merging is incremental. The new event joins the best stored candidate, which keeps its event_id,
 its sub-event type and its first actors, and gains the new report's source, the more precise place
 and date, the fatality range across all reports (see fatalities.py) and the strongest certainty.
@@ -73,7 +78,7 @@ class EventSource(Protocol):
         self,
         lat: float,
         lon: float,
-        day: dt.date,
+        day: dt.date | None,
         *,
         radius_km: Mapping[int, float],
         window_days: Mapping[int, int],
@@ -121,11 +126,17 @@ def controller(event: Event) -> str:
     return event.actor1.name
 
 
+def _earlier_date(a: Event, b: Event) -> dt.date | None:
+    """The date the actor dictionary checks validity on: the earlier of the two known dates."""
+    days = [d for d in (a.event_date, b.event_date) if d is not None]
+    return min(days) if days else None
+
+
 def types_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
     if a.sub_event_type == b.sub_event_type:
         return True
     if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
-        return actors.compatible(controller(a), controller(b), min(a.event_date, b.event_date))
+        return actors.compatible(controller(a), controller(b), _earlier_date(a, b))
     return False
 
 
@@ -136,18 +147,19 @@ def candidate_types(event: Event) -> frozenset[SubEventType]:
     return frozenset({event.sub_event_type})
 
 
-def _actor_ok(a: Actor, b: Actor, actors: ActorCompatibility, date: dt.date) -> bool:
+def _actor_ok(a: Actor, b: Actor, actors: ActorCompatibility, date: dt.date | None) -> bool:
     if a.name == b.name or (a.parent and a.parent == b.name) or (b.parent and b.parent == a.name):
         return True
     return actors.compatible(a.name, b.name, date)
 
 
-def _optional_actor_ok(a: Actor | None, b: Actor | None, actors: ActorCompatibility, date: dt.date) -> bool:
+def _optional_actor_ok(a: Actor | None, b: Actor | None, actors: ActorCompatibility,
+                       date: dt.date | None) -> bool:
     return a is None or b is None or _actor_ok(a, b, actors, date)
 
 
 def actors_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
-    date = min(a.event_date, b.event_date)
+    date = _earlier_date(a, b)
     if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
         # The taker decides; who lost the place is often unstated or generic in one report.
         return actors.compatible(controller(a), controller(b), date) or _actor_ok(
@@ -171,7 +183,10 @@ def places_compatible(a: Place, b: Place) -> bool:
 
 
 def near_enough(a: Event, b: Event) -> bool:
-    """Compatible places (see places_compatible) and dates within the coarser window."""
+    """Compatible places (see places_compatible) and dates within the coarser window; an unknown
+    date is near nothing."""
+    if a.event_date is None or b.event_date is None:
+        return False
     days = abs((a.event_date - b.event_date).days)
     if days > pair_window_days(a.time_precision, b.time_precision):
         return False
@@ -214,7 +229,9 @@ def _closeness(stored: Event, event: Event) -> tuple[float, int, str]:
     """Sort key for candidates: nearer in space and time first, same sub-event type first."""
     km = distance_km(stored.place.lat, stored.place.lon, event.place.lat, event.place.lon)
     radius = pair_radius_km(stored.place.precision, event.place.precision)
-    days = abs((stored.event_date - event.event_date).days)
+    days = 0
+    if stored.event_date is not None and event.event_date is not None:
+        days = abs((stored.event_date - event.event_date).days)
     window = pair_window_days(stored.time_precision, event.time_precision)
     other_type = int(stored.sub_event_type != event.sub_event_type)
     return (km / radius + days / (window + 1), other_type, stored.event_id)
@@ -253,7 +270,9 @@ def combine(stored: Event, event: Event) -> Event:
     certainty = max(
         [stored.certainty, event.certainty, *(s.certainty for s in sources)], key=lambda c: c.strength)
     place = event.place if event.place.precision < stored.place.precision else stored.place
-    if event.time_precision < stored.time_precision:
+    if event.event_date is None:                 # a known date always beats an unknown one
+        date, precision = stored.event_date, stored.time_precision
+    elif stored.event_date is None or event.time_precision < stored.time_precision:
         date, precision = event.event_date, event.time_precision
     else:
         date, precision = stored.event_date, stored.time_precision
@@ -351,7 +370,7 @@ class EventIndex:
             for j in range(lon0, lon1 + 1):
                 for event_id in self._cells.get((i, j), ()):
                     event = self._events[event_id]
-                    if not date_from <= event.event_date <= date_to:
+                    if event.event_date is None or not date_from <= event.event_date <= date_to:
                         continue
                     if types and event.sub_event_type.value not in types:
                         continue
@@ -363,7 +382,7 @@ class EventIndex:
         self,
         lat: float,
         lon: float,
-        day: dt.date,
+        day: dt.date | None,
         *,
         radius_km: Mapping[int, float],
         window_days: Mapping[int, int],
@@ -371,11 +390,15 @@ class EventIndex:
         place_key: str | None = None,
     ) -> list[Event]:
         """As the store's: within radius_km[p] of the point and window_days[t] of the day, where p
-        and t are each event's own geo and time precision (or anywhere at `place_key`)."""
+        and t are each event's own geo and time precision (or anywhere at `place_key`). Nothing
+        is near an unknown day, and an undated event is near no day."""
+        if day is None:
+            return []
         widest = dt.timedelta(days=max(window_days.values()))
         found = []
         for event in self.events_near(lat, lon, max(radius_km.values()), day - widest, day + widest, sub_types):
-            if abs((event.event_date - day).days) > window_days.get(event.time_precision, -1):
+            if event.event_date is None or abs((event.event_date - day).days) > window_days.get(
+                    event.time_precision, -1):
                 continue
             km = distance_km(lat, lon, event.place.lat, event.place.lon)
             if event.place.key == place_key or km <= radius_km.get(event.place.precision, -1.0):
@@ -399,7 +422,10 @@ def search_windows(event: Event) -> dict[int, int]:
 
 def candidates(store: EventSource, event: Event) -> list[Event]:
     """Stored events that may be the same as `event`: the store's prefilter on type, place and
-    date, each by the stored event's own precision (no scan of the store, no pair left out)."""
+    date, each by the stored event's own precision (no scan of the store, no pair left out).
+    An undated event has none (see the module docstring)."""
+    if event.event_date is None:
+        return []
     return list(store.events_near_by_precision(
         event.place.lat, event.place.lon, event.event_date,
         radius_km=search_radii(event), window_days=search_windows(event),

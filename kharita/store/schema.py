@@ -5,6 +5,7 @@ filter is SQL; the few Place and Actor fields the record leaves out ride along i
 `actor*_*` columns so an Event reads back whole. Sources and their evidence spans live in
 `event_sources`, one row per (event, report): it is also the link from events to documents.
 The migration history in `migrations/` builds exactly these tables (a test compares them).
+An event whose date is unknown has NULL event_date, year and time_precision (kharita.record).
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ events = Table(
     Column("event_id", String(64), primary_key=True),
     # ACLED's 31 columns (event_id_cnty repeats event_id, as ACLED files it)
     Column("event_id_cnty", String(64), nullable=False),
-    Column("event_date", Date, nullable=False),
-    Column("year", Integer, nullable=False),
-    Column("time_precision", Integer, nullable=False),
+    Column("event_date", Date),                             # NULL: unknown (revision 0003)
+    Column("year", Integer),
+    Column("time_precision", Integer),                      # NULL with an unknown date
     Column("disorder_type", String(64), nullable=False),
     Column("event_type", String(64), nullable=False),
     Column("sub_event_type", String(64), nullable=False),

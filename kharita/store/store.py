@@ -4,7 +4,8 @@ The store speaks kharita's models: documents in, events in and out, control chan
 Everything a document brings is written in one transaction (`write_document`), so a crash never
 leaves half a report stored and re-reading the same report changes nothing. Queries filter in SQL
 on the flat record columns and page with a keyset cursor on (event_date, event_id), which stays
-fast however deep a client pages.
+fast however deep a client pages. Events whose date is unknown (NULL event_date) come after all
+dated ones, by id, and a date filter (since, until) leaves them out.
 """
 
 from __future__ import annotations
@@ -188,10 +189,22 @@ class Store:
                 f"know (a newer kharita wrote it). Upgrade kharita, or use another --db."
             )
         log.info("migrating %s from %s to %s", self.url, current or "empty", head)
-        with self.engine.begin() as conn:
-            if self.backend == "postgresql":   # several workers opening a fresh database at once
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7402113)")
-            command.upgrade(self._alembic(conn), "head")
+        with self.engine.connect() as conn:
+            if self.backend == "sqlite":
+                # SQLite alters a table by copying it and dropping the old one; with foreign keys
+                # on, that drop would cascade into event_sources and empty it. The pragma only
+                # takes effect outside a transaction, so it is set around the migration's.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    if self.backend == "postgresql":   # several workers opening a fresh database at once
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7402113)")
+                    command.upgrade(self._alembic(conn), "head")
+            finally:
+                if self.backend == "sqlite":
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
         return head
 
     # -- transactions ----------------------------------------------------------------------------
@@ -348,36 +361,49 @@ class Store:
         certainty: Sequence[str] = (),
         bbox: tuple[float, float, float, float] | None = None,
         q: str | None = None,
-        after: str | tuple[dt.date | str, str] | None = None,
+        after: str | tuple[dt.date | str | None, str] | None = None,
         limit: int | None = None,
         document_id: str | None = None,
     ) -> Iterator[Event]:
-        """Events matching every given filter, ordered by (event_date, event_id).
+        """Events matching every given filter, ordered by (event_date, event_id), undated last.
 
-        `after` is a keyset cursor: an event id (or an (event_date, event_id) pair) to continue
-        after. `bbox` is (min_lon, min_lat, max_lon, max_lat). `actor` matches actor1, actor2 or
-        the associated actors, case-insensitively, by substring; `q` searches notes, location and
-        actors the same way.
+        `after` is a keyset cursor: an event id (or an (event_date, event_id) pair, with None for
+        an undated event) to continue after. Dated and undated events are two keyset scans, one
+        after the other, so each follows an index on both backends (SQLite sorts NULL first,
+        PostgreSQL last). `since` and `until` leave undated events out. `bbox` is (min_lon,
+        min_lat, max_lon, max_lat). `actor` matches actor1, actor2 or the associated actors,
+        case-insensitively, by substring; `q` searches notes, location and actors the same way.
         """
         where = self._filters(since=since, until=until, event_types=event_types, sub_types=sub_types,
                               actor=actor, certainty=certainty, bbox=bbox, q=q, document_id=document_id)
         cursor = self._cursor(after)
         table = schema.events
+        dated = cursor is None or cursor[0] is not None     # which of the two scans we are in
         remaining = limit
         while remaining is None or remaining > 0:
             size = PAGE if remaining is None else min(PAGE, remaining)
-            stmt = select(table).where(*where).order_by(table.c.event_date, table.c.event_id).limit(size)
-            if cursor is not None:
-                stmt = stmt.where(tuple_(table.c.event_date, table.c.event_id) > tuple_(*cursor))
+            if dated:
+                stmt = (select(table).where(*where, table.c.event_date.is_not(None))
+                        .order_by(table.c.event_date, table.c.event_id).limit(size))
+                if cursor is not None:
+                    stmt = stmt.where(tuple_(table.c.event_date, table.c.event_id) > tuple_(*cursor))
+            else:
+                stmt = (select(table).where(*where, table.c.event_date.is_(None))
+                        .order_by(table.c.event_id).limit(size))
+                if cursor is not None:
+                    stmt = stmt.where(table.c.event_id > cursor[1])
             with self._connection() as conn:
                 rows = conn.execute(stmt).all()
                 events = self._events_from_rows(conn, rows)
             yield from events
-            if len(rows) < size:
-                return
-            cursor = (rows[-1].event_date, rows[-1].event_id)
             if remaining is not None:
                 remaining -= len(rows)
+            if len(rows) < size:
+                if not dated or since is not None or until is not None:
+                    return
+                dated, cursor = False, None                  # the dated are done: the undated next
+                continue
+            cursor = (rows[-1].event_date, rows[-1].event_id)
 
     def count_events(self, **filters: Any) -> int:
         """How many events `iter_events` would give for the same filters (without after/limit)."""
@@ -418,7 +444,7 @@ class Store:
         self,
         lat: float,
         lon: float,
-        day: dt.date,
+        day: dt.date | None,
         *,
         radius_km: Mapping[int, float],
         window_days: Mapping[int, int],
@@ -430,7 +456,10 @@ class Store:
         one of time precision t within window_days[t] days. The merge stage's candidates: a range
         scan of ix_events_type_date_place per sub-event type, precisions checked in SQL, so only
         real candidates are read back as Events. The statement is built once per shape and bound
-        with numbers, as merge calls this once per new event."""
+        with numbers, as merge calls this once per new event. An undated event (day None) has no
+        candidates, and an undated stored event is never one (NULL is in no window)."""
+        if day is None:
+            return []
         geo, times = tuple(sorted(int(p) for p in radius_km)), tuple(sorted(int(t) for t in window_days))
         stmt = _near_by_precision_statement(geo, times, bool(sub_types))
 
@@ -462,17 +491,20 @@ class Store:
             stmt = select(src.c.event_id).where(src.c.document_id == doc_id).distinct().order_by(src.c.event_id)
             return list(conn.execute(stmt).scalars())
 
-    def _cursor(self, after: str | tuple[dt.date | str, str] | None) -> tuple[dt.date, str] | None:
+    def _cursor(
+        self, after: str | tuple[dt.date | str | None, str] | None,
+    ) -> tuple[dt.date | None, str] | None:
         if after is None:
             return None
         if isinstance(after, tuple):
             day, event_id = after
-            return (_as_date(day), event_id)
+            return (None if day is None else _as_date(day), event_id)
         with self._connection() as conn:
-            day = conn.execute(select(schema.events.c.event_date).where(schema.events.c.event_id == after)).scalar()
-        if day is None:
+            stmt = select(schema.events.c.event_date).where(schema.events.c.event_id == after)
+            row = conn.execute(stmt).first()
+        if row is None:
             raise StoreError(f"Unknown cursor {after!r}: no stored event has that id. Start again without it.")
-        return (day, after)
+        return (row.event_date, after)
 
     def _filters(
         self,
@@ -563,7 +595,8 @@ class Store:
     # -- overview --------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Counts: documents, events, events by event type, sub-event type and ISO week."""
+        """Counts: documents, events, events by event type, sub-event type and ISO week, and
+        how many events have no known date (in no week)."""
         table = schema.events
         with self._connection() as conn:
             n_docs = conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
@@ -572,7 +605,11 @@ class Store:
                 select(table.c.sub_event_type, func.count()).group_by(table.c.sub_event_type)).all())
             by_day = conn.execute(select(table.c.event_date, func.count()).group_by(table.c.event_date)).all()
         weeks: Counter[str] = Counter()
+        undated = 0
         for day, n in by_day:
+            if day is None:
+                undated += n
+                continue
             year, week, _ = _as_date(day).isocalendar()
             weeks[f"{year}-W{week:02d}"] += n
         return {
@@ -581,6 +618,7 @@ class Store:
             "by_event_type": dict(sorted(by_type.items())),
             "by_sub_event_type": dict(sorted(by_sub.items())),
             "by_week": dict(sorted(weeks.items())),
+            "undated": undated,
         }
 
 

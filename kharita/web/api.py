@@ -271,7 +271,8 @@ class EventRecord(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     event_id: str
-    event_date: str
+    event_date: str | None = Field(description="YYYY-MM-DD; null when the date is unknown (year and "
+                                   "time_precision are null too)")
     event_type: str
     sub_event_type: str
     actor1: str
@@ -360,16 +361,17 @@ def _events_page(store: Any, query: EventQuery) -> tuple[list[Event], str | None
     return events, next_cursor
 
 
-def _cursor_key(event: Event) -> list[str]:
-    return [event.event_date.isoformat(), event.event_id]
+def _cursor_key(event: Event) -> list[str | None]:
+    """[event_date, event_id]; the date is null for an undated event (those come last)."""
+    return [event.event_date.isoformat() if event.event_date else None, event.event_id]
 
 
-def _after_key(key: Any) -> tuple[dt.date, str] | None:
+def _after_key(key: Any) -> tuple[dt.date | None, str] | None:
     if key is None:
         return None
     try:
         day, event_id = key
-        return dt.date.fromisoformat(day), str(event_id)
+        return (None if day is None else dt.date.fromisoformat(day)), str(event_id)
     except (TypeError, ValueError):
         raise ApiError(422, "Invalid request: query.cursor: not a cursor this server issued",
                        [{"loc": "query.cursor", "msg": "not a cursor this server issued"}]) from None
@@ -489,7 +491,8 @@ def actors(query: Annotated[NoQuery, Query()], request: Request) -> Response:
 
 @router.get("/stats", responses=ERROR_RESPONSES, summary="Event counts by type and by ISO week")
 def stats(query: Annotated[NoQuery, Query()], store: Any = Depends(get_store)) -> Response:
-    """`by_week` lists ISO weeks in order, each with its Monday (`start`) and its count."""
+    """`by_week` lists ISO weeks in order, each with its Monday (`start`) and its count;
+    `undated` counts the events whose date is unknown (in no week)."""
     counts = store.stats()
     weeks = [{"week": week, "start": dt.date.fromisoformat(f"{week}-1").isoformat(), "count": n}
              for week, n in sorted(counts.get("by_week", {}).items())]
@@ -500,6 +503,7 @@ def stats(query: Annotated[NoQuery, Query()], store: Any = Depends(get_store)) -
         "by_event_type": counts.get("by_event_type", {}),
         "by_sub_event_type": counts.get("by_sub_event_type", {}),
         "by_week": weeks,
+        "undated": counts.get("undated", 0),
     })
 
 

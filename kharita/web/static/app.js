@@ -28,6 +28,7 @@
   const LIST_FIELDS = "event_date,event_type,sub_event_type,location,actor1,actor2,certainty";
   const MAX_EVENTS = 20000;     // more than this and the date range is asked of the server instead
   const DAY = 86400000;
+  const NO_DATE = "date unknown"; // an event whose report gives no date has event_date null
 
   const state = {
     events: [],                 // GeoJSON features loaded for the current filters
@@ -211,8 +212,14 @@
 
   function inRange(feature) {
     if (!state.range) return true;
+    // an undated event is on no day: shown while the range is the whole timeline, hidden once narrowed
+    if (!feature.properties.event_date) return wholeTimeline();
     const t = dayMs(feature.properties.event_date);
     return t >= state.range[0] && t < state.range[1];
+  }
+
+  function wholeTimeline() {
+    return !extent || (state.range[0] <= extent[0] && state.range[1] >= extent[1]);
   }
 
   function visibleEvents() { return state.events.filter(inRange); }
@@ -229,7 +236,7 @@
       marker.eventId = p.event_id;
       marker.on("add", () => marker.getElement().setAttribute("data-event-id", p.event_id));
       // Leaflet writes a string tooltip with innerHTML: hand it an element built from text instead
-      marker.bindTooltip(() => el("span", { text: p.sub_event_type + ": " + p.location + ", " + p.event_date }));
+      marker.bindTooltip(() => el("span", { text: p.sub_event_type + ": " + p.location + ", " + (p.event_date || NO_DATE) }));
       marker.on("click", () => showDetail(p.event_id));
       return marker;
     });
@@ -271,14 +278,16 @@
   function renderList(shown) {
     const list = $("event-list");
     clear(list);
-    const sorted = shown.slice().sort((a, b) => b.properties.event_date.localeCompare(a.properties.event_date));
+    // newest first, undated last
+    const sorted = shown.slice().sort((a, b) =>
+      (b.properties.event_date || "").localeCompare(a.properties.event_date || ""));
     for (const f of sorted.slice(0, 500)) {
       const p = f.properties;
       const item = el("li", { "data-event-id": p.event_id },
         el("span", { class: "swatch", style: "background:" + (TYPE_COLOURS[p.event_type] || "#555") }),
         el("span", {},
           el("div", { class: "what", text: p.sub_event_type }),
-          el("div", { class: "where", text: p.event_date + " · " + p.location + " · " + p.actor1 })));
+          el("div", { class: "where", text: (p.event_date || NO_DATE) + " · " + p.location + " · " + p.actor1 })));
       item.addEventListener("click", () => { reveal(p.event_id); showDetail(p.event_id); });
       if (p.event_id === state.selected) item.classList.add("selected");
       list.appendChild(item);
@@ -330,7 +339,7 @@
     if (state.selected !== eventId) return;
     clear(body);
     body.appendChild(el("h3", { text: record.sub_event_type + " in " + record.location }));
-    body.appendChild(el("div", { class: "sub", text: record.event_date + " · " + record.event_type }));
+    body.appendChild(el("div", { class: "sub", text: (record.event_date || NO_DATE) + " · " + record.event_type }));
     const table = el("table", { class: "record" });
     for (const [label, key] of RECORD_ROWS) {
       const value = key ? record[key] : cell(record, label);
@@ -515,6 +524,7 @@
     const axis = height - 16;
     const shownByWeek = new Map();
     for (const f of state.events) {
+      if (!f.properties.event_date) continue;          // undated: in no week
       const monday = mondayOf(dayMs(f.properties.event_date));
       shownByWeek.set(monday, (shownByWeek.get(monday) || 0) + 1);
     }
@@ -646,7 +656,10 @@
     if (!$("control-date").value) {
       // the last day with an event: what the analyst most likely wants to see first
       let last = "";
-      for (const f of state.events) if (f.properties.event_date > last) last = f.properties.event_date;
+      for (const f of state.events) {
+        const day = f.properties.event_date;            // null when unknown
+        if (day && day > last) last = day;
+      }
       $("control-date").value = last || (extent ? isoDay(extent[1] - DAY) : isoDay(Date.now()));
     }
     await loadControl();
