@@ -477,7 +477,7 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
 def _one_victim(cand: Token, offset: int) -> Mention | None:
     """"killed a doctor", "an officer was shot dead": one person named in the singular is a toll of 1."""
     det = next((c for c in cand.children if c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one")), None)
-    if det is None or cand.tag_ not in ("NN",) or cand.lemma_.lower() in _NOT_PEOPLE:
+    if det is None or cand.tag_ not in ("NN",) or cand.lemma_.lower() in _NOT_PEOPLE - {"member", "minister"}:
         return None
     if not (cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS or is_person_noun(cand)):
         return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Span
 
 from kharita.events import arguments as A
-from kharita.events.tolls import is_tally, sentence_toll
+from kharita.events.tolls import counts_people, is_tally, sentence_toll
 from kharita.events.subtypes import (  # noqa: F401  (classify_sentence is used through this module)
     PROTEST_TYPES,
     WEAPON_TYPES,
@@ -135,7 +135,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     typed = classify_sentence(sent, hits, s_actors, offset, clashes=False)
     tally = is_tally(sent_text)
     if tally:                                 # "since 2019, SOHR documented 1,170 killed": no event of its own
-        typed = [(sub, hit) for sub, hit in typed if hit.klass not in ("KILL", "EXECUTE")]
+        typed = []
     clause_of_hit = {h.head.i: A.clause_head(h.head).i for h in hits}
     drafts: list[Draft] = []
     for sub, hit in typed:
@@ -195,6 +195,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         places, near, road = _places(hit, sent, ctx, s_places, clause_of_hit, offset)
         day, precision, date_ev = _date(hit, s_dates, ctx, offset)
         deaths = None if tally else A.fatalities_near(hit.head, numbers, offset)
+        if deaths is not None and not counts_people(sent.doc, deaths, offset):
+            deaths = None                     # "hundreds of villages razed", "in May 2021"
         certainty, cert_span = A.certainty_of(sent, hit.head, next_text)
         cert_ev = _mention_tuple(cert_span, offset) if cert_span is not None else None
         tags = sorted({TAG_WORDS[m.group(1).lower()] for m in _TAGS.finditer(sent_text)})

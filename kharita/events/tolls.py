@@ -31,6 +31,10 @@ DEATH_FORMS = {"kill", "killed", "killing", "kills", "dead", "die", "died", "die
                "toll", "life", "lives", "slain", "slay", "massacre", "massacred", "execute", "executed", "murder",
                "murdered", "perish", "perished", "bodies", "martyr", "martyred", "fatalities", "behead",
                "beheaded", "assassinated", "lynched", "hanged"}
+#: Other fates a count can have: "killed and more than 4,500 arrested" counts 4,500 as arrested, not dead.
+OTHER_FATES = {"arrested", "detained", "abducted", "kidnapped", "displaced", "fled", "captured", "rescued",
+               "evacuated", "missing", "freed", "released", "surrendered", "razed", "destroyed", "burned", "burnt",
+               "torched", "looted", "seized", "jailed", "imprisoned", "sentenced", "held", "taken", "defected"}
 INJURY_FORMS = {"wound", "wounded", "wounding", "wounds", "injure", "injured", "injuring", "injuries", "injury",
                 "hurt", "maimed", "hospitalised", "hospitalized"}
 #: A count followed by one of these is not of people.
@@ -71,7 +75,8 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     if is_tally(sent.text):
         return None
     doc = sent.doc
-    harms = [(t.i, "death" if _is_death(t) else "injury") for t in sent if _is_death(t) or _is_injury(t)]
+    harms = [(t.i, "death" if _is_death(t) else "other") for t in sent
+             if _is_death(t) or _is_injury(t) or t.lower_ in OTHER_FATES]
     if not any(kind == "death" for _i, kind in harms):
         return None
     counts = _counts(sent, numbers, offset)
@@ -91,6 +96,20 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     text = doc.text[start:end]
     low, high = sum(d[2] for d in dead), sum(d[3] for d in dead)
     return Toll(Mention("number", start + offset, end + offset, text, str(low)), high)
+
+
+def counts_people(doc, mention: Mention, offset: int = 0) -> bool:
+    """Whether a count the parse gave as a toll counts people (not villages, years or vehicles)."""
+    span = doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
+    if span is None:
+        return True
+    value = int(mention.label)
+    if _is_year(span[0], value):
+        return False
+    if span[-1].i + 1 >= len(doc):
+        return True
+    return _of_people(doc, span[-1], len(doc)) or not any(
+        doc[j].lower_ in NOT_PEOPLE_UNITS for j in range(span[-1].i + 1, min(len(doc), span[-1].i + 4)))
 
 
 def _named_victim(sent: Span) -> Token | None:
