@@ -216,3 +216,16 @@ def test_a_village_cue_keeps_the_village_of_a_province_name():
 ])
 def test_a_town_outranks_the_district_of_its_name_unless_the_text_says_district(text, code):
     assert resolved(text)["Tal Abiad"][2] == code
+
+
+@pytest.mark.parametrize("text, actor, country", [
+    ("Houthis fired missiles at Marib on Monday, killing five soldiers.", "Houthi Movement: Ansar Allah", "YE"),
+    ("Five soldiers were killed when the Houthis shelled Marib on Monday.", "Houthi Movement: Ansar Allah", "YE"),
+    ("Asayish forces arrested three men in Qamishli.", "Asayish: Internal Security Forces of North and East Syria",
+     "SY"),
+])
+def test_an_actor_named_like_a_village_abroad_is_the_actor(coder, text, actor, country):
+    events = code(coder, text)
+    assert events
+    assert all(e.place.country_code == country for e in events)
+    assert any(e.actor1.name == actor for e in events)

@@ -33,6 +33,8 @@ TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "gen", "general", "she
 LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "into", "towards", "toward", "to",
                       "around", "across", "through", "of", "between", "and", "via", "nearby"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: The hint a caller gives for a span that names an actor it knows ("Houthis", "Asayish").
+ACTOR_LABEL = "ACTOR"
 ACRONYMS = frozenset({"US", "USA", "UK", "UAE", "U.S.", "U.K.", "KRG", "DRC"})
 # For gazetteers that carry no stop-word table of their own.
 FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "but", "for",

@@ -30,7 +30,8 @@ from pathlib import Path
 import yaml
 
 from kharita.gazetteer.base import Candidate, Gazetteer
-from kharita.gazetteer.recognize import PLACE_LABELS, Found
+from kharita.gazetteer.normalize import fold
+from kharita.gazetteer.recognize import ACTOR_LABEL, PLACE_LABELS, Found
 from kharita.models import Place, Toponym
 from kharita.gazetteer.build import SKELETON_COUNTRIES
 from kharita.gazetteer import ranking
@@ -74,7 +75,8 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
     """Toponyms for `found` mentions of `text`, and the country in focus."""
     if not found:
         return [], country
-    alone = {k: gazetteer.candidates(f.text, cue=f.cue, limit=5) for k, f in enumerate(found) if f.known}
+    alone = {k: gazetteer.candidates(f.text, cue=f.cue, limit=5) for k, f in enumerate(found)
+             if f.known and f.label != ACTOR_LABEL}
     first = {k: _best(ranked) for k, ranked in alone.items()}
     dateline = next((k for k, f in enumerate(found) if f.known and f.start < DATELINE_CHARS
                      and first.get(k) is not None), None)
@@ -191,6 +193,8 @@ def _accept(ranked: list[Candidate], f: Found, focus: str | None,
     PERSON/ORG vetoes a far-away namesake but never a place of the country in focus or a curated
     alias (Hasakah is a city, whatever NER says)."""
     ranked = [c for c in ranked if admitted(c, focus, named or Counter())]
+    if f.label == ACTOR_LABEL:                # an actor's name is a place only by the place's own name
+        ranked = [c for c in ranked if c.match == "alias" or fold(c.place.name) == fold(f.text)]
     if not ranked or ranked[0].score < MIN_SCORE:
         return None
     best = _town_over_district(ranked, f)

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from kharita.gazetteer.base import Gazetteer
 from kharita.gazetteer.geoparse import geoparse_with_focus
+from kharita.gazetteer.recognize import ACTOR_LABEL
 from kharita.nlp import extensions
 
 
@@ -41,6 +42,7 @@ class ToponymTagger:
     def __init__(self, nlp: Language, name: str = "kharita_toponyms", *, gazetteer_path: str | None = None,
                  use_ner: bool = True, country: str | None = None) -> None:
         extensions.register()
+        self.nlp = nlp
         self.name = name
         self.gazetteer_path = gazetteer_path
         self.use_ner = use_ner
@@ -79,9 +81,21 @@ class ToponymTagger:
     def find(self, doc: Doc) -> tuple[list, str | None]:
         """(toponyms, country in focus) for the Doc."""
         entities = ({(e.start_char, e.end_char): e.label_ for e in doc.ents}
-                    if self.use_ner and doc.has_annotation("ENT_IOB") else None)
+                    if self.use_ner and doc.has_annotation("ENT_IOB") else {})
+        entities.update(self._actor_names(doc))
         country = doc._.kharita_country or self.country
         return geoparse_with_focus(doc.text, gazetteer=self.gazetteer, country=country, entities=entities)
+
+    def _actor_names(self, doc: Doc) -> dict[tuple[int, int], str]:
+        """Spans the pipeline's actor dictionary names ("Houthis", "Asayish"), labelled ACTOR: a
+        place only where the name is the place's own (see `gazetteer.resolve`)."""
+        if self.nlp is None or "kharita_actors" not in self.nlp.pipe_names:
+            return {}
+        matcher = getattr(self.nlp.get_pipe("kharita_actors"), "matcher", None)
+        if matcher is None or not doc.text.strip():
+            return {}
+        return {(m.start, m.end): ACTOR_LABEL for m in matcher.find(doc.text)
+                if not m.generic and not m.actor.new}
 
     @staticmethod
     def annotate(doc: Doc, toponyms: list, focus: str | None) -> None:
