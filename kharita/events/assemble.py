@@ -60,6 +60,7 @@ class Context:
     focus: Toponym | None = None        # the report's main place (dateline, most named city)
     country: str = ""
     country_place: Place | None = None  # the country in focus, for events known only to it
+    event_country: str = ""             # the country of the event being coded, when its place says
     last_place: Toponym | None = None   # the last place named before the current sentence
     civilians: Actor | None = None
 
@@ -139,6 +140,9 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     clause_of_hit = {h.head.i: A.clause_head(h.head).i for h in hits}
     drafts: list[Draft] = []
     for sub, hit in typed:
+        places, near, road = _places(hit, sent, ctx, s_places, clause_of_hit, offset)
+        here = next((t.place.country_code for t in places if t is not None and t.place is not None), "")
+        ctx.event_country = here              # unnamed parties belong where the event happens
         actor1, actor2, patient = roles(hit, s_actors, offset)
         actor1, actor2 = _named_for(actor1, s_actors, doc_text, offset), _named_for(actor2, s_actors, doc_text, offset)
         recipient = None
@@ -192,10 +196,9 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = None
         if sub is S.ATTACK and actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS:
             actor2 = None           # executed captives: the victims are not a fighting party any more
-        places, near, road = _places(hit, sent, ctx, s_places, clause_of_hit, offset)
         day, precision, date_ev = _date(hit, s_dates, ctx, offset)
         deaths = None if tally else A.fatalities_near(hit.head, numbers, offset)
-        if deaths is not None and not counts_people(sent.doc, deaths, offset):
+        if deaths is not None and (sub not in LETHAL_SUBS or not counts_people(sent.doc, deaths, offset)):
             deaths = None                     # "hundreds of villages razed", "in May 2021"
         certainty, cert_span = A.certainty_of(sent, hit.head, next_text)
         cert_ev = _mention_tuple(cert_span, offset) if cert_span is not None else None
@@ -336,11 +339,12 @@ def _armed(actor: Actor) -> bool:
 def _generic(ctx: Context, phrase: str, hit: A.Hit, offset: int) -> ActorMention | None:
     """ACLED's generic actor for an unnamed party ("Unidentified Armed Group (Syria)",
     "Protesters (Iraq)"), coded in the report's country; its evidence is the trigger."""
-    if not ctx.country:
+    country = ctx.event_country or ctx.country
+    if not country:
         return None
     from kharita.actors import code_actor
 
-    actor = code_actor(phrase, country=ctx.country, date=ctx.published)
+    actor = code_actor(phrase, country=country, date=ctx.published)
     if actor is None:
         return None
     return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,

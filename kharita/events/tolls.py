@@ -84,8 +84,10 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     for first, last, low, high in counts:
         if not _of_people(doc, last, sent.end):
             continue
-        nearest = min(harms, key=lambda h: (_gap(h[0], first.i, last.i), h[0] < first.i))
-        if nearest[1] == "death":
+        fate = _governing_fate(first, last)
+        if fate is None:
+            fate = min(harms, key=lambda h: (_gap(h[0], first.i, last.i), h[0] < first.i))[1]
+        if fate == "death":
             dead.append((first, last, low, high))
     if not dead:
         one = _named_victim(sent)
@@ -128,6 +130,21 @@ def _named_victim(sent: Span) -> Token | None:
                 return child
             if child.tag_ == "NN" and (child.lemma_.lower() in PEOPLE_WORDS or is_person_noun(child)):
                 return child
+    return None
+
+
+def _governing_fate(first: Token, last: Token) -> str | None:
+    """The fate the parse gives a count: the verb whose subject or object its noun phrase is
+    ("three security personnel were wounded": wounded), None when the parse says nothing."""
+    noun = last if last.pos_ in ("NOUN", "PROPN", "PRON") else last.head
+    for tok in (noun, noun.head):
+        if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
+            verb = tok.head
+            if _is_death(verb) or any(c.lower_ == "dead" for c in verb.children):
+                return "death"
+            if _is_injury(verb) or verb.lower_ in OTHER_FATES:
+                return "other"
+            return None
     return None
 
 

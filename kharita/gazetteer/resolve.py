@@ -45,6 +45,7 @@ DEMONYMS = Path(__file__).resolve().parents[1] / "data" / "demonyms.yaml"
 COUNTRY_WEIGHT = 1.5      # a country named (by name or nationality word) votes like this, per mention
 COUNTRY_VOTES = 3         # ... for at most this many mentions ("US-led" ten times is one story)
 NOTABLE_POPULATION = 100_000
+DEMONYM_SHARE = 0.5       # "Russian strikes on Idlib": a nationality word names a party more often than the place
 LOOSE_VOTE = 0.4          # a place found only by a loose spelling ("Belo" for Bello) votes less
 #: The embedded region, where the gazetteer holds every village: neighbours name each other's places.
 REGION = SKELETON_COUNTRIES
@@ -63,7 +64,9 @@ def named_countries(text: str, found: list[Found] | None = None,
     """How often each country is named in `text`: its nationality words ("Burmese", "Nigerian
     troops"), plus the mentions in `found` that resolve to a country itself."""
     pattern, words = _demonym_pattern()
-    counts: Counter[str] = Counter(words[m.group(1).lower()] for m in pattern.finditer(text))
+    counts: Counter[str] = Counter()
+    for m in pattern.finditer(text):
+        counts[words[m.group(1).lower()]] += DEMONYM_SHARE
     for k, cand in (first or {}).items():
         if cand is not None and cand.place.feature_code.startswith("PCL"):
             counts[cand.place.country_code] += 1
