@@ -240,3 +240,35 @@ def test_an_actor_named_like_a_village_abroad_is_the_actor(coder, text, actor, c
     assert events
     assert all(e.place.country_code == country for e in events)
     assert any(e.actor1.name == actor for e in events)
+
+
+# -- actors --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "SOHR documented the death of two civilians in shelling by regime forces on Kafr Nabl.",
+    "Two civilians were killed in regime shelling on Kafr Nabl, according to SOHR.",
+    "Regime forces shelled Kafr Nabl, killing two civilians, the Observatory said.",
+])
+def test_the_monitor_that_reports_is_no_party(coder, text):
+    shelling = only(code(coder, text), S.SHELLING)
+    assert shelling.actor1.name == "Military Forces of Syria (2000-)"
+    assert shelling.actor2 is None or shelling.actor2.name == "Civilians (Syria)"
+    assert shelling.fatalities == 2
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("Ambazonian separatists ambushed Cameroonian soldiers in Bamenda on Monday, killing three.",
+     "Ambazonian Separatists", "Military Forces of Cameroon"),
+    ("Gunmen from the Jalisco New Generation Cartel killed four members of the Sinaloa Cartel in Zacatecas.",
+     "CJNG: Jalisco New Generation Cartel", "Sinaloa Cartel"),
+    ("Fulani militants attacked a village in Benue state on Monday, killing 12 farmers.",
+     "Fulani Ethnic Militia (Nigeria)", "Civilians (Nigeria)"),
+])
+def test_actors_are_named_the_acled_way_outside_syria(coder, text, actor1, actor2):
+    events = code(coder, text)
+    assert any(e.actor1.name == actor1 and e.actor2 is not None and e.actor2.name == actor2 for e in events), [
+        (e.sub_event_type.value, e.actor1.name, e.actor2.name if e.actor2 else None) for e in events]
+
+
+def test_a_language_is_not_a_country():
+    assert named_countries("He spoke with a French accent; his colleagues were speaking French.") == Counter()

@@ -119,7 +119,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     in_sent = [m for m in triggers if s_start <= m.start < s_end]
     hits = A.trigger_hits(sent.doc, [replace(m, start=m.start - offset, end=m.end - offset) for m in in_sent])
     hits = [h for h in hits if sent.start <= h.head.i < sent.end]
-    s_actors = [a for a in actors if s_start <= a.start < s_end]
+    s_actors = [a for a in actors if s_start <= a.start < s_end and not _reporter(a, sent, offset)]
     s_places = [t for t in toponyms if s_start <= t.start < s_end and t.place is not None
                 and not any(a.start <= t.start and t.end <= a.end for a in s_actors)]   # "loyal to Ahmet Helle"
     doc_text, sent_text = sent.doc.text, sent.text
@@ -286,6 +286,22 @@ def _dateline_end(text: str) -> int:
 UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, S.ABDUCTION, S.ARRESTS,
                        S.LOOTING, S.SEXUAL_VIOLENCE, S.AIR_DRONE_STRIKE, S.SHELLING, S.CHEMICAL_WEAPON}
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
+
+
+REPORT_VERBS = A.SAY_VERBS | {"document", "record", "monitor", "verify", "observe", "count", "tally"}
+
+
+def _reporter(mention: ActorMention, sent: Span, offset: int) -> bool:
+    """A monitor or agency that tells the news ("SOHR documented", "Amnesty said") is its source,
+    not a party: an actor the dictionary marks unarmed, as the subject of a reporting verb."""
+    if _armed(mention.actor) or mention.actor.actor_type is ActorType.CIVILIANS and mention.generic:
+        return False
+    span = sent.doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in REPORT_VERBS \
+        or root.dep_ == "pobj" and root.head.lower_ in ("to", "by") and root.head.head.lemma_.lower() in REPORT_VERBS
 
 
 _MEMBER_OF = re.compile(r"^\s*(?:,\s*)?(?:from|of|belonging to|affiliated with|linked to|members of)\s+(?:the\s+)?$", re.I)

@@ -155,6 +155,16 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                     if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
                         actor2 = found
                         break
+        if actor1 is None and head.tag_ == "VBG":         # "in shelling by regime forces", "in regime shelling"
+            by = A.prep_objects(head, ("by",))
+            actor1 = A.actor_of(by[0], actors, offset) if by else None
+            if actor1 is None and head.dep_ == "acl" and head.head.i == head.i - 1:
+                actor1 = A.actor_of(head.head, actors, offset)   # "regime shelling" parsed as a clause
+            for child in head.children if actor1 is None else ():
+                if child.dep_ in ("nsubj", "compound", "amod", "poss", "npadvmod") and child.i < head.i:
+                    actor1 = A.actor_of(child, actors, offset)
+                    if actor1 is not None:
+                        break
         if actor2 is None:
             for xcomp in head.children:
                 if xcomp.dep_ in ("xcomp", "conj") and xcomp.pos_ == "VERB":

@@ -51,6 +51,11 @@ LOOSE_VOTE = 0.4          # a place found only by a loose spelling ("Belo" for B
 REGION = SKELETON_COUNTRIES
 
 
+_LANGUAGE_AFTER = re.compile(r"[\s-]+(?:accents?|language|languages|speaking|speakers?|-speaking|dialect|"
+                             r"translation|subtitles|version|words?|name|names|media|press|newspapers?)\b", re.I)
+_LANGUAGE_BEFORE = re.compile(r"\b(?:speak|speaks|speaking|spoke|in|into|from)\s+$", re.I)
+
+
 @lru_cache(maxsize=1)
 def _demonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     data = yaml.safe_load(DEMONYMS.read_text(encoding="utf-8"))
@@ -66,6 +71,8 @@ def named_countries(text: str, found: list[Found] | None = None,
     pattern, words = _demonym_pattern()
     counts: Counter[str] = Counter()
     for m in pattern.finditer(text):
+        if _LANGUAGE_AFTER.match(text, m.end()) or _LANGUAGE_BEFORE.search(text, 0, m.start()):
+            continue                          # "a French accent", "speaking Arabic": a language, not a country
         counts[words[m.group(1).lower()]] += DEMONYM_SHARE
     for k, cand in (first or {}).items():
         if cand is not None and cand.place.feature_code.startswith("PCL"):
