@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from kharita.events import lexicon
 from kharita.models import ActorMention, Mention, Toponym
 from kharita.nlp.numbers import VAGUE
 from kharita.nlp.triggers import SURFACE_POS, trigger_class
@@ -22,21 +23,14 @@ from kharita.ontology import ActorType, Certainty
 CLAUSE_DEPS = {"ROOT", "relcl", "advcl", "ccomp", "xcomp", "conj", "acl", "parataxis", "csubj", "pcomp"}
 
 #: Words above a trigger that mean it did not (yet) happen.
-NEGATING_HEADS = {
-    "prevent", "foil", "thwart", "fail", "try", "attempt", "plan", "aim", "seek",
-    "threaten", "want", "prepare", "vow", "intend", "hope", "call", "urge", "demand", "warn", "avert",
-    "deny", "stop", "halt", "avoid", "block", "resist", "refuse", "fear", "propose", "consider",
-}
-NEGATING_NOUNS = {"attempt", "bid", "plan", "effort", "threat", "possibility", "risk", "fear", "call"}
+NEGATING_HEADS = lexicon.words("negating_heads")
+NEGATING_NOUNS = lexicon.words("negating_nouns")
 MODALS = {"will", "would", "could", "might", "may", "should", "shall", "can", "must", "'ll"}
 FUTURE_ADVERBS = {"soon", "not", "never", "n't", "no", "yet"}
 
 #: Attribution verbs: a trigger under one of these is somebody's account of the event.
-SAY_VERBS = {"say", "claim", "state", "report", "announce", "allege", "tell", "confirm", "add", "accuse",
-             "insist", "assert", "declare", "write", "post", "publish", "note", "quote"}
-ANONYMOUS_SOURCES = {"source", "sources", "activist", "activists", "witness", "witnesses", "resident",
-                     "residents", "locals", "rumor", "rumour", "rumors", "rumours", "eyewitness",
-                     "eyewitnesses", "unnamed", "anonymous"}
+SAY_VERBS = lexicon.words("say_verbs")
+ANONYMOUS_SOURCES = lexicon.words("anonymous_sources")
 HEDGES = re.compile(
     r"\b(reportedly|allegedly|unconfirmed|unverified|could not be (?:independently )?verified|"
     r"cannot be (?:independently )?verified|not (?:been )?independently verified|is said to|are said to|"
@@ -56,50 +50,11 @@ ROAD_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply line|corridor
 NEAR_BEFORE = re.compile(r"\b(?:outskirts|surroundings|vicinity|countryside|environs|outskirt|around|"
                          r"near|nearby|outside|close to|edges?)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$", re.I)
 
-CIVILIAN_WORDS = {
-    "civilian", "people", "person", "resident", "villager", "child", "children", "woman", "women", "man",
-    "men", "family", "families", "passenger", "worshipper", "worshiper", "student", "farmer", "shepherd",
-    "journalist", "reporter", "doctor", "teacher", "worker", "boy", "girl", "baby", "pilgrim", "refugee",
-    "citizen", "local", "teenager", "community", "communities", "village", "villages", "campus", "college", "bus",
-    "plane", "marketplace", "market", "mosque", "church", "hospital", "wedding", "funeral", "camp",
-    "school", "home", "house", "worshippers", "congregation", "crowd", "shop", "residence", "university",
-    "hotel", "mall", "restaurant", "center", "centre", "cafe", "office", "clinic", "classroom", "dormitory", "youth", "elder", "patient", "nurse", "driver", "trader", "merchant",
-    "activist", "politician", "mayor", "official", "chief", "leader", "priest", "imam", "cleric",
-    "candidate", "lawyer", "judge", "wife", "son", "daughter", "mother", "father", "brother", "sister",
-    "sister", "bystander", "member", "owner", "shopkeeper", "employee", "voter", "protester",
-    "demonstrator", "mourner", "tourist", "aid", "volunteer", "fisherman", "herder", "inhabitant",
-}
-ARMED_WORDS = {
-    "soldier", "troop", "trooper", "fighter", "militant", "rebel", "insurgent", "gunman", "jihadist",
-    "terrorist", "policeman", "policemen", "police", "officer", "guard", "army", "force", "militia",
-    "militiaman", "militiamen", "combatant", "commander", "recruit", "member", "gang", "sniper",
-    "personnel", "paramilitary", "mercenary", "conscript", "marine", "special", "jihadi", "extremist",
-    "bandit", "attacker", "assailant", "warrior", "peshmerga", "gendarme", "pilot", "serviceman",
-    "servicemen", "legionnaire", "base", "checkpoint", "convoy", "patrol", "barracks", "outpost",
-    "positions", "adjutant", "general", "colonel", "captain", "lieutenant", "sergeant",
-}
-DEATH_WORDS = {"kill", "die", "dead", "death", "execute", "hang", "behead", "massacre", "murder",
-               "slaughter", "assassinate", "toll", "body", "bodies", "corpse", "life", "lives", "fatality",
-               "decapitate", "lynch", "slay", "perish", "martyr", "martyrdom", "casualty"}
-WEAPON_WORDS = {
-    "weapon", "weapons", "arm", "arms", "ammunition", "ammo", "explosive", "explosives", "rifle", "rifles",
-    "gun", "guns", "firearm", "firearms", "cache", "missile", "missiles", "rocket", "rockets", "mine", "mines",
-    "ied", "ieds", "bomb", "bombs", "grenade", "grenades", "drone", "drones", "shell", "shells", "mortar",
-    "mortars", "device", "devices", "munition", "munitions", "rounds", "pistol", "pistols", "launcher",
-    "launchers", "vbied", "vbieds", "tnt", "detonator", "detonators",
-}
-PROPERTY_WORDS = {
-    "house", "houses", "home", "homes", "shop", "shops", "store", "stores", "building", "buildings",
-    "car", "cars", "vehicle", "vehicles", "crop", "crops", "field", "fields", "property", "properties",
-    "school", "schools", "church", "churches", "mosque", "mosques", "office", "offices", "market", "markets",
-    "village", "villages", "hospital", "hospitals", "bank", "banks", "farm", "farms", "tower", "mast",
-    "station", "stations", "bridge", "bridges", "tent", "tents", "hut", "huts", "shrine", "shrines",
-    "temple", "temples", "monument", "asset", "assets", "business", "businesses", "restaurant", "hotel",
-    "warehouse", "factory", "bus", "buses", "truck", "trucks", "olive", "trees", "orchard", "orchards",
-    "statue", "premises", "headquarters", "facility", "facilities", "infrastructure", "pipeline",
-    "power", "polling", "booth", "booths", "cable", "cables", "equipment", "goods", "belongings",
-    "livestock", "cattle", "motorbike", "motorbikes", "motorcycles", "wheelbarrows", "residence",
-}
+CIVILIAN_WORDS = lexicon.words("civilian_words")
+ARMED_WORDS = lexicon.words("armed_words")
+DEATH_WORDS = lexicon.words("death_words")
+WEAPON_WORDS = lexicon.words("weapon_words")
+PROPERTY_WORDS = lexicon.words("property_words")
 
 
 NOT_WEAPON_MODIFIERS = {"coal", "gold", "salt", "copper", "diamond", "iron", "uranium", "silver", "phosphate",

@@ -24,27 +24,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from kharita.events import lexicon
 from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, is_person_noun
 from kharita.models import Mention
 
-DEATH_FORMS = {"kill", "killed", "killing", "kills", "dead", "die", "died", "dies", "dying", "death", "deaths",
-               "toll", "life", "lives", "slain", "slay", "massacre", "massacred", "execute", "executed", "murder",
-               "murdered", "perish", "perished", "bodies", "martyr", "martyred", "fatalities", "behead",
-               "beheaded", "assassinated", "lynched", "hanged"}
+DEATH_FORMS = lexicon.words("death_forms")
 #: Other fates a count can have: "killed and more than 4,500 arrested" counts 4,500 as arrested, not dead.
-OTHER_FATES = {"arrested", "detained", "abducted", "kidnapped", "displaced", "fled", "captured", "rescued",
-               "evacuated", "missing", "freed", "released", "surrendered", "razed", "destroyed", "burned", "burnt",
-               "torched", "looted", "seized", "jailed", "imprisoned", "sentenced", "held", "taken", "defected"}
-INJURY_FORMS = {"wound", "wounded", "wounding", "wounds", "injure", "injured", "injuring", "injuries", "injury",
-                "hurt", "maimed", "hospitalised", "hospitalized"}
+OTHER_FATES = lexicon.words("other_fates")
+INJURY_FORMS = lexicon.words("injury_forms")
 #: A count followed by one of these is not of people.
-NOT_PEOPLE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "metres",
-                    "meters", "m", "%", "percent", "per", "year", "years", "year-old", "years-old", "month", "months",
-                    "week", "weeks", "day", "days", "hour", "hours", "minute", "minutes", "am", "pm", "a.m.",
-                    "p.m.", "dollars", "usd", "euros", "pounds", "liras", "rounds", "shells", "rockets", "missiles",
-                    "mortars", "strikes", "raids", "houses", "homes", "vehicles", "cars", "tanks", "villages",
-                    "times", "tonnes", "tons", "kg", "families"}
-LOW_WORDS = {"least", "than", "nearly", "some", "about", "around", "approximately", "over", "almost", "roughly"}
+NOT_PEOPLE_UNITS = lexicon.words("not_people_units")
+LOW_WORDS = lexicon.words("low_words")
 PEOPLE_WORDS = ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "persons", "people", "them", "those"}
 
 
@@ -208,7 +198,7 @@ def _range_end(doc, last: Token, by_start: dict[int, Mention]) -> tuple[Token, i
     return (doc[j] if span is None else span[-1]), int(mention.label)
 
 
-SUBSET_WORDS = {"including", "among", "whom", "included", "incl"}
+SUBSET_WORDS = lexicon.words("subset_words")
 
 
 def _is_subset(doc, first: Token, start: int) -> bool:
