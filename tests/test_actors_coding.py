@@ -105,13 +105,15 @@ def test_kurdish_fighters_depend_on_the_country() -> None:
 
 def test_jihadists_are_the_islamic_state_only_when_it_is_named() -> None:
     assert name("the jihadists", country="SY", context=IS_PRESENT) == "Islamic State"
-    assert name("the jihadists", country="SY") is None
+    # unnamed, they are ACLED's unidentified armed group of the country (issue 10)
+    assert name("the jihadists", country="SY") == "Unidentified Armed Group (Syria)"
+    assert name("militants", country="IN") == "Unidentified Armed Group (India)"
 
 
 def test_gangs_are_the_islamic_state_in_kurdish_outlets() -> None:
     assert name("gangs", country="SY", context=CodingContext(outlet="ANF (Firat News Agency)")) == "Islamic State"
     assert name("gangs", country="SY", context=IS_PRESENT) == "Islamic State"
-    assert name("gangs", country="SY", context=CodingContext(outlet="Reuters")) is None
+    assert name("gangs", country="SY", context=CodingContext(outlet="Reuters")) == "Unidentified Armed Group (Syria)"
 
 
 def test_civilians_take_the_country() -> None:

@@ -186,7 +186,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 actor1 = dataclasses.replace(forces, start=actor1.start, end=actor1.end, text=actor1.text)
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN")):
-            actor1 = _generic(ctx, "police" if sub is S.ARRESTS else "unidentified gunmen", hit, offset)
+            actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
         if actor2 is None and actor1 is not None and sub in WEAPON_TYPES | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
         if actor2 is None and sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) \
@@ -284,7 +284,10 @@ def _dateline_end(text: str) -> int:
 #: Sub-event types ACLED codes even when the report does not say who did it: the unnamed side is
 #: "Unidentified Armed Group (<country>)" (police for arrests), so that the event is not lost.
 UNKNOWN_PERPETRATOR = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.ATTACK, S.ABDUCTION, S.ARRESTS,
-                       S.LOOTING, S.SEXUAL_VIOLENCE, S.AIR_DRONE_STRIKE, S.SHELLING, S.CHEMICAL_WEAPON}
+                       S.LOOTING, S.SEXUAL_VIOLENCE, S.AIR_DRONE_STRIKE, S.SHELLING, S.CHEMICAL_WEAPON,
+                       S.DISRUPTED_WEAPONS_USE}
+#: ... and the state's forces that usually act unnamed: weapons found or seized are the police's.
+BY_POLICE = {S.ARRESTS, S.DISRUPTED_WEAPONS_USE}
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
 
 

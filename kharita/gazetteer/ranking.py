@@ -47,6 +47,8 @@ CUE_FEATURES: dict[str, tuple[tuple[str, str], ...]] = {
     "region": (("A", "ADM1"), ("A", "ADM2"), ("L", "RGN")),
     "province": (("A", "ADM1"),),
     "governorate": (("A", "ADM1"),),
+    "state": (("A", "ADM1"),),
+    "county": (("A", "ADM2"),),
     "countryside": (("A", "ADM1"), ("A", "ADM2")),
     "country": (("A", "PCL"),),
 }
@@ -57,6 +59,7 @@ CUE_SYNONYMS = {
     "jebel": "mountain", "camps": "camp", "roads": "road", "bridges": "bridge", "dams": "dam",
     "airbase": "airport", "bases": "base", "prisons": "prison", "oilfield": "field", "fields": "field",
     "regions": "region", "provinces": "province", "governorates": "governorate", "area": "region",
+    "states": "state", "counties": "county",
     "suburb": "neighbourhood", "township": "town",
 }
 

@@ -203,6 +203,8 @@ def _accept(ranked: list[Candidate], f: Found, focus: str | None,
     PERSON/ORG vetoes a far-away namesake but never a place of the country in focus or a curated
     alias (Hasakah is a city, whatever NER says)."""
     ranked = [c for c in ranked if admitted(c, focus, named or Counter())]
+    if f.cue in ("state", "county", "province", "governorate"):   # "Gwinnett County" is no Egyptian village
+        ranked = [c for c in ranked if c.place.feature_class == "A" or c.match in ("alias", "exact")]
     if f.label == ACTOR_LABEL:                # an actor's name is a place only by the place's own name
         ranked = [c for c in ranked if c.match == "alias" or fold(c.place.name) == fold(f.text)]
     if not ranked or ranked[0].score < MIN_SCORE:
