@@ -272,3 +272,26 @@ def test_actors_are_named_the_acled_way_outside_syria(coder, text, actor1, actor
 
 def test_a_language_is_not_a_country():
     assert named_countries("He spoke with a French accent; his colleagues were speaking French.") == Counter()
+
+
+# -- protests ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Riot police clashed on Sunday with several hundred protesters in central Lagos.",
+    "Hundreds of demonstrators clashed with police outside parliament in Beirut on Sunday.",
+    "Security forces fired tear gas while clashing with anti-government protesters in Baghdad.",
+])
+def test_police_and_protesters_clashing_is_a_violent_demonstration(text):
+    from kharita.events import classify
+
+    assert classify(text)[0][0] is S.VIOLENT_DEMONSTRATION
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of students marched on Wednesday in a peaceful protest over the killing of a teenager by police.",
+    "Thousands rallied in Khartoum on Saturday to mourn the demonstrators killed last month.",
+])
+def test_a_killing_the_protest_is_about_is_no_force_against_it(text):
+    from kharita.events import classify
+
+    assert classify(text)[0][0] is S.PEACEFUL_PROTEST

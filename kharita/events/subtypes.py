@@ -51,6 +51,12 @@ VIOLENT_CUES = re.compile(
     r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
     r"turned violent|erupted|aggressive|bottles|hurling|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
     r"clashes (?:that )?broke out|clashes erupted)\b", re.I)
+#: Police and protesters clashing is a Violent demonstration (ACLED Codebook, Riots): the crowd fought.
+CROWD_CLASH = re.compile(r"\bclash\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,40}?\b(?:protesters|protestors|demonstrators|"
+                         r"crowds?|police|riot police|security forces|officers)\b", re.I)
+#: A killing the protest is about is no force used against it: "marched over the shooting of ...".
+GRIEVANCE = re.compile(r"\b(?:over|against|protest(?:ing)?|mourn(?:ing)?|condemn(?:ing)?|denounc\w*|demand\w* justice for)"
+                       r"\s+(?:the\s+)?(?:\w+[\s-]+){0,4}?(?:killings?|deaths?|shootings?|murders?|killed)\b[^.;]*", re.I)
 LABOUR_CUES = re.compile(r"\b(workers?|unions?|employees|staff|teachers|doctors|nurses|drivers|miners|"
                          r"general strike|hunger strike|on strike|strikers|wages?|pay|pensions?|walkout)\b", re.I)
 AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|planes?|drones?|barrel)\b", re.I)
@@ -356,11 +362,11 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     if k in ("PROTEST", "RIOT"):
         if hit.head.lemma_.lower() == "strike" and not LABOUR_CUES.search(text):
             return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) else None
-        if k == "RIOT" or VIOLENT_CUES.search(text):
+        if k == "RIOT" or VIOLENT_CUES.search(text) or CROWD_CLASH.search(text):
             if re.search(r"\bmob\b|lynch", text, re.I):
                 return S.MOB_VIOLENCE
             return S.VIOLENT_DEMONSTRATION
-        if FORCE_CUES.search(text):
+        if FORCE_CUES.search(GRIEVANCE.sub(" ", text)):
             return S.EXCESSIVE_FORCE
         if INTERVENTION_CUES.search(text):
             return S.PROTEST_WITH_INTERVENTION
