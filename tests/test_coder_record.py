@@ -295,3 +295,22 @@ def test_a_killing_the_protest_is_about_is_no_force_against_it(text):
     from kharita.events import classify
 
     assert classify(text)[0][0] is S.PEACEFUL_PROTEST
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli strikes on a military post near Homs killed 11 soldiers on Monday.",
+    "Eleven soldiers were killed on Monday in Israeli strikes on a military post near Homs.",
+])
+def test_a_nationality_on_a_strike_names_the_forces_that_struck(coder, text):
+    strike = only(code(coder, text), S.AIR_DRONE_STRIKE)
+    assert strike.actor1.name == "Military Forces of Israel" and strike.fatalities == 11
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("On June 9, gunmen killed 11 villagers near Maiduguri.", 11),
+    ("The bombing in Kabul on Sunday left more than 60 civilians dead and 180 wounded.", 60),
+    ("Since January, the monitor has documented 1,170 soldiers killed; on Monday a roadside bomb killed two "
+     "soldiers near Homs.", 2),
+])
+def test_days_wounded_and_tallies_are_not_added_to_a_toll(coder, text, toll):
+    assert max(e.fatalities or 0 for e in code(coder, text)) == toll

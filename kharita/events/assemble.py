@@ -20,13 +20,14 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Span
 
 from kharita.events import arguments as A
-from kharita.events.tolls import counts_people, is_tally, sentence_toll
+from kharita.events.tolls import INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll
 from kharita.events.subtypes import (  # noqa: F401  (classify_sentence is used through this module)
     PROTEST_TYPES,
     WEAPON_TYPES,
     classify_sentence,
     consistent_sub,
     is_state,
+    nation_of,
     roles,
 )
 from kharita.models import Actor, ActorMention, Document, Event, Evidence, Mention, Place, Source, Territory, Toponym
@@ -134,9 +135,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
     klasses = {h.klass for h in hits}
     typed = classify_sentence(sent, hits, s_actors, offset, clashes=False)
-    tally = is_tally(sent_text)
-    if tally:                                 # "since 2019, SOHR documented 1,170 killed": no event of its own
-        typed = []
+    typed = [(sub, hit) for sub, hit in typed         # "since 2019, SOHR documented 1,170 killed": no event
+             if not is_tally(_clause_text(sent_text, hit.span.start_char - sent.start_char))]
     clause_of_hit = {h.head.i: A.clause_head(h.head).i for h in hits}
     drafts: list[Draft] = []
     for sub, hit in typed:
@@ -184,6 +184,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             forces = _generic(ctx, "army", hit, offset)   # "Syrian government warplanes": its armed forces
             if forces is not None and forces.actor.country == actor1.actor.country:
                 actor1 = dataclasses.replace(forces, start=actor1.start, end=actor1.end, text=actor1.text)
+        if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
+            actor1 = _national_forces(hit, ctx, offset)       # "Israeli strikes on Homs"
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN")):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
@@ -197,7 +199,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         if sub is S.ATTACK and actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS:
             actor2 = None           # executed captives: the victims are not a fighting party any more
         day, precision, date_ev = _date(hit, s_dates, ctx, offset)
-        deaths = None if tally else A.fatalities_near(hit.head, numbers, offset)
+        deaths = A.fatalities_near(hit.head, numbers, offset)
         if deaths is not None and (sub not in LETHAL_SUBS or not counts_people(sent.doc, deaths, offset)):
             deaths = None                     # "hundreds of villages razed", "in May 2021"
         certainty, cert_span = A.certainty_of(sent, hit.head, next_text)
@@ -252,6 +254,18 @@ LETHAL_SUBS = {S.ARMED_CLASH, S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_
                S.SEXUAL_VIOLENCE}
 
 
+def _clause_text(sentence: str, at: int) -> str:
+    """The part of a sentence between semicolons or colons that holds character `at`."""
+    start = max(sentence.rfind(";", 0, at), sentence.rfind(":", 0, at)) + 1
+    ends = [i for i in (sentence.find(";", at), sentence.find(":", at)) if i >= 0]
+    return sentence[start:min(ends) if ends else len(sentence)]
+
+
+def _other_fate_in(text: str) -> bool:
+    """Whether a toll's words name the wounded or arrested too (a parse that summed both)."""
+    return any(w.lower() in INJURY_FORMS | OTHER_FATES for w in re.findall(r"[A-Za-z]+", text))
+
+
 def _attach_sentence_toll(drafts: list[Draft], sent: Span, numbers: list[Mention], offset: int) -> None:
     """The sentence's dead read from its words (`tolls.py`) where the parse found no toll for any of
     its events, or a fuller one (both sides' dead, a range) that includes the parse's count."""
@@ -270,6 +284,8 @@ def _attach_sentence_toll(drafts: list[Draft], sent: Span, numbers: list[Mention
         inside = toll.mention.start <= d.fatalities.start and d.fatalities.end <= toll.mention.end  # type: ignore[union-attr]
         if inside and int(toll.mention.label) >= int(d.fatalities.label):  # type: ignore[union-attr]
             d.fatalities, d.fatalities_high = toll.mention, toll.high
+        elif _other_fate_in(sent.doc.text[d.fatalities.start - offset:d.fatalities.end - offset + 30]):  # type: ignore[union-attr]
+            d.fatalities, d.fatalities_high = toll.mention, toll.high   # "60 dead and 180 wounded": 60
 
 
 _DATELINE = re.compile(r"^[^\n.]{0,80}?(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]{1,2}\s")
@@ -303,6 +319,8 @@ def _reporter(mention: ActorMention, sent: Span, offset: int) -> bool:
     if span is None:
         return False
     root = span.root
+    if root.dep_ in ("compound", "amod", "nmod"):   # "SOHR activists reported"
+        root = root.head
     return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in REPORT_VERBS \
         or root.dep_ == "pobj" and root.head.lower_ in ("to", "by") and root.head.head.lemma_.lower() in REPORT_VERBS
 
@@ -368,6 +386,21 @@ def _generic(ctx: Context, phrase: str, hit: A.Hit, offset: int) -> ActorMention
         return None
     return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
                         generic=True, score=0.5)
+
+
+def _national_forces(hit: A.Hit, ctx: Context, offset: int) -> ActorMention | None:
+    """The armed forces a nationality word on the trigger names ("Russian jets", "Turkish drones")."""
+    code = nation_of(hit.head)
+    if code is None:
+        return None
+    from kharita.actors import code_actor, load_default
+
+    name = load_default().country_name(code)
+    actor = code_actor(f"Military Forces of {name}", country=ctx.event_country or ctx.country, date=ctx.published)
+    if actor is None:
+        return None
+    return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
+                        generic=True, score=0.6)
 
 
 def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None, actor2: ActorMention | None,

@@ -91,6 +91,20 @@ BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", 
               "garrison", "airbase", "station", "camp"}
 PRISONER_WORDS = {"prisoner", "prisoners", "hostage", "hostages", "detainee", "detainees", "captive",
                   "captives", "abductee", "abductees"}
+def nation_of(head: Token) -> str | None:
+    """The country a trigger noun's nationality modifier names ("Israeli strikes", "Russian jets",
+    "Turkish drones"), or None: a state's forces strike under its flag."""
+    from kharita.actors import load_default
+
+    dictionary = load_default()
+    for child in head.children:
+        if child.dep_ in ("amod", "compound", "nmod", "poss") and child.text[:1].isupper():
+            code = dictionary.country_of_word(child.lower_)
+            if code:
+                return code
+    return None
+
+
 def consistent_sub(sub: S, actor1: Actor | None, actor2: Actor | None) -> S:
     """The sub-event type once the actors are known, as the codebook ties them: territory taken by
     state forces (or a militia under them) is Government regains territory and by anyone else
@@ -361,7 +375,7 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return None
     if k in ("PROTEST", "RIOT"):
         if hit.head.lemma_.lower() == "strike" and not LABOUR_CUES.search(text):
-            return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) else None
+            return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) or nation_of(hit.head) else None
         if k == "RIOT" or VIOLENT_CUES.search(text) or CROWD_CLASH.search(text):
             if re.search(r"\bmob\b|lynch", text, re.I):
                 return S.MOB_VIOLENCE

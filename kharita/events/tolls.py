@@ -44,7 +44,8 @@ TALLY = re.compile(
     r"last (?:year|month)|the (?:war|conflict|revolution|uprising))|so far (?:this|in)|to date|until (?:today|now)|"
     r"up to now|in the same period|during the same period|over the same period|in (?:the )?(?:past|last) "
     r"(?:\w+ )?(?:months|years)|(?:during|over) the (?:past|last) (?:\w+ )?(?:months|years)|this year|"
-    r"categori[sz]ed as follows|in total|total (?:death )?toll|overall (?:death )?toll|cumulative)\b", re.I)
+    r"categori[sz]ed as follows|in total|total (?:death )?toll|overall (?:death )?toll|cumulative|as of|"
+    r"(?:in|over|during) the (?:past|previous|last) (?:\w+ )?(?:days|weeks|months|years))\b", re.I)
 
 
 def is_tally(text: str) -> bool:
@@ -62,14 +63,14 @@ class Toll:
 
 def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll | None:
     """The dead the sentence reports, or None when it reports no count of dead (or only a tally)."""
-    if is_tally(sent.text):
+    if is_tally(sent.text) and not any(t.text in (";", ":") for t in sent):
         return None
     doc = sent.doc
     harms = [(t.i, "death" if _is_death(t) else "other") for t in sent
              if _is_death(t) or _is_injury(t) or t.lower_ in OTHER_FATES]
     if not any(kind == "death" for _i, kind in harms):
         return None
-    counts = _counts(sent, numbers, offset)
+    counts = [c for c in _counts(sent, numbers, offset) if not _in_tally(sent, c[0])]
     dead: list[tuple[Token, Token, int, int]] = []
     for first, last, low, high in counts:
         if not _of_people(doc, last, sent.end):
@@ -138,6 +139,13 @@ def _governing_fate(first: Token, last: Token) -> str | None:
     return None
 
 
+def _in_tally(sent: Span, tok: Token) -> bool:
+    """Whether the count sits in a part of the sentence (between semicolons) that is a tally."""
+    start = max((t.i for t in sent if t.i < tok.i and t.text in (";", ":")), default=sent.start - 1) + 1
+    end = min((t.i for t in sent if t.i > tok.i and t.text in (";", ":")), default=sent.end)
+    return is_tally(sent.doc[start:end].text)
+
+
 def _is_death(tok: Token) -> bool:
     return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre")
 
@@ -167,7 +175,7 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
                 continue
             first, last = span[0], span[-1]
             value = int(mention.label)
-            if _is_year(first, value) or _is_subset(doc, first, sent.start):
+            if _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start):
                 continue
             high = value
             nxt = _range_end(doc, last, by_start)
@@ -204,6 +212,19 @@ SUBSET_WORDS = lexicon.words("subset_words")
 def _is_subset(doc, first: Token, start: int) -> bool:
     """"five civilians, including two children": a count inside a part of the dead already counted."""
     return any(doc[j].lower_ in SUBSET_WORDS for j in range(max(start, first.i - 3), first.i))
+
+
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def _is_day(doc, first: Token, last: Token, value: int) -> bool:
+    """"On June 9", "9 June": a day of the month, not a count."""
+    if value > 31:
+        return False
+    before = doc[first.i - 1].lower_.rstrip(".") if first.i > 0 else ""
+    after = doc[last.i + 1].lower_.rstrip(".") if last.i + 1 < len(doc) else ""
+    return before in MONTHS or after in MONTHS
 
 
 def _is_year(tok: Token, value: int) -> bool:

@@ -45,8 +45,9 @@ DEMONYMS = Path(__file__).resolve().parents[1] / "data" / "demonyms.yaml"
 COUNTRY_WEIGHT = 1.5      # a country named (by name or nationality word) votes like this, per mention
 COUNTRY_VOTES = 3         # ... for at most this many mentions ("US-led" ten times is one story)
 NOTABLE_POPULATION = 100_000
-DEMONYM_SHARE = 0.5       # "Russian strikes on Idlib": a nationality word names a party more often than the place
-LOOSE_VOTE = 0.4          # a place found only by a loose spelling ("Belo" for Bello) votes less
+DEMONYM_SHARE = 0.3       # "Russian strikes on Idlib": a nationality word names a party more often than the place
+LOOSE_VOTE = 0.4
+REPEAT_VOTE = 0.25        # each repetition of a name adds a quarter of its vote (at most double)          # a place found only by a loose spelling ("Belo" for Bello) votes less
 #: The embedded region, where the gazetteer holds every village: neighbours name each other's places.
 REGION = SKELETON_COUNTRIES
 
@@ -91,7 +92,10 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
     dateline = next((k for k, f in enumerate(found) if f.known and f.start < DATELINE_CHARS
                      and first.get(k) is not None), None)
     named = named_countries(text, found, first)
-    focus = country or _focus_country(alone, dateline, named)
+    chains = wire_chains(text, found, gazetteer)
+    for town, _division in chains.values():
+        named[town.place.country_code] += 1          # a town in its province names the country
+    focus = country or _focus_country(alone, found, dateline, named)
     anchor = _anchor(found, first, dateline, focus)
     chosen: dict[tuple[str, str], Candidate | None] = {}
     toponyms: list[Toponym] = []
@@ -107,7 +111,7 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
                 chosen[memo] = _accept(ranked, f, focus, named)
             best = chosen[memo]
         toponyms.append(_toponym(f, best))
-    toponyms = _wire_chains(text, found, toponyms, gazetteer)
+    toponyms = _apply_chains(found, toponyms, chains)
     toponyms = _unknown_by_relation(text, toponyms, found)
     return toponyms, focus
 
@@ -115,11 +119,12 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
 _CHAIN_GAP = re.compile(r"^\s*,\s*$")
 
 
-def _wire_chains(text: str, found: list[Found], toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+def wire_chains(text: str, found: list[Found], gazetteer: Gazetteer) -> dict[int, tuple[Candidate, Candidate]]:
     """"Kirkuk, At Ta'mim, Iraq", "Maiduguri, Borno state": a place followed by a comma and the
-    division it is in. The second name is that division (geo_precision 3), and the first the place
-    of that name inside it, even when a namesake elsewhere is bigger."""
-    out = list(toponyms)
+    division it is in, by the index of the place: (the place of that name inside the division, the
+    division), even when a namesake elsewhere is bigger. Such a pair also says which country the
+    report is about."""
+    chains: dict[int, tuple[Candidate, Candidate]] = {}
     for k in range(len(found) - 1):
         city, unit = found[k], found[k + 1]
         if not (city.known and unit.known) or not _CHAIN_GAP.match(text[city.end:unit.start]):
@@ -132,10 +137,17 @@ def _wire_chains(text: str, found: list[Found], toponyms: list[Toponym], gazette
         pairs = [(t, u) for u in units for t in towns
                  if t.place.country_code == u.place.country_code and t.place.key != u.place.key
                  and u.place.name in (t.place.admin1, t.place.admin2)]
-        if not pairs:
-            continue
-        town, division = max(pairs, key=lambda p: p[0].score + p[1].score)
-        out[k] = _toponym(city, town)
+        if pairs:
+            chains[k] = max(pairs, key=lambda p: p[0].score + p[1].score)
+    return chains
+
+
+def _apply_chains(found: list[Found], toponyms: list[Toponym], chains: dict[int, tuple[Candidate, Candidate]]
+                  ) -> list[Toponym]:
+    out = list(toponyms)
+    for k, (town, division) in chains.items():
+        out[k] = _toponym(found[k], town)
+        unit = found[k + 1]
         out[k + 1] = _toponym(replace(unit, cue=unit.cue or "province"), division)
     return out
 
@@ -156,13 +168,15 @@ def _best(ranked: list[Candidate]) -> Candidate | None:
     return ranked[0] if ranked else None
 
 
-def _focus_country(alone: dict[int, list[Candidate]], dateline: int | None,
+def _focus_country(alone: dict[int, list[Candidate]], found: list[Found], dateline: int | None,
                    named: Counter[str] | None = None) -> str | None:
-    """The country most of the report's places are in. Each mention's vote is shared among the
-    countries its candidates are in ("Belo" is in Colombia, Madagascar and Cameroon; "Fundong"
-    only in Cameroon), a loose spelling votes less, the dateline counts double, and a country
-    named outright (or by its people) weighs more than a place that merely shares a name."""
-    votes: Counter[str] = Counter()
+    """The country most of the report's places are in. Each distinct name votes once (a repeated
+    name a little more, the dateline double); its vote goes in full to its best country and, scaled
+    by how close they come, to the others its candidates are in ("Belo" is in Colombia, Madagascar
+    and Cameroon; "Fundong" only in Cameroon); a loose spelling votes less; a country named
+    outright (or by its people) weighs in too."""
+    by_name: dict[str, dict[str, float]] = {}
+    repeats: Counter[str] = Counter()
     for k, ranked in alone.items():
         weights: dict[str, float] = {}
         for cand in ranked:
@@ -170,10 +184,20 @@ def _focus_country(alone: dict[int, list[Candidate]], dateline: int | None,
                 continue                               # counted in `named`
             quality = 1.0 if cand.match in ("alias", "exact") else LOOSE_VOTE
             cc = cand.place.country_code
-            weights[cc] = max(weights.get(cc, 0.0), cand.score * quality)
-        total = sum(weights.values())
-        for cc, weight in weights.items():
-            votes[cc] += (2 if k == dateline else 1) * weight * weight / total
+            weights[cc] = max(weights.get(cc, 0.0), cand.score * quality * (2 if k == dateline else 1))
+        if not weights:
+            continue
+        name = fold(found[k].text)
+        repeats[name] += 1
+        kept = by_name.setdefault(name, {})
+        for cc, w in weights.items():
+            kept[cc] = max(kept.get(cc, 0.0), w)
+    votes: Counter[str] = Counter()
+    for name, weights in by_name.items():
+        top = max(weights.values())
+        bonus = min(2.0, 1.0 + REPEAT_VOTE * (repeats[name] - 1))
+        for cc, w in weights.items():
+            votes[cc] += bonus * w * (w / top)
     for cc, n in (named or Counter()).items():
         votes[cc] += COUNTRY_WEIGHT * min(n, COUNTRY_VOTES)
     return votes.most_common(1)[0][0] if votes else None
