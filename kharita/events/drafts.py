@@ -1,0 +1,72 @@
+"""What the event coder builds while it reads a report: its context and one draft per trigger.
+
+`Context` is what the coder knows about the report outside the sentence it reads; a `Draft` is an
+event being built from one trigger (absolute character offsets), before `incidents.py` makes one
+event per incident of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from kharita.models import Actor, ActorMention, Document, Mention, Place, Toponym
+from kharita.ontology import Certainty, SubEventType as S, TimePrecision
+
+
+@dataclass(slots=True)
+class Context:
+    """What the coder knows about the report outside the sentence it is reading."""
+
+    document: Document
+    published: dt.date | None           # None: the report gives no publication date
+    precision: TimePrecision            # for undated events: the report's period ("past two weeks")
+    focus: Toponym | None = None        # the report's main place (dateline, most named city)
+    country: str = ""
+    country_place: Place | None = None  # the country in focus, for events known only to it
+    event_country: str = ""             # the country of the event being coded, when its place says
+    last_place: Toponym | None = None   # the last place named before the current sentence
+    civilians: Actor | None = None
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event being built from one trigger in one sentence (absolute character offsets)."""
+
+    sub: S
+    klass: str
+    trigger: tuple[int, int, str]
+    sentence: tuple[int, int, str]
+    clause: int
+    actor1: ActorMention | None
+    actor2: ActorMention | None
+    toponym: Toponym | None
+    date: dt.date | None                # None: neither the text nor the publication date says
+    precision: TimePrecision
+    date_evidence: Mention | None = None
+    near: bool = False
+    road: bool = False
+    fatalities: Mention | None = None
+    fatalities_high: int | None = None  # the top of a reported range ("between 10 and 15")
+    certainty: Certainty = Certainty.REPORTED
+    certainty_evidence: tuple[int, int, str] | None = None
+    recipient: ActorMention | None = None
+    tags: list[str] = field(default_factory=list)
+    head_i: int = 0
+    prep_parent: int = -1               # the head token a "after clashes" phrase hangs on
+
+
+def mention_tuple(span: Span, offset: int) -> tuple[int, int, str]:
+    return span.start_char + offset, span.end_char + offset, span.text
+
+
+#: Sub-event types that can have dead of their own (a toll of the sentence goes to the first of them).
+LETHAL_SUBS = {S.ARMED_CLASH, S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.ATTACK,
+               S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.CHEMICAL_WEAPON,
+               S.EXCESSIVE_FORCE, S.MOB_VIOLENCE, S.VIOLENT_DEMONSTRATION, S.PROTEST_WITH_INTERVENTION,
+               S.SEXUAL_VIOLENCE}
+
+
+TERRITORIAL_SUBS = {S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.NON_VIOLENT_TRANSFER}

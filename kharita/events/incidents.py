@@ -1,0 +1,264 @@
+"""One incident, one event: a report's drafts folded and merged into ACLED events.
+
+ACLED's unit is one sub-event type, actor pair, place and day. A killing or a definite reference
+("the attack", "the blast", "the fighting") told in a later sentence joins the event it refers to
+(`fold_followups`); drafts that agree on the unit merge, keeping every evidence span, and drafts that
+would get one event id are one event (`assemble_events`). `_build` makes the frozen Event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import replace
+
+from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft
+from kharita.events.places import fallback_place
+from kharita.events.subtypes import consistent_sub
+from kharita.models import Event, Evidence, Source, Territory, Toponym
+from kharita.ontology import DATE_WINDOW_DAYS, ActorType, GeoPrecision, SubEventType as S
+
+
+def subsume_drafts(drafts: list[Draft]) -> list[Draft]:
+    """A clash that is the fighting behind a capture in the same clause ("liberated X after intense
+    clashes") is part of the capture, not an event of its own."""
+    takes = [d for d in drafts if d.sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)]
+    out = []
+    for d in drafts:
+        if d.sub is S.ARMED_CLASH and d.klass == "CLASH" and any(
+                t.clause == d.clause or t.head_i == d.prep_parent for t in takes):
+            continue
+        out.append(d)
+    return out
+
+
+_FOLLOW_UP = re.compile(
+    r"\b(?:in|by|during|from) (?:the|that|this|these|those) (?:\w+ )?(?:strikes?|raids?|attacks?|shelling|"
+    r"bombing|bombardment|blasts?|explosions?|clashes|fighting|battles?|assault|ambush|air ?strikes?)\b", re.I)
+
+
+def _refers_back(d: Draft) -> bool:
+    """"... documented the deaths of 15 soldiers in the fighting": a trigger that sits inside a
+    phrase pointing back at an event already told, with no actor of its own, is no new event."""
+    if d.actor1 is not None:
+        return False
+    for match in _FOLLOW_UP.finditer(d.sentence[2]):
+        start, end = d.sentence[0] + match.start(), d.sentence[0] + match.end()
+        if start <= d.trigger[0] and d.trigger[1] <= end:
+            return True
+    return False
+
+
+def fold_followups(drafts: list[Draft]) -> list[Draft]:
+    """"Five civilians were killed in the strike", "The blast killed seven policemen": a killing or
+    a definite reference ("the attack", "the blast", "the fighting") told in a later sentence about
+    an event just reported is that event's toll and victims, not a new event."""
+    out: list[Draft] = []
+    for d in drafts:
+        target = None
+        if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None) or _refers_back(d):
+            earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]
+                       and d.sentence[0] - p.sentence[1] < 40]
+            target = earlier[-1] if earlier else None
+        elif _anaphor(d) is not None:
+            target = _antecedent(d, out)
+        if target is not None:
+            _fold_into(target, d)
+            continue
+        out.append(d)
+    return out
+
+
+#: Definite nouns that point back at an event already told, and the sub-event types each may name.
+_BATTLE = {S.ARMED_CLASH, S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY}
+
+
+_BLAST = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.AIR_DRONE_STRIKE, S.SHELLING}
+
+
+ANAPHORS: dict[str, set[S]] = {
+    **dict.fromkeys(("fighting", "clashes", "clash", "battle", "battles", "confrontation", "confrontations"),
+                    _BATTLE),
+    **dict.fromkeys(("blast", "blasts", "explosion", "explosions", "bombing", "bombings", "bomb", "detonation"),
+                    _BLAST),
+    **dict.fromkeys(("strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "shelling", "bombardment"),
+                    _BLAST | {S.ATTACK, S.ARMED_CLASH}),
+    **dict.fromkeys(("attack", "attacks", "assault", "ambush", "incident", "massacre", "killing", "killings"),
+                    LETHAL_SUBS),
+}
+
+
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those|yesterday's|sunday's|monday's|tuesday's|wednesday's|"
+                       r"thursday's|friday's|saturday's)\s+(?:\w+\s+)?$", re.I)
+
+
+def _anaphor(d: Draft) -> set[S] | None:
+    """The sub-event types a definite trigger noun can refer back to ("the blast"), or None."""
+    word = d.trigger[2].lower().split()[-1] if d.trigger[2] else ""
+    if word not in ANAPHORS:
+        return None
+    before = d.sentence[2][:max(0, d.trigger[0] - d.sentence[0])]
+    return ANAPHORS[word] if _DEFINITE.search(before[-40:]) else None
+
+
+def _antecedent(d: Draft, earlier: list[Draft]) -> Draft | None:
+    """The latest event of a kind the anaphor can name, told in the two sentences before it."""
+    kinds = _anaphor(d) or set()
+    for p in reversed(earlier):
+        if p.sentence[0] >= d.sentence[0] or d.sentence[0] - p.sentence[1] > 400:
+            continue
+        if p.sub in kinds and (p.sub not in TERRITORIAL_SUBS or d.sub in _BATTLE):
+            return p
+    return None
+
+
+def _fold_into(target: Draft, d: Draft) -> None:
+    """What a follow-up adds to the event it tells about: a larger toll, the victims."""
+    if d.fatalities is not None and (target.fatalities is None
+                                     or int(d.fatalities.label) > int(target.fatalities.label)):
+        target.fatalities, target.fatalities_high = d.fatalities, d.fatalities_high
+    victims = next((a for a in (d.actor2, d.actor1) if a is not None
+                    and a.actor.actor_type is ActorType.CIVILIANS), None)
+    if target.actor2 is None and target.actor1 is not None:
+        named = [a for a in (d.actor1, d.actor2) if a is not None and not a.generic
+                 and a.actor.name != target.actor1.actor.name]
+        target.actor2 = victims or (named[0] if named else None)
+    if victims is not None and target.sub is S.ARMED_CLASH and target.klass in ("CLASH", "KILL"):
+        target.sub = S.ATTACK             # "gunmen attacked ...; five villagers died in the attack"
+
+
+_SYMMETRIC = {S.ARMED_CLASH, S.AGREEMENT}
+
+
+def _city_key(top: Toponym | None) -> str:
+    if top is None or top.place is None:
+        return ""
+    place = top.place
+    return f"city:{place.country_code}:{place.name.split(' - ')[0]}"
+
+
+def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
+    """One event per sub-event type, actor pair, place and day: drafts that agree on those merge,
+    keeping every evidence span. Territorial events keep their exact place (control is per place);
+    others count a city's districts as the city."""
+    merged: dict[tuple, list[Draft]] = {}
+    for d in drafts:
+        if d.actor1 is None:
+            continue
+        d.sub = consistent_sub(d.sub, d.actor1.actor, d.actor2.actor if d.actor2 else None)
+        if d.toponym is None or d.toponym.place is None:
+            d.toponym = fallback_place(ctx)
+            if d.toponym is None:             # not even the country is known: no ACLED event
+                continue
+        pair: tuple = (d.actor1.actor.name, d.actor2.actor.name if d.actor2 else "")
+        if d.sub in _SYMMETRIC:
+            pair = tuple(sorted(pair))
+        place_key = d.toponym.place.key if d.sub in TERRITORIAL_SUBS else _city_key(d.toponym)
+        key = (d.sub, pair, place_key, d.date)
+        merged.setdefault(key, []).append(d)
+    for key in [k for k in merged if all(d.date_evidence is None for d in merged[k])]:
+        dated = [k for k in merged if k != key and k[:3] == key[:3] and any(d.date_evidence for d in merged[k])
+                 and _within(k[3], key[3], DATE_WINDOW_DAYS[merged[key][0].precision])]
+        if dated:                         # the headline's undated "attacked X" is the lead's "on Sunday"
+            merged[dated[0]].extend(merged.pop(key))
+    for key in [k for k in merged if not k[1][1] and k[0] not in _SYMMETRIC]:
+        fuller = [k for k in merged if k != key and k[0] == key[0] and k[1][0] == key[1][0] and k[2:] == key[2:]]
+        if fuller:                        # the same event, told once with its opponent and once without
+            merged[fuller[0]].extend(merged.pop(key))
+    return [_build(group, ctx) for group in _one_per_id(list(merged.values()), ctx)]
+
+
+def _within(a: dt.date | None, b: dt.date | None, days: int) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
+
+
+def _one_per_id(groups: list[list[Draft]], ctx: Context) -> list[list[Draft]]:
+    """Groups that would get one event id (same type, place, day and actor1, told once with an
+    opponent and once with another or none) are one event: ACLED's unit, and ids stay unique."""
+    by_id: dict[str, list[Draft]] = {}
+    for group in groups:
+        first = group[0]
+        key = _event_key(first, ctx)
+        if key in by_id:
+            kept = by_id[key]
+            if kept[0].actor2 is None and first.actor2 is not None:
+                by_id[key] = group + kept       # the telling with the opponent leads
+            else:
+                kept.extend(group)
+        else:
+            by_id[key] = list(group)
+    return list(by_id.values())
+
+
+def _event_key(first: Draft, ctx: Context) -> str:
+    return event_id(ctx.document.id, first.sub, first.toponym.place.key,  # type: ignore[union-attr]
+                    first.date, first.actor1.actor.name)  # type: ignore[union-attr]
+
+
+def _build(group: list[Draft], ctx: Context) -> Event:
+    first = group[0]
+    place = first.toponym.place  # type: ignore[union-attr]
+    if first.near or first.road:
+        place = replace(place, precision=GeoPrecision.NEAR)
+    evidence: list[Evidence] = []
+    for d in group:
+        evidence.append(Evidence("trigger", *d.trigger))
+        evidence.append(Evidence("sentence", *d.sentence))
+        for name, mention in (("actor1", d.actor1), ("actor2", d.actor2)):
+            if mention is not None:
+                evidence.append(Evidence(name, mention.start, mention.end, mention.text))
+        if d.toponym is not None and d.toponym is not ctx.focus or d.toponym is not None and \
+                d.sentence[0] <= d.toponym.start < d.sentence[1]:
+            evidence.append(Evidence("location", d.toponym.start, d.toponym.end, d.toponym.text))
+        if d.date_evidence is not None:
+            evidence.append(Evidence("date", d.date_evidence.start, d.date_evidence.end, d.date_evidence.text))
+        if d.fatalities is not None:
+            evidence.append(Evidence("fatalities", d.fatalities.start, d.fatalities.end, d.fatalities.text))
+        if d.certainty_evidence is not None:
+            evidence.append(Evidence("certainty", *d.certainty_evidence))
+    evidence = list(dict.fromkeys(evidence))
+    counts = [int(d.fatalities.label) for d in group if d.fatalities is not None]
+    fatalities = max(counts) if counts else None
+    highs = [d.fatalities_high or int(d.fatalities.label) for d in group if d.fatalities is not None]
+    high = max(highs) if highs else None
+    certainty = max((d.certainty for d in group), key=lambda c: c.strength)
+    actor1 = first.actor1.actor  # type: ignore[union-attr]
+    actor2 = first.actor2.actor if first.actor2 else None
+    territory = None
+    if first.sub in TERRITORIAL_SUBS and not first.road and not (first.klass == "TRANSFER" and first.recipient is None):
+        territory = Territory(place=place.name, new_controller=actor1.name,
+                              previous_controller=actor2.name if actor2 else None)
+    doc = ctx.document
+    source = Source(
+        document_id=doc.id, external_id=doc.external_id, url=doc.url, outlet=doc.outlet, title=doc.title,
+        published=doc.published, evidence=tuple(evidence), fatalities=fatalities, certainty=certainty,
+        confidence=_confidence(first),
+    )
+    return Event(
+        event_id=_event_key(first, ctx),
+        sub_event_type=first.sub, event_date=first.date, time_precision=first.precision, actor1=actor1,
+        actor2=actor2, place=place, fatalities=fatalities, fatalities_low=fatalities,
+        fatalities_best=fatalities, fatalities_high=high, certainty=certainty,
+        civilian_targeting=first.sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) and actor2 is not None
+        and actor2.actor_type is ActorType.CIVILIANS,
+        territory=territory, tags=tuple(sorted({t for d in group for t in d.tags})),
+        notes=" ".join(first.sentence[2].split())[:400], sources=(source,), confidence=_confidence(first),
+    )
+
+
+def _confidence(d: Draft) -> float:
+    score = 0.9
+    if d.actor2 is None and d.sub in (S.ARMED_CLASH,):
+        score -= 0.2
+    if d.near:
+        score -= 0.1
+    if d.actor1 is not None and d.actor1.generic:
+        score -= 0.1
+    return round(max(score, 0.1), 2)
+
+
+def event_id(document_id: str, sub: S, place_key: str, day: dt.date | None, actor1: str) -> str:
+    """Stable across runs: the same report gives the same ids."""
+    raw = "|".join([document_id, sub.value, place_key, day.isoformat() if day else "undated", actor1])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
