@@ -314,3 +314,18 @@ def test_a_nationality_on_a_strike_names_the_forces_that_struck(coder, text):
 ])
 def test_days_wounded_and_tallies_are_not_added_to_a_toll(coder, text, toll):
     assert max(e.fatalities or 0 for e in code(coder, text)) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "A truck bomb exploded on Wednesday near a checkpoint in Qamishli, killing 20 civilians. The explosion "
+    "destroyed dozens of shops. The suicide bomber drove the truck to the checkpoint before detonating it. "
+    "The Islamic State claimed responsibility for the attack.",
+    "The Islamic State said one of its suicide bombers blew himself up in a truck at a checkpoint in Qamishli "
+    "on Wednesday, killing 20 civilians and destroying dozens of shops.",
+])
+def test_a_suicide_truck_bomb_is_one_event_by_its_claimant(coder, text):
+    events = code(coder, text, published="2016-07-28")
+    assert [e.sub_event_type for e in events] == [S.SUICIDE_BOMB], [
+        (e.sub_event_type.value, e.actor1.name) for e in events]
+    assert events[0].fatalities == 20 and events[0].actor1.name == "Islamic State"
+    assert events[0].event_date == dt.date(2016, 7, 27)

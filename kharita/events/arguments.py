@@ -55,6 +55,7 @@ ARMED_WORDS = lexicon.words("armed_words")
 DEATH_WORDS = lexicon.words("death_words")
 WEAPON_WORDS = lexicon.words("weapon_words")
 PROPERTY_WORDS = lexicon.words("property_words")
+NOT_PERSONS = lexicon.words("not_persons")
 
 
 NOT_WEAPON_MODIFIERS = {"coal", "gold", "salt", "copper", "diamond", "iron", "uranium", "silver", "phosphate",
@@ -434,7 +435,8 @@ def _one_victim(cand: Token, offset: int) -> Mention | None:
     det = next((c for c in cand.children if c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one")), None)
     if det is None or cand.tag_ not in ("NN",) or cand.lemma_.lower() in _NOT_PEOPLE - {"member", "minister"}:
         return None
-    if not (cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS or is_person_noun(cand)):
+    if cand.lemma_.lower() in NOT_PERSONS or not (cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS
+                                                  or is_person_noun(cand)):
         return None
     return Mention("number", det.idx + offset, cand.idx + len(cand) + offset,
                    cand.doc.text[det.idx:cand.idx + len(cand)], "1")

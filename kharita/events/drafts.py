@@ -29,6 +29,7 @@ class Context:
     event_country: str = ""             # the country of the event being coded, when its place says
     last_place: Toponym | None = None   # the last place named before the current sentence
     civilians: Actor | None = None
+    claims: list[tuple[int, ActorMention]] = field(default_factory=list)   # (where, who) "X claimed responsibility"
 
 
 @dataclass(slots=True)

@@ -39,6 +39,9 @@ def dateline_end(text: str) -> int:
     return match.end() if match else 0
 
 
+RECENT_CHARS = 250        # a place named this close before a placeless sentence is still its scene
+
+
 def choose_places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym], clause_of_hit: dict[int, int],
             offset: int) -> tuple[list[Toponym | None], bool, bool]:
     """The places of a trigger: those in its clause (one event each), landmarks ("east of X") and
@@ -74,6 +77,10 @@ def choose_places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym],
         return [ctx.focus], False, False
     if DEICTIC_WORDS.search(clause_text) and ctx.last_place is not None:
         return [ctx.last_place], False, False
+    recent = ctx.last_place
+    if recent is not None and recent.place is not None and recent.place.feature_class == "P" \
+            and 0 <= hit.span.start_char + offset - recent.end <= RECENT_CHARS:
+        return [recent], False, False        # a sentence that goes on about the place just named
     return [ctx.focus or ctx.last_place], False, False      # the place fallback: see fallback_place
 
 

@@ -145,7 +145,7 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                 actor1 = A.actor_of(cand, actors, offset)
                 if actor1 is not None:
                     break
-                if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in cand.children):
+                if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in cand.subtree):
                     actor1 = _sayer(head, actors, offset)        # "The YPG said its fighters took ..."
                     if actor1 is not None:
                         break
@@ -212,6 +212,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                     actor1 = A.actor_of(child, actors, offset)
                     if actor1 is not None:
                         break
+        if actor1 is None and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in head.children):
+            actor1 = _sayer(head, actors, offset)          # "the group said one of its suicide bombers"
         if actor1 is None:
             gov = head.head
             if head.dep_ == "pobj" and gov.dep_ == "prep":

@@ -35,7 +35,10 @@ INJURY_FORMS = lexicon.words("injury_forms")
 #: A count followed by one of these is not of people.
 NOT_PEOPLE_UNITS = lexicon.words("not_people_units")
 LOW_WORDS = lexicon.words("low_words")
-PEOPLE_WORDS = ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "persons", "people", "them", "those"}
+NOT_PERSONS = lexicon.words("not_persons")
+PERPETRATORS = lexicon.words("perpetrator_nouns")
+PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "persons", "people", "them", "those"}) \
+    - NOT_PERSONS
 
 
 TALLY = re.compile(
@@ -76,6 +79,8 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
         if not _of_people(doc, last, sent.end):
             continue
         fate = _governing_fate(first, last)
+        if fate != "death" and _counts_perpetrators(doc, last, sent.end):
+            continue                          # "one of its suicide bombers blew himself up, killing 20"
         if fate is None:
             fate = min(harms, key=lambda h: (_gap(h[0], first.i, last.i), h[0] < first.i))[1]
         if fate == "death":
@@ -248,13 +253,23 @@ def _of_people(doc, last: Token, end: int) -> bool:
     return False
 
 
+def _counts_perpetrators(doc, last: Token, end: int) -> bool:
+    for j in range(last.i + 1, min(end, last.i + 6)):
+        if doc[j].lower_ in PERPETRATORS:
+            return True
+        if doc[j].pos_ in ("VERB", "AUX", "PUNCT"):
+            return False
+    return False
+
+
 def _person_after(doc, start: int, end: int) -> Token | None:
     """The person noun of "a [young] doctor", within three words; None for "a number", "a car"."""
     for j in range(start, min(end, start + 3)):
         tok = doc[j]
         if tok.pos_ == "NOUN":
             lemma = tok.lemma_.lower()
-            if tok.tag_ == "NN" and (lemma in ARMED_WORDS | CIVILIAN_WORDS or is_person_noun(tok)):
+            if tok.tag_ == "NN" and lemma not in NOT_PERSONS and (lemma in ARMED_WORDS | CIVILIAN_WORDS
+                                                                 or is_person_noun(tok)):
                 return tok
             return None
         if tok.pos_ not in ("ADJ", "NOUN", "PROPN"):
