@@ -329,3 +329,31 @@ def test_a_suicide_truck_bomb_is_one_event_by_its_claimant(coder, text):
         (e.sub_event_type.value, e.actor1.name) for e in events]
     assert events[0].fatalities == 20 and events[0].actor1.name == "Islamic State"
     assert events[0].event_date == dt.date(2016, 7, 27)
+
+
+@pytest.mark.parametrize("text", [
+    "Islamic State militants withdrew from the village of Khatuniyah after heavy clashes with YPG fighters, "
+    "who took control of the village on Thursday.",
+    "YPG fighters took control of the village of Khatuniyah on Thursday after heavy clashes with Islamic "
+    "State militants, who withdrew.",
+    "After heavy clashes on Thursday, the village of Khatuniyah was captured by YPG fighters from the Islamic State.",
+])
+def test_a_capture_after_fighting_is_one_territorial_event_by_the_captor(coder, text):
+    events = code(coder, text, published="2015-10-30")
+    assert [e.sub_event_type for e in events] == [S.NON_STATE_ACTOR_OVERTAKES_TERRITORY], [
+        (e.sub_event_type.value, e.actor1.name) for e in events]
+    assert events[0].actor1.name == "YPG: People's Protection Units"
+    assert events[0].territory is not None and events[0].territory.new_controller == events[0].actor1.name
+
+
+@pytest.mark.parametrize("text", [
+    "YPG units repelled an Islamic State attack on the village of Abu Qasayeb on Sunday. Five Islamic State "
+    "members were killed in the attack.",
+    "Five Islamic State members were killed on Sunday when YPG units repelled their attack on the village of "
+    "Abu Qasayeb.",
+])
+def test_a_repelled_attack_is_one_clash_with_its_toll(coder, text):
+    clash = only(code(coder, text, published="2015-11-02"), S.ARMED_CLASH)
+    assert clash.fatalities == 5
+    assert {clash.actor1.name, clash.actor2.name if clash.actor2 else ""} == {
+        "YPG: People's Protection Units", "Islamic State"}

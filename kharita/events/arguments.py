@@ -255,13 +255,24 @@ def actor_of(tok: Token, actors: list[ActorMention], offset: int = 0) -> ActorMe
     return None
 
 
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
+def _antecedent_of(subj: Token, verb: Token) -> Token:
+    """"... YPG fighters, who took control of the village": the subject of a relative clause is the
+    noun it hangs on."""
+    if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        return verb.head
+    return subj
+
+
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
     """(subject token, passive?) of a verb, inheriting the subject of a coordinated verb."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
-            return child, False
+            return _antecedent_of(child, verb), False
         if child.dep_ == "nsubjpass":
-            return child, True
+            return _antecedent_of(child, verb), True
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return subject_of(verb.head)
     if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
@@ -273,7 +284,7 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
 
 def subjects_of(verb: Token) -> list[Token]:
     """Every active subject a verb has (the parser sometimes gives two: "ERBIL, ... forces recaptured")."""
-    own = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    own = [_antecedent_of(c, verb) for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     if own:
         return own
     subj, passive = subject_of(verb)

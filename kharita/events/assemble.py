@@ -175,6 +175,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
             ))
     drafts = subsume_drafts(drafts)
+    drafts = _objects_of_other_triggers(drafts, sent)
     _attach_sentence_toll(drafts, sent, numbers, offset)
     tolls = [d for d in drafts if d.klass == "KILL" and d.trigger[2].lower().startswith("death")]
     others = [d for d in drafts if d not in tolls]
@@ -217,6 +218,22 @@ def _clause_text(sentence: str, at: int) -> str:
     start = max(sentence.rfind(";", 0, at), sentence.rfind(":", 0, at)) + 1
     ends = [i for i in (sentence.find(";", at), sentence.find(":", at)) if i >= 0]
     return sentence[start:min(ends) if ends else len(sentence)]
+
+
+def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:
+    """"repelled an ISIS attack", "thwarted an assault": a fighting noun that is the object of
+    another fighting verb is the same fight, told once."""
+    by_head = {d.head_i: d for d in drafts}
+    out = []
+    for d in drafts:
+        tok = sent.doc[d.head_i]
+        gov = by_head.get(tok.head.i) if tok.dep_ in ("dobj", "pobj", "nsubjpass") else None
+        if gov is not None and gov is not d and d.klass == "CLASH" and tok.pos_ == "NOUN" \
+                and gov.klass in ("CLASH", "TAKE"):
+            gov.actor2 = gov.actor2 or d.actor1
+            continue
+        out.append(d)
+    return out
 
 
 def _other_fate_in(text: str) -> bool:

@@ -41,10 +41,10 @@ def documents(arguments: tuple[str, ...], summary: RunSummary) -> Iterator[Docum
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object a line: document_id, external_id, sub_event_type, trigger.")
 def classify_command(inputs: tuple[str, ...], as_json: bool) -> None:
-    """Print the ACLED sub-event type(s) each report reports, each with its trigger. Reports are
-    read as `kharita run` reads them (files, folders, URLs, '-' for stdin; text, HTML, RSS/Atom,
-    JSON Lines, CSV); an argument that is none of these is a report's text itself; no argument
-    reads stdin. Prints "no event" for a report that reports none, and a "# report" line before
+    """Print the ACLED sub-event type(s) of each report, each with the trigger that decided.
+    Reports are read as `kharita run` reads them (files, folders, URLs, '-' for stdin; text, HTML,
+    RSS/Atom, JSON Lines, CSV); an argument that is none of these is a report's text itself; no
+    argument reads stdin. Prints "no event" for a report that reports none, and a "# report" line before
     each report's lines when there are several. Unreadable inputs are named on stderr."""
     from kharita.events.coder import classify_doc
     from kharita.nlp.load import default_pipeline

@@ -22,15 +22,30 @@ from kharita.ontology import DATE_WINDOW_DAYS, ActorType, GeoPrecision, SubEvent
 
 def subsume_drafts(drafts: list[Draft]) -> list[Draft]:
     """A clash that is the fighting behind a capture in the same clause ("liberated X after intense
-    clashes") is part of the capture, not an event of its own."""
+    clashes"), or in the same sentence between the same sides at the same place ("IS withdrew from X
+    after clashes with the YPG, who took control of it"), is part of the capture (ACLED codes the
+    territorial event, which is a battle), not an event of its own."""
     takes = [d for d in drafts if d.sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)]
     out = []
     for d in drafts:
         if d.sub is S.ARMED_CLASH and d.klass == "CLASH" and any(
-                t.clause == d.clause or t.head_i == d.prep_parent for t in takes):
+                t.clause == d.clause or t.head_i == d.prep_parent or _same_fight(t, d) for t in takes):
+            if d.fatalities is not None:
+                for t in takes:
+                    if t.fatalities is None and (t.clause == d.clause or _same_fight(t, d)):
+                        t.fatalities, t.fatalities_high = d.fatalities, d.fatalities_high
             continue
         out.append(d)
     return out
+
+
+def _same_fight(take: Draft, clash: Draft) -> bool:
+    def sides(d: Draft) -> set[str]:
+        return {a.actor.name for a in (d.actor1, d.actor2) if a is not None}
+
+    same_place = take.toponym is not None and clash.toponym is not None and take.toponym.place is not None \
+        and clash.toponym.place is not None and take.toponym.place.key == clash.toponym.place.key
+    return same_place and take.sentence == clash.sentence and bool(sides(take) & sides(clash))
 
 
 _FOLLOW_UP = re.compile(

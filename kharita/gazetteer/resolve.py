@@ -81,8 +81,8 @@ def named_countries(text: str, found: list[Found] | None = None,
     return counts
 
 
-def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
-                  country: str | None = None) -> tuple[list[Toponym], str | None]:
+def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *, country: str | None = None,
+                  evidence: dict[str, float] | None = None) -> tuple[list[Toponym], str | None]:
     """Toponyms for `found` mentions of `text`, and the country in focus."""
     if not found:
         return [], country
@@ -95,6 +95,8 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *,
     chains = wire_chains(text, found, gazetteer)
     for town, _division in chains.values():
         named[town.place.country_code] += 1          # a town in its province names the country
+    for cc, weight in (evidence or {}).items():
+        named[cc] += weight
     focus = country or _focus_country(alone, found, dateline, named)
     anchor = _anchor(found, first, dateline, focus)
     chosen: dict[tuple[str, str], Candidate | None] = {}

@@ -23,6 +23,12 @@ from spacy.tokens import Doc
 from kharita.gazetteer.base import Gazetteer
 from kharita.gazetteer.geoparse import geoparse_with_focus
 from kharita.gazetteer.recognize import ACTOR_LABEL
+from kharita.ontology import ActorType
+
+#: The vote a named actor's home country gets for the report's focus (a place name's is about 0.5).
+ACTOR_VOTE = 0.5
+#: Actor types that often fight abroad (Russian jets over Idlib): their country is no evidence.
+ABROAD = {ActorType.STATE_FORCES, ActorType.EXTERNAL_OTHER}
 from kharita.nlp import extensions
 
 
@@ -82,20 +88,26 @@ class ToponymTagger:
         """(toponyms, country in focus) for the Doc."""
         entities = ({(e.start_char, e.end_char): e.label_ for e in doc.ents}
                     if self.use_ner and doc.has_annotation("ENT_IOB") else {})
-        entities.update(self._actor_names(doc))
+        actors = self._actor_names(doc)
+        entities.update({span: ACTOR_LABEL for span in actors})
+        evidence: dict[str, float] = {}
+        for code in set(actors.values()) - {""}:
+            evidence[code] = ACTOR_VOTE          # the YPG fights in Syria, Boko Haram in Nigeria
         country = doc._.kharita_country or self.country
-        return geoparse_with_focus(doc.text, gazetteer=self.gazetteer, country=country, entities=entities)
+        return geoparse_with_focus(doc.text, gazetteer=self.gazetteer, country=country, entities=entities,
+                                   evidence=evidence)
 
     def _actor_names(self, doc: Doc) -> dict[tuple[int, int], str]:
-        """Spans the pipeline's actor dictionary names ("Houthis", "Asayish"), labelled ACTOR: a
-        place only where the name is the place's own (see `gazetteer.resolve`)."""
+        """Spans the pipeline's actor dictionary names ("Houthis", "Asayish"), each with the actor's
+        home country ("" for transnational ones): a place only where the name is the place's own
+        (see `gazetteer.resolve`), and a vote for the report's country."""
         if self.nlp is None or "kharita_actors" not in self.nlp.pipe_names:
             return {}
         matcher = getattr(self.nlp.get_pipe("kharita_actors"), "matcher", None)
         if matcher is None or not doc.text.strip():
             return {}
-        return {(m.start, m.end): ACTOR_LABEL for m in matcher.find(doc.text)
-                if not m.generic and not m.actor.new}
+        return {(m.start, m.end): m.actor.country if m.actor.actor_type not in ABROAD else ""
+                for m in matcher.find(doc.text) if not m.generic and not m.actor.new}
 
     @staticmethod
     def annotate(doc: Doc, toponyms: list, focus: str | None) -> None:
