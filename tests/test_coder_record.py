@@ -357,3 +357,18 @@ def test_a_repelled_attack_is_one_clash_with_its_toll(coder, text):
     assert clash.fatalities == 5
     assert {clash.actor1.name, clash.actor2.name if clash.actor2 else ""} == {
         "YPG: People's Protection Units", "Islamic State"}
+
+
+@pytest.mark.parametrize("text, forces", [
+    ("Two soldiers were killed in Kirkuk on Monday.", "Military Forces of Iraq (2014-)"),
+    ("A police officer was shot dead in Kirkuk on Monday.", "Police Forces of Iraq (2014-)"),
+])
+def test_fighters_killed_by_an_unnamed_side_are_a_clash_with_an_unidentified_group(coder, text, forces):
+    clash = only(code(coder, text), S.ARMED_CLASH)
+    assert {clash.actor1.name, clash.actor2.name if clash.actor2 else ""} == {forces, "Unidentified Armed Group (Iraq)"}
+
+
+def test_an_unnamed_killing_after_a_clash_is_the_clash_s_toll(coder):
+    events = code(coder, "Clashes broke out in Hasakah between the YPG and the Islamic State on Monday. "
+                         "Two soldiers were killed.")
+    assert [e.sub_event_type for e in events] == [S.ARMED_CLASH] and events[0].fatalities == 2

@@ -146,6 +146,11 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN")):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
+        orphan = False
+        if actor1 is None and hit.klass == "KILL" and sub is S.ARMED_CLASH and hit.head.pos_ == "VERB":
+            victims = actor2 or _victims_generic(patient, ctx, hit, offset)
+            if victims is not None:           # "an army major was killed": a clash with an unnamed side
+                actor1, actor2, orphan = victims, _generic(ctx, "unidentified gunmen", hit, offset), True
         if actor2 is None and actor1 is not None and sub in WEAPON_TYPES | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
         if actor2 is None and sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) \
@@ -172,7 +177,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 actor2=actor2, toponym=place, date=day, precision=precision, date_evidence=date_ev,
                 near=near or (place is not None and A.is_near(place, doc_text, offset)), road=road,
                 fatalities=deaths, certainty=certainty, certainty_evidence=cert_ev, recipient=recipient,
-                tags=tags, head_i=hit.head.i, prep_parent=prep_parent,
+                tags=tags, head_i=hit.head.i, prep_parent=prep_parent, orphan=orphan,
             ))
     drafts = subsume_drafts(drafts)
     drafts = _objects_of_other_triggers(drafts, sent)
@@ -184,8 +189,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             if others[0].fatalities is None:
                 others[0].fatalities = toll.fatalities
         drafts = others
-    unowned = [d for d in drafts if d.klass == "KILL" and d.actor1 is None]
-    owned = [d for d in drafts if d.actor1 is not None and d.sub in LETHAL_SUBS]
+    unowned = [d for d in drafts if d.klass == "KILL" and (d.actor1 is None or d.orphan)]
+    owned = [d for d in drafts if d.actor1 is not None and not d.orphan and d.sub in LETHAL_SUBS]
     if unowned and owned:                     # "35 soldiers were killed in clashes with X": the clash's dead
         for d in unowned:
             if owned[0].fatalities is None and d.fatalities is not None:
@@ -356,6 +361,20 @@ def _generic(ctx: Context, phrase: str, hit: A.Hit, offset: int) -> ActorMention
         return None
     return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
                         generic=True, score=0.5)
+
+
+def _victims_generic(patient, ctx: Context, hit: A.Hit, offset: int) -> ActorMention | None:
+    """The state forces a killed fighter belongs to when the victims are soldiers or police the
+    dictionary does not name ("an army major", "a police officer")."""
+    if patient is None:
+        return None
+    words = {t.lemma_.lower() for t in A.np_tokens(patient)}
+    if words & {"police", "policeman", "policemen", "officer", "officers", "constable", "gendarme"}:
+        return _generic(ctx, "police", hit, offset)
+    if words & {"soldier", "army", "troop", "serviceman", "servicemen", "jawan", "major", "colonel", "captain",
+                "lieutenant", "sergeant", "general", "private", "conscript", "marine"}:
+        return _generic(ctx, "army", hit, offset)
+    return None
 
 
 def _national_forces(hit: A.Hit, ctx: Context, offset: int) -> ActorMention | None:

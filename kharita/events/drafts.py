@@ -48,6 +48,7 @@ class Draft:
     precision: TimePrecision
     date_evidence: Mention | None = None
     near: bool = False
+    orphan: bool = False                # a killing whose perpetrator nobody names: its sides were inferred
     road: bool = False
     fatalities: Mention | None = None
     fatalities_high: int | None = None  # the top of a reported range ("between 10 and 15")

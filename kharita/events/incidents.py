@@ -56,7 +56,7 @@ _FOLLOW_UP = re.compile(
 def _refers_back(d: Draft) -> bool:
     """"... documented the deaths of 15 soldiers in the fighting": a trigger that sits inside a
     phrase pointing back at an event already told, with no actor of its own, is no new event."""
-    if d.actor1 is not None:
+    if d.actor1 is not None and not d.orphan:
         return False
     for match in _FOLLOW_UP.finditer(d.sentence[2]):
         start, end = d.sentence[0] + match.start(), d.sentence[0] + match.end()
@@ -72,7 +72,8 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
     out: list[Draft] = []
     for d in drafts:
         target = None
-        if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None) or _refers_back(d):
+        if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None or d.orphan) \
+                or _refers_back(d):
             earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]
                        and d.sentence[0] - p.sentence[1] < 40]
             target = earlier[-1] if earlier else None
