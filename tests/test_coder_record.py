@@ -372,3 +372,12 @@ def test_an_unnamed_killing_after_a_clash_is_the_clash_s_toll(coder):
     events = code(coder, "Clashes broke out in Hasakah between the YPG and the Islamic State on Monday. "
                          "Two soldiers were killed.")
     assert [e.sub_event_type for e in events] == [S.ARMED_CLASH] and events[0].fatalities == 2
+
+
+@pytest.mark.parametrize("text", [
+    "26 militants killed in fighting in Kapisa province",
+    "Twenty-six militants were killed in fighting in Kapisa province on Thursday.",
+])
+def test_a_headline_toll_is_a_toll(coder, text):
+    clash = only(code(coder, text, published="2021-07-22"), S.ARMED_CLASH)
+    assert clash.fatalities == 26 and clash.place.country_code == "AF"

@@ -279,6 +279,8 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         return subject_of(verb.head)
     if verb.dep_ == "relcl":
         return verb.head, False
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return verb.head, True             # "26 militants killed in ...": the noun is the patient
     return None, False
 
 

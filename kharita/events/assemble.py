@@ -150,7 +150,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         if actor1 is None and hit.klass == "KILL" and sub is S.ARMED_CLASH and hit.head.pos_ == "VERB":
             victims = actor2 or _victims_generic(patient, ctx, hit, offset)
             if victims is not None:           # "an army major was killed": a clash with an unnamed side
-                actor1, actor2, orphan = victims, _generic(ctx, "unidentified gunmen", hit, offset), True
+                other = _first_other(s_actors, victims)
+                if other is None and not victims.actor.name.startswith("Unidentified Armed Group"):
+                    other = _generic(ctx, "unidentified gunmen", hit, offset)
+                actor1, actor2, orphan = victims, other, True
         if actor2 is None and actor1 is not None and sub in WEAPON_TYPES | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
         if actor2 is None and sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) \
@@ -374,6 +377,8 @@ def _victims_generic(patient, ctx: Context, hit: A.Hit, offset: int) -> ActorMen
     if words & {"soldier", "army", "troop", "serviceman", "servicemen", "jawan", "major", "colonel", "captain",
                 "lieutenant", "sergeant", "general", "private", "conscript", "marine"}:
         return _generic(ctx, "army", hit, offset)
+    if words & {"militant", "insurgent", "terrorist", "rebel", "gunman", "gunmen", "bandit", "jihadist", "fighter"}:
+        return _generic(ctx, "militants", hit, offset)
     return None
 
 
