@@ -251,7 +251,9 @@ def export(db: str | None, fmt: str | None, out: str, **filters: Any) -> None:
         fmt = suffixes.get(Path(out).suffix.lower(), "acled-csv") if out != "-" else "acled-csv"
     criteria = event_filters(**filters)
     with open_store(db) as store:
-        n = exporter.export(store.iter_events(**criteria), fmt, out)
+        from kharita.store.acled_ids import lookup_store
+
+        n = exporter.export(store.iter_events(**criteria), fmt, out, ids=functools.partial(lookup_store, store))
     if out != "-":
         click.echo(f"wrote {n} event(s) to {out} ({fmt})", err=True)
 

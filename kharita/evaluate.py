@@ -11,6 +11,8 @@ Matching is one-to-one (maximum bipartite matching per level, required gold even
 events marked `required: false` count neither as a miss nor, when a prediction matches them, as a
 false positive. Gold places are names, so they are resolved through the gazetteer to measure
 distances; a name that does not resolve can still match by name or admin1.
+Certainty (reported / claimed / unconfirmed) is scored beside the levels, over the L1 pairs whose
+gold event states one: how many agree, and which way the others went (`score_certainty`).
 Must-nots (must_not.jsonl next to the gold) are checked against every prediction and each hit is
 reported. Geocoding: predictions paired with gold events of the same type, actor1 and date
 window (so never an undated prediction), nearest first, give the distances between predicted
@@ -25,6 +27,7 @@ import json
 import logging
 import math
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -70,6 +73,7 @@ class GoldEvent:
     lat: float | None = None
     lon: float | None = None
     geonameid: int | None = None
+    certainty: str | None = None               # reported, claimed, unconfirmed; None: not stated
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class PredictedEvent:
     fatalities: int | None = None
     location_texts: tuple[str, ...] = ()       # the words the place was read from (evidence)
     geonameid: int | None = None
+    certainty: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,25 @@ class GeoScore:
     gold_total: int
     same_geonameid: float | None = None         # share of pairs whose gold gives a GeoNames id
 
+
+@dataclass(frozen=True, slots=True)
+class CertaintyScore:
+    """Certainty over the L1 pairs whose gold event states one."""
+
+    pairs: int
+    agree: int
+    confusion: tuple[tuple[str, str, int], ...] = ()   # (gold, predicted, pairs) where they differ
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.agree / self.pairs if self.pairs else None
+
+    def to_dict(self) -> dict[str, Any]:
+        accuracy = self.accuracy
+        return {"pairs": self.pairs, "agree": self.agree,
+                "accuracy": None if accuracy is None else round(accuracy, 4),
+                "confusion": [{"gold": g, "predicted": p, "pairs": n} for g, p, n in self.confusion]}
+
 @dataclass(frozen=True, slots=True)
 class EvalReport:
     levels: dict[str, LevelScore]
@@ -140,6 +164,7 @@ class EvalReport:
     must_not_unchecked: tuple[MustNot, ...]
     geocoding: GeoScore
     must_not_total: int = 0
+    certainty: CertaintyScore = CertaintyScore(0, 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +184,7 @@ class EvalReport:
                 "unchecked": [{"must_not": m.fields, "why": m.why} for m in self.must_not_unchecked],
             },
             "geocoding": asdict(self.geocoding),
+            "certainty": self.certainty.to_dict(),
         }
 
     def table(self) -> str:
@@ -186,6 +212,9 @@ class EvalReport:
                          + f" (gold places resolved: {g.gold_resolved}/{g.gold_total})")
         else:
             lines.append(f"geocoding: no pairs with coordinates (gold places resolved: {g.gold_resolved}/{g.gold_total})")
+        c = self.certainty
+        lines.append(f"certainty: {c.agree}/{c.pairs} L1 pair(s) agree" + (f" ({c.accuracy:.0%})" if c.pairs else "")
+                     + "".join(f"; gold {g} coded {p}: {n}" for g, p, n in c.confusion))
         return "\n".join(lines)
 
 
@@ -237,6 +266,7 @@ def gold_from_dict(data: Mapping[str, Any], where: str = "gold") -> GoldEvent:
         lat=_float_or_none(data.get("latitude")),
         lon=_float_or_none(data.get("longitude")),
         geonameid=_int_or_none(data.get("geonameid")),
+        certainty=data.get("certainty") or None,
     )
 
 
@@ -268,6 +298,7 @@ def predicted_from_record(row: Mapping[str, Any], where: str = "predicted") -> P
         fatalities=_int_or_none(row.get("fatalities")),
         location_texts=tuple(texts),
         geonameid=_int_or_none(row.get("geonameid")),
+        certainty=row.get("certainty") or None,
     )
 
 
@@ -605,7 +636,27 @@ def evaluate(
         must_not_unchecked=tuple(unchecked),
         geocoding=_geocoding(gold_events, preds, actors),
         must_not_total=len(rules),
+        certainty=score_certainty(gold_events, preds, levels["L1"].pairs),
     )
+
+
+def score_certainty(gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent],
+                    pairs: Iterable[tuple[str, str]]) -> CertaintyScore:
+    """Certainty (reported / claimed / unconfirmed) over matched (gold id, predicted id) pairs
+    whose gold states one; a prediction without one counts as "reported", the record's default."""
+    by_gold, by_pred = {g.id: g for g in gold}, {p.id: p for p in predicted}
+    agree, checked, wrong = 0, 0, Counter()
+    for gold_id, pred_id in pairs:
+        expected = by_gold[gold_id].certainty
+        if not expected:
+            continue
+        got = by_pred[pred_id].certainty or "reported"
+        checked += 1
+        if got == expected:
+            agree += 1
+        else:
+            wrong[(expected, got)] += 1
+    return CertaintyScore(checked, agree, tuple((g, p, n) for (g, p), n in sorted(wrong.items())))
 
 
 def _checkable(rule: MustNot) -> bool:
@@ -629,9 +680,11 @@ def evaluate_files(gold_path: str | Path, predicted: Iterable[PredictedEvent | E
     return evaluate(read_gold(gold_path), predicted, must_not=rules, resolver=resolver)
 
 
-def predict_documents(docs: str | Path, *, extractor: str | None = None, **run_options: Any) -> list[Event]:
-    """Run the pipeline over reports, merge off, into a throwaway SQLite store; its events.
-    `extractor` names one of pipeline.EXTRACTORS (default: the configured one)."""
+def predict_documents(docs: str | Path | Sequence[str | Path], *, extractor: str | None = None,
+                      **run_options: Any) -> list[Event]:
+    """Run the pipeline over reports (one input or several, as `kharita run` takes them), merge
+    off, into a throwaway SQLite store; its events. `extractor` names one of pipeline.EXTRACTORS
+    (default: the configured one)."""
     import tempfile
 
     from kharita import pipeline
@@ -641,13 +694,15 @@ def predict_documents(docs: str | Path, *, extractor: str | None = None, **run_o
         run_options["extractor"] = pipeline.default_extractor(extractor)
     with tempfile.TemporaryDirectory(prefix="kharita-eval-") as tmp:
         with Store.open(Path(tmp) / "eval.db") as store:
-            summary = pipeline.run([str(docs)], store, merge=False, **run_options)
+            inputs = [docs] if isinstance(docs, (str, Path)) else list(docs)
+            summary = pipeline.run([str(d) for d in inputs], store, merge=False, **run_options)
             for source, reason in summary.skipped:
                 log.warning("eval: report %s skipped: %s", source, reason)
             return list(store.iter_events())
 
 
 __all__ = [
+    "CertaintyScore",
     "EvalReport",
     "GeoScore",
     "GoldEvent",
@@ -661,4 +716,5 @@ __all__ = [
     "read_gold",
     "read_must_not",
     "read_predicted",
+    "score_certainty",
 ]

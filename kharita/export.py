@@ -8,6 +8,10 @@
 
 An event whose date is unknown has an empty event_date, year and time_precision cell in the CSV,
 and null for them in GeoJSON, JSON Lines and Parquet (see kharita.record).
+
+`event_id_cnty` is ACLED's form of the id (SYR17) when the caller passes `ids`, a look-up of the
+store's numbers (kharita.store.acled_ids.lookup_store; `kharita export` does); each batch of
+events is looked up at once, so a large export costs one query per batch.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,40 +32,52 @@ from kharita.record import COLUMNS, to_record
 
 FORMATS = ("acled-csv", "geojson", "jsonl", "parquet")
 SUFFIX = {"acled-csv": ".csv", "geojson": ".geojson", "jsonl": ".jsonl", "parquet": ".parquet"}
+BATCH = 500
+
+#: event ids -> their ACLED event_id_cnty (the ids the store has numbered).
+IdLookup = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+def records(events: Iterable[Event], ids: IdLookup | None = None) -> Iterator[dict[str, Any]]:
+    """`to_record` of each event, with its ACLED event_id_cnty when `ids` knows it."""
+    remaining = iter(events)
+    while batch := list(islice(remaining, BATCH)):
+        known = ids([e.event_id for e in batch]) if ids is not None else {}
+        for ev in batch:
+            yield to_record(ev, event_id_cnty=known.get(ev.event_id))
 
 
 def _flat(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "sources": json.dumps(record["sources"], ensure_ascii=False)}
 
 
-def write_csv(events: Iterable[Event], out: IO[str]) -> int:
+def write_csv(events: Iterable[Event], out: IO[str], ids: IdLookup | None = None) -> int:
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     n = 0
-    for ev in events:
-        row = _flat(to_record(ev))
+    for record in records(events, ids):
+        row = _flat(record)
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
         n += 1
     return n
 
 
-def write_jsonl(events: Iterable[Event], out: IO[str]) -> int:
+def write_jsonl(events: Iterable[Event], out: IO[str], ids: IdLookup | None = None) -> int:
     n = 0
-    for ev in events:
-        out.write(json.dumps(to_record(ev), ensure_ascii=False) + "\n")
+    for record in records(events, ids):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def write_geojson(events: Iterable[Event], out: IO[str]) -> int:
+def write_geojson(events: Iterable[Event], out: IO[str], ids: IdLookup | None = None) -> int:
     """A FeatureCollection, written feature by feature so a large export needs little memory."""
     out.write('{"type": "FeatureCollection", "features": [\n')
     n = 0
-    for ev in events:
-        record = to_record(ev)
+    for record in records(events, ids):
         feature = {
             "type": "Feature",
-            "id": ev.event_id,
+            "id": record["event_id"],
             "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
             "properties": record,
         }
@@ -70,12 +87,12 @@ def write_geojson(events: Iterable[Event], out: IO[str]) -> int:
     return n
 
 
-def write_parquet(events: Iterable[Event], out: IO[bytes]) -> int:
+def write_parquet(events: Iterable[Event], out: IO[bytes], ids: IdLookup | None = None) -> int:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = [_flat(to_record(ev)) for ev in events]
+    rows = [_flat(record) for record in records(events, ids)]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for column in ("year", "time_precision", "geonameid", "iso", "fatalities", "fatalities_low",
                    "fatalities_best", "fatalities_high"):
@@ -107,10 +124,11 @@ def _open(out: str | Path, binary: bool) -> Iterator[IO[Any]]:
         raise ExportError(f"Cannot write {path}: {exc.strerror}. Pick another --out.") from exc
 
 
-def export(events: Iterable[Event], fmt: str, out: str | Path = "-") -> int:
-    """Write events in a format to a path ('-' = stdout); returns how many were written."""
+def export(events: Iterable[Event], fmt: str, out: str | Path = "-", *, ids: IdLookup | None = None) -> int:
+    """Write events in a format to a path ('-' = stdout); returns how many were written. `ids`
+    gives the events' ACLED event_id_cnty (else the column repeats event_id)."""
     if fmt not in WRITERS:
         raise ExportError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     binary = fmt == "parquet"
     with _open(out, binary) as f:
-        return WRITERS[fmt](events, f)
+        return WRITERS[fmt](events, f, ids)

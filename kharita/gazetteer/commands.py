@@ -73,28 +73,41 @@ def lookup(name: str, near: str | None, country: str | None, cue: str, limit: in
 
 
 @click.command("geoparse")
-@click.argument("input_file", metavar="INPUT", type=click.File("r", encoding="utf-8"))
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 @click.option("--country", metavar="CC", help="Force the country in focus (ISO alpha-2).")
 @click.option("--gazetteer", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               envvar="KHARITA_GAZETTEER", help="Gazetteer file (default: the embedded one).")
-def geoparse_command(input_file: click.utils.LazyFile, fmt: str, country: str | None, path: Path | None) -> None:
-    """Every place mention of a report (a text file, or '-' for stdin): span, text, resolved id,
-    name, coordinates, admin1, precision, score."""
+def geoparse_command(inputs: tuple[str, ...], fmt: str, country: str | None, path: Path | None) -> None:
+    """Every place mention of each report in INPUTs, read as `kharita run` reads them (files,
+    folders, URLs, '-' for stdin; text, HTML, RSS/Atom, JSON Lines, CSV): its span within the
+    report's text, the text, resolved id, name, coordinates, admin1, precision, score. jsonl: one
+    object a mention, with the report's document_id and external_id (the input record's id).
+    Unreadable inputs are named on stderr."""
     from kharita.gazetteer.geoparse import geoparse
     from kharita.gazetteer.store import load_default
+    from kharita.ingest.readers import read_inputs
+    from kharita.models import RunSummary
 
-    text = input_file.read()
-    for t in geoparse(text, gazetteer=load_default(path), country=country):
+    gazetteer_ = load_default(path)
+    summary = RunSummary()
+    for doc in read_inputs(inputs, summary):
+        found = geoparse(doc.text, published=doc.published, gazetteer=gazetteer_, country=country)
         if fmt == "jsonl":
-            click.echo(json.dumps(toponym_dict(t), ensure_ascii=False))
-        else:
+            for t in found:
+                click.echo(json.dumps({"document_id": doc.id, "external_id": doc.external_id, **toponym_dict(t)},
+                                      ensure_ascii=False))
+            continue
+        click.echo(f"# {doc.external_id or doc.origin or doc.id} (document {doc.id}): {len(found)} mention(s)")
+        for t in found:
             p = t.place
             where = (f"{p.key} {p.name} ({p.country_code}, {p.admin1 or '-'}) {p.lat:.4f},{p.lon:.4f} "
                      f"precision {int(p.precision)}" if p else "unresolved")
             extra = " ".join(x for x in (f"cue={t.cue}" if t.cue else "",
                                           f"relation={t.relation!r}" if t.relation else "") if x)
             click.echo(f"{t.start}-{t.end}\t{t.text}\t{where}\tscore {t.score:.3f}" + (f"\t{extra}" if extra else ""))
+    for source, reason in summary.skipped:
+        click.echo(f"skipped {source}: {reason}", err=True)
 
 
 __all__ = ["gazetteer", "geoparse_command"]

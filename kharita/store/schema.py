@@ -6,6 +6,8 @@ filter is SQL; the few Place and Actor fields the record leaves out ride along i
 `event_sources`, one row per (event, report): it is also the link from events to documents.
 The migration history in `migrations/` builds exactly these tables (a test compares them).
 An event whose date is unknown has NULL event_date, year and time_precision (kharita.record).
+`acled_ids` and `acled_counters` give each event its ACLED event_id_cnty once and keep it;
+`deletions` lists the event ids that left `events`, for clients keeping a copy (revision 0004).
 """
 
 from __future__ import annotations
@@ -115,6 +117,8 @@ Index("ix_events_place_key", events.c.place_key)
 # merge's candidate search: one range scan per sub-event type, the place and precisions in the index
 Index("ix_events_type_date_place", events.c.sub_event_type, events.c.event_date, events.c.latitude,
       events.c.longitude, events.c.geo_precision, events.c.time_precision)
+# the ACLED API's `timestamp` filter: what changed since a client's last refresh (revision 0004)
+Index("ix_events_timestamp", events.c.timestamp)
 
 event_sources = Table(
     "event_sources", metadata,
@@ -175,3 +179,27 @@ control_changes = Table(
     Column("certainty", String(16), nullable=False),
 )
 Index("ix_control_changes_place_date", control_changes.c.place_key, control_changes.c.date)
+
+# -- revision 0004: what ACLED's clients need (kharita.store.acled_ids, kharita.store.deletions) --
+
+acled_ids = Table(                                        # never deleted: a number stays with its event
+    "acled_ids", metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("event_id_cnty", String(64), nullable=False),  # ISO3 + number, e.g. SYR17
+)
+Index("ux_acled_ids_event_id_cnty", acled_ids.c.event_id_cnty, unique=True)
+
+acled_counters = Table(                                   # the last number given, per country
+    "acled_counters", metadata,
+    Column("iso3", String(3), primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+deletions = Table(                                        # event ids that left `events`
+    "deletions", metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("event_id_cnty", String(64), nullable=False),
+    Column("deleted_timestamp", BigInteger, nullable=False),   # unix seconds, as ACLED's column
+    Column("merged_into", String(64)),                    # the event that absorbed it; NULL: deleted
+)
+Index("ix_deletions_deleted_timestamp", deletions.c.deleted_timestamp)

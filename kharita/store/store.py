@@ -47,7 +47,7 @@ from kharita.geo import distance_km
 from kharita.models import ControlChange, Document, Event, Place
 from kharita.ontology import Certainty, GeoPrecision, TimePrecision
 from kharita.record import from_record, source_to_dict, to_record
-from kharita.store import schema
+from kharita.store import acled_ids, deletions, schema
 
 log = logging.getLogger(__name__)
 
@@ -314,6 +314,7 @@ class Store:
             stored = self._stored_event_ids(conn, ids)   # usually none: one cheap query, no deletes
             if stored:
                 self._delete_events(conn, stored)
+            acled_ids.assign(conn, rows)                 # ACLED's event_id_cnty: given once, kept
             conn.execute(insert(schema.events), rows)
             if sources:
                 conn.execute(insert(schema.event_sources), sources)
@@ -324,9 +325,11 @@ class Store:
         return len(rows)
 
     def delete_events(self, event_ids: Iterable[str]) -> int:
-        """Delete events (and their sources) by id; returns how many were stored."""
+        """Delete events (and their sources) by id; returns how many were stored. Each goes on the
+        deletions feed (kharita.store.deletions), so clients keeping a copy drop it too."""
         ids = list(event_ids)
         with self.transaction(), self._connection() as conn:
+            deletions.record(conn, ids)
             return self._delete_events(conn, ids)
 
     def _stored_event_ids(self, conn: Connection, ids: list[str]) -> list[str]:

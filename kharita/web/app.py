@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from kharita import __version__, settings
 from kharita.errors import InputError
 from kharita.web import vendor
+from kharita.web.acled import router as acled_router
 from kharita.web.api import EXCEPTION_HANDLERS, envelope, router
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
         return await call_next(request)
 
     app.include_router(router)
+    app.include_router(acled_router)          # ACLED's read API (docs/api.md)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
