@@ -534,13 +534,12 @@ class Store:
             where.append(table.c.sub_event_type.in_([str(t) for t in sub_types]))
         if certainty:
             where.append(table.c.certainty.in_([str(c) for c in certainty]))
+        # a substring as written: autoescape makes % and _ in it literal, not LIKE wildcards
         if actor:
-            pattern = f"%{actor.lower()}%"
-            where.append(or_(*(func.lower(c).like(pattern) for c in (
+            where.append(or_(*(func.lower(c).contains(actor.lower(), autoescape=True) for c in (
                 table.c.actor1, table.c.actor2, table.c.assoc_actor_1, table.c.assoc_actor_2))))
         if q:
-            pattern = f"%{q.lower()}%"
-            where.append(or_(*(func.lower(c).like(pattern) for c in (
+            where.append(or_(*(func.lower(c).contains(q.lower(), autoescape=True) for c in (
                 table.c.notes, table.c.location, table.c.actor1, table.c.actor2, table.c.admin1))))
         if bbox is not None:
             min_lon, min_lat, max_lon, max_lat = bbox

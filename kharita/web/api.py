@@ -149,6 +149,14 @@ def _split_values(value: Any) -> Any:
     return out
 
 
+def _no_nul(value: str | None) -> str | None:
+    """A NUL character is in no name or text: SQLite would end the string there (and match
+    everything), PostgreSQL refuses it; so it is a 422 here, whatever the backend."""
+    if value is not None and "\x00" in value:
+        raise ValueError("contains a NUL character (\\x00)")
+    return value
+
+
 def _check_bbox(value: str | None) -> str | None:
     if value is not None:
         parse_bbox(value)
@@ -195,6 +203,7 @@ class EventQuery(BaseModel):
                                               "repeat or comma-separate. Default: the whole record")
 
     _split = field_validator("type", "sub_type", "certainty", "fields", mode="before")(_split_values)
+    _text = field_validator("actor", "q", "cursor")(_no_nul)
 
     @field_validator("fields")
     @classmethod
@@ -233,6 +242,8 @@ class PlaceQuery(BaseModel):
     q: str = Field(min_length=1, max_length=200, description="a place name in any spelling")
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
     limit: int = Field(10, ge=1, le=50)
+
+    _text = field_validator("q")(_no_nul)
 
 
 class NoQuery(BaseModel):
@@ -371,7 +382,7 @@ def _after_key(key: Any) -> tuple[dt.date | None, str] | None:
         return None
     try:
         day, event_id = key
-        return (None if day is None else dt.date.fromisoformat(day)), str(event_id)
+        return (None if day is None else dt.date.fromisoformat(day)), str(_no_nul(str(event_id)))
     except (TypeError, ValueError):
         raise ApiError(422, "Invalid request: query.cursor: not a cursor this server issued",
                        [{"loc": "query.cursor", "msg": "not a cursor this server issued"}]) from None
@@ -435,7 +446,7 @@ def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_
 
 @router.get("/events/{event_id}", responses={200: {"model": EventRecord}, 404: {"model": ErrorEnvelope}},
             summary="One event with its sources, evidence spans and the reports' text")
-def get_event(event_id: Annotated[str, Path(min_length=1, max_length=200)],
+def get_event(event_id: Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00]+$")],
               query: Annotated[NoQuery, Query()], store: Any = Depends(get_store)) -> Response:
     event = store.get_event(event_id)
     if event is None:

@@ -26,7 +26,7 @@ from kharita import __version__, settings
 from kharita.errors import InputError
 from kharita.web import vendor
 from kharita.web.acled import router as acled_router
-from kharita.web.api import EXCEPTION_HANDLERS, envelope, router
+from kharita.web.api import EXCEPTION_HANDLERS, ApiError, envelope, router
 
 log = logging.getLogger(__name__)
 
@@ -157,4 +157,19 @@ class ReportIngester:
         if summary.skipped:
             source, reason = summary.skipped[0]
             raise InputError(source, reason)
+        if summary.failed:
+            raise self._failure(document, summary)
         return document.id, store.event_ids_for_document(document.id), summary.stored > 0
+
+    @staticmethod
+    def _failure(document: Any, summary: Any) -> ApiError:
+        """A report that was read but failed on its way to the store (the coder or the store
+        raised) is the server's fault, not the input's: a 500, with the reason in the log only."""
+        _, reason = summary.failed[0]
+        log.error("posted report %s failed: %s", document.id, reason)
+        kind = reason.split(":", 1)[0]
+        if summary.stored:             # the report is in; what failed is the control refresh after it
+            return ApiError(500, f"The report was stored as {document.id}, but updating the control layer "
+                                 f"failed ({kind}); the server log has the details.")
+        return ApiError(500, f"Coding the report failed on the server ({kind}); nothing was stored, and "
+                             f"posting it again retries it. The server log has the details.")

@@ -29,6 +29,7 @@
   const MAX_EVENTS = 20000;     // more than this and the date range is asked of the server instead
   const DAY = 86400000;
   const NO_DATE = "date unknown"; // an event whose report gives no date has event_date null
+  const LEGEND_NAME = 60;       // characters of a controller's name shown in the control legend
 
   const state = {
     events: [],                 // GeoJSON features loaded for the current filters
@@ -471,8 +472,11 @@
     }
     for (const [name, colour] of seen) {
       const n = counts.get(name);
-      legend.appendChild(el("div", {}, el("span", { class: "swatch square", style: "background:" + colour }),
-        name + " (" + n + (n === 1 ? " place)" : " places)")));
+      // a name from a report can be any length: clipped here (whole in the tooltip), so that one
+      // long name cannot push the event list off the page
+      const shownName = Array.from(name).length > LEGEND_NAME ? Array.from(name).slice(0, LEGEND_NAME).join("") + "…" : name;
+      legend.appendChild(el("div", { title: name }, el("span", { class: "swatch square", style: "background:" + colour }),
+        shownName + " (" + n + (n === 1 ? " place)" : " places)")));
     }
     if (contested) {
       legend.appendChild(el("div", {}, el("span", { class: "control-mark contested", style: "width:11px;height:11px" }),
