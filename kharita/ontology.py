@@ -193,15 +193,35 @@ DATE_WINDOW_DAYS = {TimePrecision.DAY: 1, TimePrecision.WEEK: 4, TimePrecision.M
 #: ACLED's conventions for vague fatality words.
 VAGUE_FATALITIES = {"several": 3, "many": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000}
 
-#: ACLED region of a country (ISO 3166-1 alpha-2); countries not listed take their continent.
-ACLED_REGION = {
-    **dict.fromkeys(
-        "SY IQ TR IR LB JO IL PS SA YE OM AE QA BH KW EG".split(), "Middle East"),
-    **dict.fromkeys("AF PK IN BD NP LK BT MV".split(), "South Asia"),
-    **dict.fromkeys("DZ LY MA TN SD EH".split(), "Northern Africa"),
-    **dict.fromkeys("RU UA BY MD GE AM AZ".split(), "Europe"),
-    **dict.fromkeys("KZ KG TJ TM UZ".split(), "Caucasus and Central Asia"),
+#: ACLED's 17 regions and their countries (ISO alpha-2), as ACLED files them (the acled_countries
+#: list of ACLED's acledR package; regions numbered as ACLED's API numbers them for `region=`).
+#: Egypt and Sudan are Northern Africa, Armenia, Azerbaijan and Georgia the Caucasus, as in ACLED.
+ACLED_REGIONS: dict[str, tuple[int, str]] = {
+    "Western Africa": (1, "BJ BF CV CI GM GH GN GW LR ML MR NE NG SH SL SN TG"),
+    "Middle Africa": (2, "AO CM CF TD CG CD GQ GA ST"),
+    "Eastern Africa": (3, "BI KM DJ ER ET KE MG MW MU YT MZ RE RW SC SO SS TZ UG ZM ZW"),
+    "Southern Africa": (4, "BW LS NA SZ ZA"),
+    "Northern Africa": (5, "DZ EG LY MA SD TN EH"),
+    "South Asia": (7, "AF BD BT IN MV NP PK LK"),
+    "Southeast Asia": (9, "BN KH ID LA MY MM PH SG TH TL VN"),
+    "Middle East": (11, "BH CY IR IQ IL JO KW LB OM PS QA SA SY TR AE YE"),
+    "Europe": (12, "AL AD AT BY BE BA BG HR CZ DK EE FO FI FR DE GI GR GG HU IS IE IM IT JE XK LV LI LT "
+                   "LU MT MD MC ME NL MK NO PL PT RO RU SM RS SK SI ES SE CH UA GB VA AX SJ"),
+    "Caucasus and Central Asia": (13, "AM AZ GE KZ KG TJ TM UZ"),
+    "Central America": (14, "BZ CR SV GT HN MX NI PA"),
+    "South America": (15, "AR BO BR CL CO EC FK GF GY PY PE SR UY VE"),
+    "Caribbean": (16, "AI AG AW BS BB BQ VG KY CU CW DM DO GD GP HT JM MQ MS PR BL KN LC MF VC SX TT TC VI"),
+    "East Asia": (17, "CN HK JP KP KR MO MN TW"),
+    "North America": (18, "BM CA GL PM US"),
+    "Oceania": (19, "AS AU CK FJ PF GU KI MH FM NR NC NZ NU NF MP PW PG PN WS SB TK TO TV UM VU WF"),
+    "Antarctica": (20, "AQ BV GS HM TF"),
 }
+#: ACLED region of a country (ISO 3166-1 alpha-2); countries not listed take their continent.
+ACLED_REGION: dict[str, str] = {code: name for name, (_, codes) in ACLED_REGIONS.items() for code in codes.split()}
+#: ACLED's region numbers (the API's `region=11`) by name.
+REGION_NUMBER: dict[str, int] = {name: number for name, (number, _) in ACLED_REGIONS.items()}
+
+
 CONTINENT_REGION = {
     "AS": "Asia-Pacific", "EU": "Europe", "AF": "Africa", "NA": "North America",
     "SA": "South America", "OC": "Oceania", "AN": "Antarctica",

@@ -37,7 +37,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from kharita.ontology import ActorType
-from kharita.record import ACLED_COLUMNS, COLUMNS, REGION_NUMBER, acled_values
+from kharita.ontology import REGION_NUMBER
+from kharita.record import ACLED_COLUMNS, COLUMNS, acled_values
 from kharita.store import acled_read, deletions, schema
 from kharita.store.acled_read import OPERATORS, Condition
 
