@@ -381,3 +381,11 @@ def test_an_unnamed_killing_after_a_clash_is_the_clash_s_toll(coder):
 def test_a_headline_toll_is_a_toll(coder, text):
     clash = only(code(coder, text, published="2021-07-22"), S.ARMED_CLASH)
     assert clash.fatalities == 26 and clash.place.country_code == "AF"
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli forces arrested more than 100 Palestinians during raids across the West Bank on Monday.",
+    "During overnight raids in Hebron, Israeli forces detained 12 Palestinians.",
+])
+def test_a_raid_that_makes_arrests_is_the_arrests(coder, text):
+    assert [e.sub_event_type for e in code(coder, text)] == [S.ARRESTS]

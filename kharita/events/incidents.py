@@ -26,8 +26,12 @@ def subsume_drafts(drafts: list[Draft]) -> list[Draft]:
     after clashes with the YPG, who took control of it"), is part of the capture (ACLED codes the
     territorial event, which is a battle), not an event of its own."""
     takes = [d for d in drafts if d.sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)]
+    operations = [d for d in drafts if d.sub in (S.ARRESTS, S.DISRUPTED_WEAPONS_USE)]
     out = []
     for d in drafts:
+        if d.klass == "CLASH" and operations and d.actor2 is None \
+                and d.trigger[2].lower().split()[-1] in OPERATION_WORDS:
+            continue                          # "arrested 100 during raids": the raid is the arrest
         if d.sub is S.ARMED_CLASH and d.klass == "CLASH" and any(
                 t.clause == d.clause or t.head_i == d.prep_parent or _same_fight(t, d) for t in takes):
             if d.fatalities is not None:
@@ -37,6 +41,10 @@ def subsume_drafts(drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
+
+
+#: Operations that are the arrest or seizure told beside them, not a battle of their own.
+OPERATION_WORDS = {"raid", "raids", "operation", "operations", "crackdown", "sweep", "sweeps", "search", "searches"}
 
 
 def _same_fight(take: Draft, clash: Draft) -> bool:
