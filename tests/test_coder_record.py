@@ -389,3 +389,27 @@ def test_a_headline_toll_is_a_toll(coder, text):
 ])
 def test_a_raid_that_makes_arrests_is_the_arrests(coder, text):
     assert [e.sub_event_type for e in code(coder, text)] == [S.ARRESTS]
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Seventeen militants were killed in the clashes in Ghuwayran, and the bodies of seven of them were left "
+     "behind.", 17),
+    ("The clashes in Ghuwayran left 17 militants dead; seven of them were foreign fighters.", 17),
+])
+def test_a_part_of_the_dead_is_not_counted_again(coder, text, toll):
+    assert max(e.fatalities or 0 for e in code(coder, text)) == toll
+
+
+def test_one_sentence_s_seizure_by_a_named_actor_is_one_event(coder):
+    events = code(coder, "YPG fighters seized weapons and ammunition left behind by the Islamic State in Tal Tamr.")
+    assert [(e.sub_event_type, e.actor1.name) for e in events] == [
+        (S.DISRUPTED_WEAPONS_USE, "YPG: People's Protection Units")]
+
+
+@pytest.mark.parametrize("text", [
+    "Islamic State militants abducted at least 90 Assyrian Christians near Tal Tamr on Monday.",
+    "At least 90 Assyrian Christians were abducted by Islamic State militants near Tal Tamr on Monday.",
+])
+def test_an_abduction_keeps_its_perpetrator_whatever_the_voice(coder, text):
+    abduction = only(code(coder, text, published="2015-02-24"), S.ABDUCTION)
+    assert abduction.actor1.name == "Islamic State"

@@ -279,7 +279,9 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         return subject_of(verb.head)
     if verb.dep_ == "relcl":
         return verb.head, False
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+    if verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBD"):
+        if any(c.dep_ == "dobj" for c in verb.children):
+            return verb.head, False        # "IS militants abducted 90 Christians", parsed as a participle
         return verb.head, True             # "26 militants killed in ...": the noun is the patient
     return None, False
 

@@ -184,6 +184,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             ))
     drafts = subsume_drafts(drafts)
     drafts = _objects_of_other_triggers(drafts, sent)
+    drafts = _named_over_generic(drafts)
     _attach_sentence_toll(drafts, sent, numbers, offset)
     tolls = [d for d in drafts if d.klass == "KILL" and d.trigger[2].lower().startswith("death")]
     others = [d for d in drafts if d not in tolls]
@@ -226,6 +227,14 @@ def _clause_text(sentence: str, at: int) -> str:
     start = max(sentence.rfind(";", 0, at), sentence.rfind(":", 0, at)) + 1
     ends = [i for i in (sentence.find(";", at), sentence.find(":", at)) if i >= 0]
     return sentence[start:min(ends) if ends else len(sentence)]
+
+
+def _named_over_generic(drafts: list[Draft]) -> list[Draft]:
+    """"The YPG seized weapons and ammunition": one sentence's two triggers of one type, one with the
+    actor the text names and one with a generic stand-in, are one event by the named actor."""
+    named = {d.sub for d in drafts if d.actor1 is not None and not d.actor1.generic}
+    return [d for d in drafts if not (d.sub in named and d.actor1 is not None and d.actor1.generic
+                                      and d.sub not in TERRITORIAL_SUBS)]
 
 
 def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:

@@ -51,9 +51,11 @@ def _same_fight(take: Draft, clash: Draft) -> bool:
     def sides(d: Draft) -> set[str]:
         return {a.actor.name for a in (d.actor1, d.actor2) if a is not None}
 
+    if take.sentence != clash.sentence or not sides(take) & sides(clash):
+        return False
     same_place = take.toponym is not None and clash.toponym is not None and take.toponym.place is not None \
         and clash.toponym.place is not None and take.toponym.place.key == clash.toponym.place.key
-    return same_place and take.sentence == clash.sentence and bool(sides(take) & sides(clash))
+    return same_place or len(sides(clash)) == 2 and sides(clash) == sides(take)   # the same two sides
 
 
 _FOLLOW_UP = re.compile(

@@ -157,7 +157,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
             if hit.klass in ("TAKE", "SEIZE", "TRANSFER", "ENTER"):
                 objs = A.prep_objects(head, ("from",))
                 patient = next((c for c in head.children if c.dep_ == "dobj"), None)
-                if patient is not None and A.actor_of(patient, actors, offset) is not None:
+                loser = A.actor_of(patient, actors, offset) if patient is not None else None
+                if loser is not None and loser.actor.actor_type is not ActorType.CIVILIANS:
                     objs = [patient, *objs]           # "expelled IS from the town": IS lost it
             else:
                 objs = A.objects_of(head, ("against", "on", "at", "with", "targeting", "from", "upon"))

@@ -215,8 +215,12 @@ SUBSET_WORDS = lexicon.words("subset_words")
 
 
 def _is_subset(doc, first: Token, start: int) -> bool:
-    """"five civilians, including two children": a count inside a part of the dead already counted."""
-    return any(doc[j].lower_ in SUBSET_WORDS for j in range(max(start, first.i - 3), first.i))
+    """"five civilians, including two children", "the bodies of 7 of them": a count of a part of
+    the dead already counted."""
+    if any(doc[j].lower_ in SUBSET_WORDS for j in range(max(start, first.i - 3), first.i)):
+        return True
+    after = " ".join(t.lower_ for t in doc[first.i + 1:first.i + 3])
+    return after in ("of them", "of whom", "of those", "among them")
 
 
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
