@@ -239,15 +239,22 @@ def store_document(
     summary: RunSummary,
 ) -> None:
     """Store one report and its events in one transaction (merged first when `merge_events` is
-    given); a report already stored is counted as unchanged. The Dask runner calls this too."""
+    given); a report already stored, by this process or another, is counted as unchanged. The
+    transaction is run again when the database says so (`Store.run_transaction`: busy, a
+    conflict, a dropped connection). The Dask runner calls this too."""
     now = int(dt.datetime.now(dt.UTC).timestamp())
     events = [e if e.timestamp else dataclasses.replace(e, timestamp=now) for e in events]
-    with store.transaction():
+
+    def write(store: Store) -> list[Event] | None:
         if store.has_document(doc.id):             # another process stored it meanwhile
-            summary.unchanged += 1
-            return
+            return None
         to_write = merge_events(store, events) if merge_events is not None else events
-        store.write_document(doc, to_write)
+        return to_write if store.write_document(doc, to_write) else None
+
+    to_write = store.run_transaction(write)
+    if to_write is None:
+        summary.unchanged += 1
+        return
     summary.stored += 1
     summary.events_written += len(to_write)
     new_ids = {e.event_id for e in events}

@@ -1,14 +1,8 @@
-"""The pipeline: read -> extract -> merge -> store, one transaction per document, idempotent,
-and safe to kill: a SIGKILLed batch, re-run, ends exactly where an uninterrupted one does."""
+"""The pipeline: read -> extract -> merge -> store, one transaction per document, idempotent.
+Killing a batch (SIGKILL) and running it again is tested in test_faults.py, on both backends."""
 
 from __future__ import annotations
 
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -175,51 +169,6 @@ def test_unknown_extractor_names_are_refused():
     with pytest.raises(ConfigError, match="minimal"):
         pipeline.default_extractor("nope")
     assert isinstance(pipeline.default_extractor("minimal"), Extractor)
-
-
-# -- SIGKILL mid-batch ----------------------------------------------------------------------------
-
-def _child(reports: Path, db: Path) -> subprocess.Popen:
-    env = {**os.environ, "KHARITA_EXTRACTOR": "minimal"}
-    return subprocess.Popen([sys.executable, "-m", "kharita", "-q", "run", str(reports), "--db", str(db), "-s"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _stored(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except sqlite3.OperationalError:                # not created or not migrated yet
-        return 0
-
-
-def test_a_batch_killed_mid_way_and_rerun_loses_and_duplicates_nothing(tmp_path):
-    reports = write_reports(tmp_path / "reports", 40)
-    killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
-
-    child = _child(reports, killed_db)
-    deadline = time.monotonic() + 120
-    while _stored(killed_db) < 3:
-        assert child.poll() is None, child.stderr.read().decode()
-        assert time.monotonic() < deadline, "the child stored nothing in 120 s"
-        time.sleep(0.002)
-    child.send_signal(signal.SIGKILL)
-    child.wait(30)
-    assert child.returncode == -signal.SIGKILL
-    at_kill = _stored(killed_db)
-    assert 3 <= at_kill < 40, f"the kill did not land mid-batch ({at_kill} of 40 stored)"
-
-    rerun = _child(reports, killed_db)
-    out, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err.decode()
-    assert f"read 40 report(s): {40 - at_kill} stored, {at_kill} unchanged" in out.decode()
-
-    with Store.open(clean_db) as uninterrupted:            # the same run, never interrupted
-        pipeline.run([reports], uninterrupted, extractor=MinimalExtractor())
-    with Store.open(killed_db) as killed, Store.open(clean_db) as uninterrupted:
-        assert table_counts(killed) == table_counts(uninterrupted)
-        assert snapshot(killed) == snapshot(uninterrupted)
-        assert table_counts(killed)["documents"] == 40
 
 
 def test_progress_goes_to_stderr_only_when_asked(store, tmp_path, extractor, capsys):

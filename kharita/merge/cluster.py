@@ -26,6 +26,13 @@ Merging is incremental. The new event joins the best stored candidate, which kee
 its sub-event type and its first actors, and gains the new report's source, the more precise place
 and date, the fatality range across all reports (see fatalities.py) and the strongest certainty.
 Candidates come from the store's spatial and date prefilter (`events_near`), never from a scan.
+
+Several processes may merge into one store at once. Before it reads a candidate, `merge_events`
+takes the store's locks (`Store.lock`) on the merge blocks of its events (`merge_blocks`): grid
+cells of type group, place and date covering everything its candidate search can read. Two
+writers whose events could meet (one reads a stored event the other rewrites, or both would start
+one incident's event) share a block, so the second waits for the first and then sees its event:
+one event per incident, and no update lost, as if the reports had been merged one after the other.
 """
 
 from __future__ import annotations
@@ -61,6 +68,11 @@ SAME_SPOT_KM = 1.0
 #: The widest radius and window any pair can have: the prefilter must not miss a coarse candidate.
 SEARCH_RADIUS_KM = max(PLACE_RADIUS_KM.values())
 SEARCH_WINDOW_DAYS = max(DATE_WINDOW_DAYS.values())
+
+#: A merge block's size: degrees of latitude, degrees of longitude, days. Each is wider than the
+#: candidate search around an event (2 x SEARCH_RADIUS_KM, 2 x SEARCH_WINDOW_DAYS + 1; in
+#: longitude up to 60 degrees of latitude), so one event's search touches at most two blocks a side.
+BLOCK_SIZE = (3.0, 6.0, 64)
 
 
 
@@ -420,6 +432,35 @@ def search_windows(event: Event) -> dict[int, int]:
     return {int(t): pair_window_days(t, event.time_precision) for t in TimePrecision}
 
 
+def merge_blocks(event: Event) -> set[str]:
+    """Names of the merge blocks `event`'s merge reads and writes: the cells of its type group
+    (`candidate_types`) that the candidate search's box (SEARCH_RADIUS_KM around its place,
+    SEARCH_WINDOW_DAYS around its date, a little wider than the store's own box) overlaps.
+
+    Everything the merge reads lies in that box, and everything it writes too (the event at its
+    own place and date, or a candidate under the candidate's or the event's place and date). So
+    when one writer's merge can read what another's writes, both hold a block in common. An
+    undated event has no candidates and is written under an id of its own: no block."""
+    if event.event_date is None:
+        return set()
+    group = "territorial" if event.sub_event_type in TERRITORIAL else event.sub_event_type.value
+    lat, lon = event.place.lat, event.place.lon
+    dlat = SEARCH_RADIUS_KM / 111.0
+    dlon = SEARCH_RADIUS_KM / (111.0 * max(0.01, math.cos(math.radians(lat))))
+    size_lat, size_lon, size_days = BLOCK_SIZE
+    day = event.event_date.toordinal()
+
+    def span(low: float, high: float, size: float) -> range:
+        return range(math.floor(low / size), math.floor(high / size) + 1)
+
+    return {
+        f"merge:{group}:{i}:{j}:{k}"
+        for i in span(max(-90.0, lat - dlat), min(90.0, lat + dlat), size_lat)
+        for j in span(max(-180.0, lon - dlon), min(180.0, lon + dlon), size_lon)
+        for k in span(day - SEARCH_WINDOW_DAYS - 1, day + SEARCH_WINDOW_DAYS + 1, size_days)
+    }
+
+
 def candidates(store: EventSource, event: Event) -> list[Event]:
     """Stored events that may be the same as `event`: the store's prefilter on type, place and
     date, each by the stored event's own precision (no scan of the store, no pair left out).
@@ -444,9 +485,15 @@ def merge_events(
     Returns the events to write: stored events that gained a source (under their stored id) and
     the events that matched nothing (under their own id), each once, in first-touched order. The
     store is only read; the caller writes the result in its own transaction. Events of the batch
-    from different reports may merge with each other too.
+    from different reports may merge with each other too. A store with a `lock` method (Store)
+    is first asked to lock the batch's merge blocks until that transaction ends (see the module
+    docstring), so call this inside it.
     """
     actors = actors or default_actors()
+    events = list(events)
+    lock = getattr(store, "lock", None)            # Store has it; EventIndex needs none
+    if lock is not None:
+        lock(set().union(*(merge_blocks(e) for e in events)))
     touched: dict[str, Event] = {}     # event_id -> latest form, stored or new
     fresh = EventIndex()               # this batch's events that the store does not hold yet
     for event in events:

@@ -6,6 +6,14 @@ leaves half a report stored and re-reading the same report changes nothing. Quer
 on the flat record columns and page with a keyset cursor on (event_date, event_id), which stays
 fast however deep a client pages. Events whose date is unknown (NULL event_date) come after all
 dated ones, by id, and a date filter (since, until) leaves them out.
+
+Several processes may write one store at once (docs/store.md, "Concurrency and faults"). A write
+transaction on SQLite begins IMMEDIATE, so writers take turns for the whole transaction, reads
+included, and wait for each other (busy timeout) instead of failing. On PostgreSQL, `lock` holds
+named advisory locks to the end of a transaction: merge serializes the writers whose events could
+meet on them. `run_transaction` runs a unit of work again, with backoff, when the database says
+it may succeed on a second try (SQLite busy, a PostgreSQL serialization failure or deadlock, a
+dropped connection); reads retry the same way. That is the one place that retries.
 """
 
 from __future__ import annotations
@@ -13,15 +21,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 import math
+import random
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -39,7 +50,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
@@ -54,6 +65,20 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 PAGE = 500                      # rows fetched per query while iterating
 
+#: How often `run_transaction` (and a read) tries before it gives up, and the pause before the
+#: second try, doubled (with jitter) up to RETRY_MAX_DELAY: about 11 s of pauses in all, enough
+#: for a restarted PostgreSQL to accept connections again.
+ATTEMPTS = 8
+RETRY_DELAY = 0.1
+RETRY_MAX_DELAY = 5.0
+
+#: SQLite waits this long (ms) for another writer's transaction before it answers "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+#: The PostgreSQL advisory lock space (the first key of pg_advisory_xact_lock(int, int)) of `Store.lock`.
+LOCK_SPACE = 7402114
+
+T = TypeVar("T")
 
 
 def database_url(target: str | Path | None = None) -> str:
@@ -85,6 +110,20 @@ def place_from_dict(data: dict[str, Any]) -> Place:
     return Place(**{**data, "precision": GeoPrecision(int(data.get("precision", 1)))})
 
 
+def _read(method: Callable[..., T]) -> Callable[..., T]:
+    """A store read. Outside a transaction it runs on a connection of its own, and again from the
+    start when the database says a second try may succeed (`Store._retrying`); inside one it
+    joins it, and the transaction's owner decides about retrying."""
+
+    @functools.wraps(method)
+    def read(self: "Store", *args: Any, **kwargs: Any) -> T:
+        if self.in_transaction:
+            return method(self, *args, **kwargs)
+        return self._retrying(lambda: method(self, *args, **kwargs))
+
+    return read
+
+
 class Store:
     """Documents, events and control changes in one SQL database. Open with `Store.open(...)`."""
 
@@ -101,12 +140,17 @@ class Store:
         try:
             parsed = make_url(url)
             if parsed.get_backend_name() == "sqlite":
-                engine = create_engine(url, connect_args={"timeout": 30})
+                engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 # psycopg prepares a statement after 5 runs and PostgreSQL may then switch to a
                 # generic plan that ignores the bbox/date selectivity (about 8x slower on 1M events).
-                engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+                # READ COMMITTED (the server's usual default, whatever it is set to): each statement
+                # sees what was committed before it, so a merge that waited for a lock reads what
+                # the lock's previous holder wrote. pool_pre_ping replaces a connection the server
+                # dropped before it is handed out.
+                engine = create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED",
+                                       connect_args={"prepare_threshold": None})
         except (ArgumentError, ImportError) as exc:
             raise StoreConnectionError(
                 f"Cannot use database URL {_safe(url)}: {exc}. Use a file path, sqlite:///PATH or "
@@ -198,8 +242,13 @@ class Store:
                 conn.commit()
             try:
                 with conn.begin():
-                    if self.backend == "postgresql":   # several workers opening a fresh database at once
+                    # Several processes opening a fresh database at once: the first migrates, the
+                    # others wait for it and find the schema at head (alembic reads the revision
+                    # after the lock is taken).
+                    if self.backend == "postgresql":
                         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7402113)")
+                    else:
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
                     command.upgrade(self._alembic(conn), "head")
             finally:
                 if self.backend == "sqlite":
@@ -212,34 +261,128 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator["Store"]:
         """Group writes into one transaction: all of them are stored, or none. Nested calls join
-        the outer transaction."""
-        if getattr(self._local, "conn", None) is not None:
+        the outer transaction. A database error rolls it back and is raised as a StoreError; use
+        `run_transaction` for work that should be tried again when the database allows."""
+        if self.in_transaction:
             yield self
             return
         try:
-            with self.engine.begin() as conn:
-                self._local.conn = conn
-                try:
-                    yield self
-                finally:
-                    self._local.conn = None
+            with self._write():
+                yield self
         except OperationalError as exc:
-            raise StoreError(f"Database error on {self.url}: {exc.orig}. The transaction was rolled back.") from exc
+            raise self._error(exc) from exc
+
+    def run_transaction(self, work: Callable[["Store"], T]) -> T:
+        """`work(store)` in one transaction, run again from the start (up to ATTEMPTS times, with
+        backoff) when the database says a second try may succeed: SQLite busy past its timeout,
+        a PostgreSQL serialization failure or deadlock, or a dropped connection (the next try
+        gets a fresh one). `work` must be safe to run again: it rereads what it needs, and the
+        failed try left nothing behind. Inside another transaction it just joins it, and the
+        outer transaction's owner decides about retrying."""
+        if self.in_transaction:
+            return work(self)
+
+        def attempt() -> T:
+            with self._write():
+                return work(self)
+
+        return self._retrying(attempt)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread has a transaction open (`transaction`, `run_transaction`)."""
+        return getattr(self._local, "conn", None) is not None
+
+    def lock(self, names: Iterable[str]) -> None:
+        """Hold these named locks until the open transaction ends, so that writers touching the
+        same names take turns. They are taken in one order (by key), so two writers cannot
+        deadlock on them. PostgreSQL: advisory transaction locks (a name is hashed to 32 bits; a
+        collision only makes two writers wait for each other). SQLite: nothing to do, since its
+        write transaction (BEGIN IMMEDIATE) already excludes every other writer. Outside a
+        transaction there is nothing to hold them for, and it does nothing."""
+        if self.backend != "postgresql" or not self.in_transaction:
+            return
+        keys = sorted({_lock_key(name) for name in names})
+        with self._connection() as conn:
+            for key in keys:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(space)s, %(key)s)",
+                                     {"space": LOCK_SPACE, "key": key})
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction on a connection of its own, used by every store call in this thread
+        until it ends. SQLite: BEGIN IMMEDIATE takes the write lock first (waiting up to the busy
+        timeout for another writer), so what the transaction reads cannot change before it writes,
+        and a deferred transaction cannot fail halfway when it first writes."""
+        with self.engine.begin() as conn:
+            if self.backend == "sqlite":                  # pysqlite would BEGIN only at the first write
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
+        """The open transaction's connection, else one for reading (no write lock taken)."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             yield conn
             return
-        with self.transaction():
-            yield self._local.conn
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """attempt(), again after a pause while the error it raises is transient (see `_transient`)
+        and tries are left; then a StoreError that says what to do. The one place that retries."""
+        delay = RETRY_DELAY
+        for n in range(1, ATTEMPTS + 1):
+            try:
+                return attempt()
+            except DBAPIError as exc:
+                transient = _transient(exc)
+                if transient is None:
+                    if isinstance(exc, OperationalError):
+                        raise self._error(exc) from exc
+                    raise
+                if n == ATTEMPTS:
+                    raise self._error(exc, tries=n) from exc
+                pause = delay * random.uniform(0.5, 1.5)
+                log.warning("%s on %s (%s); trying again in %.2f s (try %d of %d)",
+                            transient, self.url, _first_line(exc), pause, n + 1, ATTEMPTS)
+                time.sleep(pause)
+                delay = min(2 * delay, RETRY_MAX_DELAY)
+        raise AssertionError("unreachable")    # pragma: no cover - the loop returns or raises
+
+    def _error(self, exc: DBAPIError, *, tries: int = 1) -> StoreError:
+        """The StoreError for a database error, with what to do about it."""
+        transient = _transient(exc)
+        reason = _first_line(exc)
+        if transient == LOST_CONNECTION:
+            in_a_row = f", {tries} tries in a row" if tries > 1 else ""
+            return StoreConnectionError(
+                f"Lost the connection to {self.url} ({reason}){in_a_row}. "
+                f"Check that the server is up and reachable, then run the same command again: reports "
+                f"already stored are skipped, and the rest are stored.")
+        if transient == BUSY:
+            return StoreError(
+                f"The database {self.url} stayed locked by another writer ({reason}) through "
+                f"{tries} waits of {BUSY_TIMEOUT_MS / 1000:g} s. Let the other process finish (or close the "
+                f"tool holding the file), then run again; for many processes writing at once use "
+                f"PostgreSQL.")
+        if transient == CONFLICT:
+            return StoreError(
+                f"A transaction on {self.url} conflicted with concurrent writers {tries} times in a "
+                f"row ({reason}). Run again: nothing of the failed tries was stored.")
+        return StoreError(f"Database error on {self.url}: {reason}. The transaction was rolled back.")
 
     def _insert(self, table):  # type: ignore[no-untyped-def]
         return (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(table)
 
     # -- documents -------------------------------------------------------------------------------
 
+    @_read
     def has_document(self, doc_id: str) -> bool:
         with self._connection() as conn:
             found = conn.execute(select(schema.documents.c.id).where(schema.documents.c.id == doc_id))
@@ -257,6 +400,7 @@ class Store:
             self.upsert_events(events)
             return True
 
+    @_read
     def get_document(self, doc_id: str) -> Document | None:
         with self._connection() as conn:
             row = conn.execute(select(schema.documents).where(schema.documents.c.id == doc_id)).first()
@@ -271,8 +415,7 @@ class Store:
             stmt = select(table).order_by(table.c.id).limit(size)
             if after is not None:
                 stmt = stmt.where(table.c.id > after)
-            with self._connection() as conn:
-                rows = conn.execute(stmt).all()
+            rows = self._rows(stmt)
             for row in rows:
                 yield _document_from_row(row._mapping)
             if len(rows) < size:
@@ -281,6 +424,7 @@ class Store:
             if remaining is not None:
                 remaining -= len(rows)
 
+    @_read
     def count_documents(self) -> int:
         with self._connection() as conn:
             return conn.execute(select(func.count()).select_from(schema.documents)).scalar_one()
@@ -318,10 +462,12 @@ class Store:
             conn.execute(insert(schema.events), rows)
             if sources:
                 conn.execute(insert(schema.event_sources), sources)
+            # in key order: two writers inserting the same new actors or places then wait for
+            # each other in one order, never in a cycle (a deadlock on PostgreSQL)
             conn.execute(self._insert(schema.actors).on_conflict_do_nothing(index_elements=["name"]),
-                         list(actors.values()))
+                         [actors[k] for k in sorted(actors)])
             conn.execute(self._insert(schema.places).on_conflict_do_nothing(index_elements=["key"]),
-                         list(places.values()))
+                         [places[k] for k in sorted(places)])
         return len(rows)
 
     def delete_events(self, event_ids: Iterable[str]) -> int:
@@ -346,6 +492,7 @@ class Store:
             removed += conn.execute(delete(schema.events).where(schema.events.c.event_id.in_(chunk))).rowcount
         return removed
 
+    @_read
     def get_event(self, event_id: str) -> Event | None:
         with self._connection() as conn:
             row = conn.execute(select(schema.events).where(schema.events.c.event_id == event_id)).first()
@@ -395,9 +542,7 @@ class Store:
                         .order_by(table.c.event_id).limit(size))
                 if cursor is not None:
                     stmt = stmt.where(table.c.event_id > cursor[1])
-            with self._connection() as conn:
-                rows = conn.execute(stmt).all()
-                events = self._events_from_rows(conn, rows)
+            rows, events = self._events_page(stmt)
             yield from events
             if remaining is not None:
                 remaining -= len(rows)
@@ -408,6 +553,7 @@ class Store:
                 continue
             cursor = (rows[-1].event_date, rows[-1].event_id)
 
+    @_read
     def count_events(self, **filters: Any) -> int:
         """How many events `iter_events` would give for the same filters (without after/limit)."""
         filters.pop("after", None)
@@ -416,6 +562,7 @@ class Store:
             stmt = select(func.count()).select_from(schema.events).where(*self._filters(**filters))
             return conn.execute(stmt).scalar_one()
 
+    @_read
     def events_near(
         self,
         lat: float,
@@ -443,6 +590,7 @@ class Store:
                     if distance_km(lat, lon, r.latitude, r.longitude) <= radius_km]
             return self._events_from_rows(conn, rows)
 
+    @_read
     def events_near_by_precision(
         self,
         lat: float,
@@ -488,12 +636,14 @@ class Store:
                     or distance_km(lat, lon, r.latitude, r.longitude) <= radius_km.get(r.geo_precision, 0.0)]
             return self._events_from_rows(conn, rows)
 
+    @_read
     def event_ids_for_document(self, doc_id: str) -> list[str]:
         src = schema.event_sources
         with self._connection() as conn:
             stmt = select(src.c.event_id).where(src.c.document_id == doc_id).distinct().order_by(src.c.event_id)
             return list(conn.execute(stmt).scalars())
 
+    @_read
     def _cursor(
         self, after: str | tuple[dt.date | str | None, str] | None,
     ) -> tuple[dt.date | None, str] | None:
@@ -553,6 +703,19 @@ class Store:
             where.append(table.c.event_id.in_(select(src.c.event_id).where(src.c.document_id == document_id)))
         return where
 
+    @_read
+    def _rows(self, stmt: Any) -> list[Any]:
+        """One page of rows (`documents`)."""
+        with self._connection() as conn:
+            return list(conn.execute(stmt).all())
+
+    @_read
+    def _events_page(self, stmt: Any) -> tuple[list[Any], list[Event]]:
+        """One page of event rows and their Events (`iter_events`)."""
+        with self._connection() as conn:
+            rows = list(conn.execute(stmt).all())
+            return rows, self._events_from_rows(conn, rows)
+
     def _events_from_rows(self, conn: Connection, rows: Sequence[Any]) -> list[Event]:
         if not rows:
             return []
@@ -574,12 +737,20 @@ class Store:
             "previous_controller": c.previous_controller, "event_ids": list(c.event_ids),
             "certainty": c.certainty.value,
         } for c in changes]
-        with self.transaction(), self._connection() as conn:
-            conn.execute(delete(schema.control_changes))
-            if rows:
-                conn.execute(insert(schema.control_changes), rows)
-        return len(rows)
 
+        def replace(store: Store) -> int:
+            with store._connection() as conn:
+                # Two refreshes at once on PostgreSQL would each delete only the rows committed
+                # before it began, and both insert theirs: the second waits for the first instead.
+                store.lock(["control_changes"])
+                conn.execute(delete(schema.control_changes))
+                if rows:
+                    conn.execute(insert(schema.control_changes), rows)
+            return len(rows)
+
+        return self.run_transaction(replace)
+
+    @_read
     def control_changes(self, place_key: str | None = None) -> list[ControlChange]:
         """Stored control changes, by place and date; only one place's when `place_key` is given."""
         table = schema.control_changes
@@ -596,6 +767,7 @@ class Store:
 
     # -- overview --------------------------------------------------------------------------------
 
+    @_read
     def stats(self) -> dict[str, Any]:
         """Counts: documents, events, events by event type, sub-event type and ISO week, and
         how many events have no known date (in no week)."""
@@ -730,10 +902,51 @@ def _safe(url: str) -> str:
         return url
 
 
+# -- transient errors ----------------------------------------------------------------------------
+
+LOST_CONNECTION = "lost the connection"
+BUSY = "database is locked"
+CONFLICT = "conflict with a concurrent transaction"
+
+#: SQLite primary result codes (the low byte of an extended code) worth a second try.
+_SQLITE_RETRY = frozenset({5, 6})                 # SQLITE_BUSY, SQLITE_LOCKED
+#: PostgreSQL SQLSTATEs of a transaction that may succeed when run again from the start.
+_PG_CONFLICT = frozenset({"40001", "40P01"})      # serialization_failure, deadlock_detected
+#: ... and of a connection that is gone: class 08, admin or crash shutdown, cannot connect now.
+_PG_LOST = ("08", "57P01", "57P02", "57P03")
+
+
+def _transient(exc: DBAPIError) -> str | None:
+    """Why a database error may go away on a second try (one of the three reasons above), or
+    None when trying again would fail the same way (a constraint, a bad statement, a full disk)."""
+    if exc.connection_invalidated:                # SQLAlchemy saw the connection die
+        return LOST_CONNECTION
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return BUSY if code & 0xFF in _SQLITE_RETRY else None
+    state = getattr(orig, "sqlstate", None) or ""
+    if state in _PG_CONFLICT:
+        return CONFLICT
+    if state.startswith(_PG_LOST):
+        return LOST_CONNECTION
+    return None
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig if exc.orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc.orig or exc).__name__
+
+
+def _lock_key(name: str) -> int:
+    """A lock name as a signed 32-bit key of pg_advisory_xact_lock(int, int)."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest(), "big", signed=True)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")        # readers do not block the writer
     cursor.execute("PRAGMA synchronous=NORMAL")      # WAL + NORMAL: a killed process loses no commit
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
