@@ -22,32 +22,59 @@ id).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-import math
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from kharita.evaluation.matching import (
+    FATALITY_TOLERANCE,
+    LEVELS,
+    PLACE_KM,
+    REGION_FALLBACK_KM,
+    LevelScore,
+    match_level,
+    matches,
+    must_not_hit,
+    place_key,
+    same_date,
+    same_fatalities,
+    same_place,
+)
+from kharita.evaluation.records import (
+    ActorComparer,
+    GoldEvent,
+    MustNot,
+    PredictedEvent,
+    gold_from_dict,
+    predicted_from_event,
+    predicted_from_record,
+    read_gold,
+    read_jsonl,
+    read_must_not,
+    read_predicted,
+)
 from kharita.geo import distance_km
-from kharita.errors import EvalError
 from kharita.models import Event
-from kharita.ontology import DATE_WINDOW_DAYS, SubEventType, TimePrecision
 
 log = logging.getLogger(__name__)
 
-LEVELS = ("L1", "L2", "L3")
-PLACE_KM = {1: 10.0, 2: 30.0}
-REGION_FALLBACK_KM = 150.0     # precision 3 when a side has no admin1
-FATALITY_TOLERANCE = 0.2
+#: The public names: the report and its scores here; records and matching re-exported from
+#: `kharita.evaluation` so that `from kharita.evaluate import ...` keeps working.
+__all__ = [
+    "FATALITY_TOLERANCE", "LEVELS", "PLACE_KM", "REGION_FALLBACK_KM", "ActorComparer", "CertaintyScore",
+    "EvalReport", "GeoScore", "GoldEvent", "LevelScore", "MustNot", "PredictedEvent", "distance_km",
+    "evaluate", "evaluate_files", "gold_from_dict", "match_level", "matches", "place_key",
+    "predict_documents", "predicted_from_event", "predicted_from_record", "read_gold", "read_jsonl",
+    "read_must_not", "read_predicted", "same_date", "same_fatalities", "same_place", "score_certainty",
+]
 
 
-class ActorComparer(Protocol):
-    def is_same(self, a: str | None, b: str | None) -> bool: ...
+
 
 
 #: (gold location name, gold admin1) -> (lat, lon), or None when it cannot be resolved.
@@ -56,71 +83,12 @@ Resolver = Callable[[str, str], "tuple[float, float] | None"]
 
 # -- records ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class GoldEvent:
-    id: str
-    sub_event_type: str
-    actor1: str
-    location: str
-    date: dt.date
-    actor2: str | None = None
-    admin1: str = ""
-    location_in_text: str = ""
-    geo_precision: int = 1
-    time_precision: int = 1
-    fatalities: int | None = None
-    required: bool = True
-    lat: float | None = None
-    lon: float | None = None
-    geonameid: int | None = None
-    certainty: str | None = None               # reported, claimed, unconfirmed; None: not stated
 
 
-@dataclass(frozen=True, slots=True)
-class PredictedEvent:
-    id: str
-    sub_event_type: str
-    actor1: str
-    location: str
-    date: dt.date | None                       # None: the run gave the event no date
-    actor2: str | None = None
-    admin1: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    fatalities: int | None = None
-    location_texts: tuple[str, ...] = ()       # the words the place was read from (evidence)
-    geonameid: int | None = None
-    certainty: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MustNot:
-    fields: dict[str, Any]
-    why: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class LevelScore:
-    level: str
-    tp: int
-    fp: int
-    fn: int
-    optional_matched: int
-    pairs: tuple[tuple[str, str], ...]          # (gold id, predicted id)
-    missed: tuple[str, ...]                     # required gold ids not matched
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,268 +188,48 @@ class EvalReport:
 
 # -- reading ----------------------------------------------------------------------------------------
 
-def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise EvalError(f"{where}: date {value!r} is not YYYY-MM-DD; fix the record.") from None
 
 
-def _int_or_none(value: Any) -> int | None:
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value)
 
 
-def _float_or_none(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    return float(value)
 
 
-def gold_from_dict(data: Mapping[str, Any], where: str = "gold") -> GoldEvent:
-    """A gold record (dev-set format) as a GoldEvent."""
-    missing = [k for k in ("sub_event_type", "actor1", "location", "date") if not data.get(k)]
-    if missing:
-        raise EvalError(f"{where}: gold event lacks {', '.join(missing)}; every gold event needs "
-                        f"sub_event_type, actor1, location and date (see dev-set/README.md).")
-    _check_type(data["sub_event_type"], where)
-    return GoldEvent(
-        id=str(data.get("id") or where),
-        sub_event_type=data["sub_event_type"],
-        actor1=data["actor1"],
-        actor2=data.get("actor2") or None,
-        location=data["location"],
-        admin1=data.get("admin1") or "",
-        location_in_text=data.get("location_in_text") or "",
-        geo_precision=int(data.get("geo_precision") or 1),
-        date=_date(data["date"], where),
-        time_precision=int(data.get("time_precision") or 1),
-        fatalities=_int_or_none(data.get("fatalities")),
-        required=data.get("required", True) is not False,
-        lat=_float_or_none(data.get("latitude")),
-        lon=_float_or_none(data.get("longitude")),
-        geonameid=_int_or_none(data.get("geonameid")),
-        certainty=data.get("certainty") or None,
-    )
 
 
-def predicted_from_record(row: Mapping[str, Any], where: str = "predicted") -> PredictedEvent:
-    """A predicted event from a kharita record (`kharita export --format jsonl`, record.to_record)."""
-    missing = [k for k in ("sub_event_type", "actor1") if not row.get(k)]
-    if missing:
-        raise EvalError(f"{where}: predicted record lacks {', '.join(missing)}; score a JSON Lines "
-                        f"export made by `kharita export --format jsonl`.")
-    _check_type(row["sub_event_type"], where)
-    texts: list[str] = []
-    sources = row.get("sources") or []
-    if isinstance(sources, str):
-        sources = json.loads(sources)
-    for source in sources:
-        for ev in source.get("evidence", ()):
-            if ev.get("field") == "location":
-                texts.append(ev.get("text", ""))
-    return PredictedEvent(
-        id=str(row.get("event_id") or row.get("event_id_cnty") or where),
-        sub_event_type=row["sub_event_type"],
-        actor1=row["actor1"],
-        actor2=row.get("actor2") or None,
-        location=row.get("location") or "",
-        admin1=row.get("admin1") or "",
-        lat=_float_or_none(row.get("latitude")),
-        lon=_float_or_none(row.get("longitude")),
-        date=_date(row["event_date"], where) if row.get("event_date") else None,
-        fatalities=_int_or_none(row.get("fatalities")),
-        location_texts=tuple(texts),
-        geonameid=_int_or_none(row.get("geonameid")),
-        certainty=row.get("certainty") or None,
-    )
 
 
-def predicted_from_event(event: Event) -> PredictedEvent:
-    from kharita.record import to_record
-
-    return predicted_from_record(to_record(event), event.event_id)
 
 
-def _check_type(value: str, where: str) -> None:
-    try:
-        SubEventType(value)
-    except ValueError:
-        raise EvalError(f"{where}: {value!r} is not an ACLED sub-event type (or Displacement); "
-                        f"use one of kharita.ontology.SubEventType.") from None
 
 
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """The JSON objects of a JSON Lines file (blank lines skipped)."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise EvalError(f"No such file: {path}. Give an existing JSON Lines file.") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{path}:{n}: not JSON ({exc.msg}); one JSON object a line.") from None
-        if not isinstance(obj, dict):
-            raise EvalError(f"{path}:{n}: expected a JSON object, got {type(obj).__name__}.")
-        out.append(obj)
-    return out
 
 
-def read_gold(path: str | Path) -> list[GoldEvent]:
-    return [gold_from_dict(d, f"{path}:{i + 1}") for i, d in enumerate(read_jsonl(path))]
 
 
-def read_predicted(path: str | Path) -> list[PredictedEvent]:
-    return [predicted_from_record(d, f"{path}:{i + 1}") for i, d in enumerate(read_jsonl(path))]
 
 
-def read_must_not(path: str | Path) -> list[MustNot]:
-    out = []
-    for d in read_jsonl(path):
-        why = str(d.pop("why", ""))
-        out.append(MustNot(fields=d, why=why))
-    return out
 
 
 # -- comparisons ------------------------------------------------------------------------------------
 
-_PLACE_WORDS = frozenset({"governorate", "province", "district", "subdistrict", "city", "town", "village",
-                          "muhafazat", "of"})
 
 
-def place_key(name: str) -> str:
-    """A place name for comparison: folded, articles and words such as 'governorate' dropped."""
-    from kharita.actors.dictionary import words
-
-    return " ".join(w.key for w in words(name) if w.key not in _PLACE_WORDS)
 
 
-def _names(gold: GoldEvent) -> set[str]:
-    names = {place_key(gold.location)}
-    if " - " in gold.location:
-        names.add(place_key(gold.location.split(" - ", 1)[1]))
-    return {n for n in names if n}
 
 
-def same_place(gold: GoldEvent, pred: PredictedEvent) -> bool:
-    """The gold place's rule by its precision: the same name, or within its radius, or (precision 3)
-    the same admin1."""
-    pred_names = {place_key(pred.location)}
-    if " - " in pred.location:
-        pred_names.add(place_key(pred.location.split(" - ", 1)[1]))
-    if _names(gold) & pred_names:
-        return True
-    if gold.geo_precision >= 3:
-        if gold.admin1 and pred.admin1:
-            return place_key(gold.admin1) == place_key(pred.admin1)
-        if place_key(gold.admin1) in pred_names:
-            return True
-        radius = REGION_FALLBACK_KM
-    else:
-        radius = PLACE_KM.get(gold.geo_precision, PLACE_KM[2])
-    if None in (gold.lat, gold.lon, pred.lat, pred.lon):
-        return False
-    return distance_km(gold.lat, gold.lon, pred.lat, pred.lon) <= radius  # type: ignore[arg-type]
 
 
-def same_date(gold: GoldEvent, pred: PredictedEvent) -> bool:
-    """Within the gold time precision's window; an unknown predicted date is within none."""
-    if pred.date is None:
-        return False
-    window = DATE_WINDOW_DAYS.get(TimePrecision(min(max(gold.time_precision, 1), 3)), 1)
-    return abs((pred.date - gold.date).days) <= window
 
 
-def same_fatalities(gold: int | None, pred: int | None) -> bool:
-    if gold is None or pred is None:
-        return gold is None and pred is None
-    return abs(pred - gold) <= FATALITY_TOLERANCE * gold
 
 
-def matches(level: str, gold: GoldEvent, pred: PredictedEvent, actors: ActorComparer) -> bool:
-    if gold.sub_event_type != pred.sub_event_type or not same_place(gold, pred):
-        return False
-    if level == "L1":
-        return True
-    if not (actors.is_same(gold.actor1, pred.actor1) and actors.is_same(gold.actor2, pred.actor2)):
-        return False
-    if level == "L2":
-        return True
-    return same_date(gold, pred) and same_fatalities(gold.fatalities, pred.fatalities)
 
 
-def _bipartite(left: Sequence[int], edges: dict[int, list[int]], taken: dict[int, int]) -> dict[int, int]:
-    """Maximum matching (Kuhn's augmenting paths) of `left` into right nodes not in `taken`;
-    returns right -> left for the new pairs, `taken` included."""
-    owner = dict(taken)
-    fixed = set(taken)
-
-    def augment(u: int, seen: set[int]) -> bool:
-        for v in edges.get(u, ()):
-            if v in seen or v in fixed:
-                continue
-            seen.add(v)
-            if v not in owner or augment(owner[v], seen):
-                owner[v] = u
-                return True
-        return False
-
-    for u in left:
-        augment(u, set())
-    return owner
 
 
-def match_level(level: str, gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent],
-                actors: ActorComparer) -> LevelScore:
-    """One-to-one matching at a level: required gold events first, then optional ones."""
-    edges = {g: [p for p, pe in enumerate(predicted) if matches(level, ge, pe, actors)]
-             for g, ge in enumerate(gold)}
-    required = [g for g, ge in enumerate(gold) if ge.required]
-    optional = [g for g, ge in enumerate(gold) if not ge.required]
-    owner = _bipartite(required, edges, {})
-    owner = _bipartite(optional, edges, owner)
-    matched_gold = {g: p for p, g in owner.items()}
-    tp = sum(1 for g in required if g in matched_gold)
-    optional_matched = sum(1 for g in optional if g in matched_gold)
-    fp = len(predicted) - len(owner)
-    pairs = tuple((gold[g].id, predicted[p].id) for g, p in sorted(matched_gold.items()))
-    missed = tuple(gold[g].id for g in required if g not in matched_gold)
-    return LevelScore(level, tp, fp, len(required) - tp, optional_matched, pairs, missed)
 
 
-def _must_not_hit(rule: MustNot, pred: PredictedEvent) -> bool | None:
-    """Whether a prediction does what a must-not forbids; None when the rule cannot be checked
-    against events."""
-    f = rule.fields
-    checks: list[bool] = []
-    if "sub_event_type" in f:
-        checks.append(pred.sub_event_type == f["sub_event_type"])
-    if "location" in f:
-        probe = GoldEvent("must-not", pred.sub_event_type, "", f["location"], pred.date or dt.date.min,
-                          admin1=f.get("admin1", ""), lat=f.get("latitude"), lon=f.get("longitude"))
-        checks.append(same_place(probe, pred))
-    if "actor1" in f:
-        checks.append(pred.actor1 == f["actor1"])
-    if "location_in_text" in f:
-        key = place_key(f["location_in_text"])
-        if "entity" in f:
-            # "Hasakah is never a PERSON": in events, a place read as a person or group is an actor.
-            checks.append(key in {place_key(pred.actor1), place_key(pred.actor2 or "")})
-        else:
-            checks.append(key == place_key(pred.location) or key in {place_key(t) for t in pred.location_texts})
-    if not checks:
-        return None
-    return all(checks)
 
 
 def _geocoding(gold: Sequence[GoldEvent], predicted: Sequence[PredictedEvent], actors: ActorComparer) -> GeoScore:
@@ -625,7 +373,7 @@ def evaluate(
         if not _checkable(rule):
             unchecked.append(rule)
             continue
-        hits.extend((rule, p.id) for p in preds if _must_not_hit(rule, p))
+        hits.extend((rule, p.id) for p in preds if must_not_hit(rule, p))
     return EvalReport(
         levels=levels,
         gold=len(gold_events),
