@@ -5,7 +5,7 @@ PY      := .venv/bin/python
 STAMP   := .venv/.installed
 SHELL   := /bin/bash
 
-.PHONY: setup demo test lock browser clean
+.PHONY: setup demo test wheel lock browser clean
 
 $(STAMP): requirements.lock pyproject.toml package.json
 	test -x $(PY) || python3 -m venv .venv
@@ -29,6 +29,13 @@ demo: setup
 
 test: setup browser
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# dist/kharita-*.whl: the package with the map's libraries (copied by setup) and the gazetteer inside;
+# setup.py refuses to build one without the map's libraries.
+wheel: setup
+	rm -rf build dist
+	.venv/bin/uv build --wheel -o dist
+	@ls -lh dist/*.whl
 
 lock:
 	.venv/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock

@@ -1,7 +1,8 @@
 """Copy the map's JavaScript libraries from node_modules into kharita/web/static/vendor/.
 
 The map never loads a library from a CDN: `npm ci` installs the exact versions pinned in
-package-lock.json, and this step copies the files the page needs next to it (git-ignored).
+package-lock.json, and this step copies the files the page needs next to it (git-ignored). The
+wheel carries them as package data; setup.py refuses to build one while any is missing.
 
     python -m kharita.web.vendor [--node-modules PATH]
 """
@@ -21,7 +22,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = STATIC / "vendor"
 ROOT = Path(__file__).resolve().parents[2]
 
-#: (package, path inside the package, path under static/vendor/)
+#: (package, path inside the package, path under static/vendor/); a literal: setup.py reads it with ast
 FILES: tuple[tuple[str, str, str], ...] = (
     ("leaflet", "dist/leaflet.js", "leaflet/leaflet.js"),
     ("leaflet", "dist/leaflet.css", "leaflet/leaflet.css"),
