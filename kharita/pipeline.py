@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import logging
 import sys
 import time
@@ -34,6 +33,8 @@ from kharita.ingest.readers import read_inputs as _read_inputs
 from kharita.ingest.watch import FeedPoller
 from kharita.minimal import MinimalExtractor
 from kharita.models import Document, Event, RunSummary
+from kharita.control import refresh as refresh_state
+from kharita.merge import merge_events as merge_events_into
 from kharita.store import Store
 
 log = logging.getLogger(__name__)
@@ -79,22 +80,6 @@ def read_inputs(inputs: Iterable[str | Path | Document], summary: RunSummary) ->
             yield item
         else:
             yield from _read_inputs([item], summary)
-
-
-# -- the two hooks for later stages (merge, control): present when their package provides them --
-
-def _hook(module: str, name: str) -> Callable[..., object] | None:
-    return getattr(importlib.import_module(module), name, None)
-
-
-def merge_hook() -> Callable[[Store, list[Event]], list[Event]] | None:
-    """`kharita.merge.merge_events(store, events) -> events to write` when the merge stage exists."""
-    return _hook("kharita.merge", "merge_events")  # type: ignore[return-value]
-
-
-def control_hook() -> Callable[[Store], object] | None:
-    """`kharita.control.refresh(store)` when the control stage exists."""
-    return _hook("kharita.control", "refresh")  # type: ignore[return-value]
 
 
 # -- per-report isolation ------------------------------------------------------------------------
@@ -173,12 +158,16 @@ def extract_each(
 
 
 def refresh_control(store: Store, failures: ReportFailures) -> None:
-    """Recompute the control timeline after a run that stored something; a failure is named
-    "control refresh" (the reports stay stored; the next run that stores one refreshes again)."""
-    refresh = control_hook()
-    if refresh is not None:
-        with failures.isolate("control refresh"):
-            refresh(store)
+    """Recompute the control timeline after a run that stored something, in one transaction that
+    takes the control lock before it reads, so that overlapping runs cannot write a timeline that
+    misses another's reports; a failure is named "control refresh" (the reports stay stored; the
+    next run that stores one refreshes again)."""
+    def work(store: Store) -> None:
+        store.lock(["control_changes"])
+        refresh_state(store)
+
+    with failures.isolate("control refresh"):
+        store.run_transaction(work)
 
 
 # -- run -----------------------------------------------------------------------------------------
@@ -206,7 +195,7 @@ def _run(inputs: Iterable[str | Path | Document], store: Store, extractor: Extra
          progress: bool, failures: ReportFailures) -> None:
     """`run`'s body; `watch` calls it too, to get the failed reports back from `failures`."""
     summary = failures.summary
-    merge_events = merge_hook() if merge else None
+    merge_events = merge_events_into if merge else None
     documents = _new_documents(read_inputs(inputs, summary), store, summary)
     if progress:
         from tqdm import tqdm

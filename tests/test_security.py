@@ -543,7 +543,7 @@ def test_a_report_stored_before_the_control_refresh_failed_says_so(tmp_path, mon
     def broken_refresh(store):  # type: ignore[no-untyped-def]
         raise RuntimeError("control broke")
 
-    monkeypatch.setattr(pipeline, "control_hook", lambda: broken_refresh)
+    monkeypatch.setattr(pipeline, "refresh_state", broken_refresh)
     store = Store.open(tmp_path / "control.db")
     try:
         with ServerThread(create_app(store, token=TOKEN, ingest=ReportIngester(MinimalExtractor()))) as server:

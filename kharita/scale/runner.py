@@ -230,7 +230,7 @@ def _distribute(inputs: Sequence[str | Path], store: Store, client: Client, fact
     client.register_plugin(ExtractorPlugin(factory), name=PLUGIN_NAME)
     n_workers = max(1, len(client.scheduler_info()["workers"]))
     limit = in_flight or 3 * n_workers
-    merge_events = pipeline.merge_hook() if merge else None
+    merge_events = pipeline.merge_events_into if merge else None
     summary, strict = failures.summary, failures.strict
     pending: deque[tuple[Future, list[Document]]] = deque()
 
