@@ -413,3 +413,26 @@ def test_one_sentence_s_seizure_by_a_named_actor_is_one_event(coder):
 def test_an_abduction_keeps_its_perpetrator_whatever_the_voice(coder, text):
     abduction = only(code(coder, text, published="2015-02-24"), S.ABDUCTION)
     assert abduction.actor1.name == "Islamic State"
+
+
+# -- bounds (issue 11's property tests found these) ----------------------------------------------
+
+@pytest.mark.issue(11)
+def test_a_run_on_sentence_dense_with_triggers_is_coded_quickly(coder):
+    import time
+
+    started = time.perf_counter()
+    code(coder, ("killed " * 1430)[:10_000], published=None)
+    code(coder, ("clashed with " * 770)[:10_000], published=None)
+    assert time.perf_counter() - started < 30          # a bound against the quadratic case, not a benchmark
+
+
+@pytest.mark.issue(11)
+@pytest.mark.parametrize("text", [
+    "On 1 January 0001 YPG fighters clashed with ISIS in Hasakah.",
+    "ISIS killed 9223372036854775808 people in Hasakah.",
+])
+def test_impossible_dates_and_counts_are_not_taken(coder, text):
+    for event in code(coder, text, published=None):
+        assert event.event_date is None
+        assert event.fatalities is None or event.fatalities < 2 ** 63

@@ -221,11 +221,14 @@ def np_tokens(tok: Token) -> list[Token]:
 
 
 def _subtree_cut(tok: Token) -> list[Token]:
-    out = [tok]
-    for child in tok.children:
-        if child.dep_ in ("relcl", "acl", "advcl", "ccomp"):
-            continue
-        out.extend(_subtree_cut(child))
+    """The token and its descendants, not entering clauses of their own (iterative: a parse of a
+    run-on sentence can nest thousands of levels deep)."""
+    out: list[Token] = []
+    stack = [tok]
+    while stack:
+        cur = stack.pop()
+        out.append(cur)
+        stack.extend(c for c in cur.children if c.dep_ not in ("relcl", "acl", "advcl", "ccomp"))
     return out
 
 
@@ -267,23 +270,28 @@ def _antecedent_of(subj: Token, verb: Token) -> Token:
 
 
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
-    """(subject token, passive?) of a verb, inheriting the subject of a coordinated verb."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            return _antecedent_of(child, verb), False
-        if child.dep_ == "nsubjpass":
-            return _antecedent_of(child, verb), True
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head)
-    if verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head)
-    if verb.dep_ == "relcl":
-        return verb.head, False
-    if verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBD"):
-        if any(c.dep_ == "dobj" for c in verb.children):
-            return verb.head, False        # "IS militants abducted 90 Christians", parsed as a participle
-        return verb.head, True             # "26 militants killed in ...": the noun is the patient
+    """(subject token, passive?) of a verb, inheriting the subject of a coordinated verb (up the
+    chain of coordinated and complement verbs, at most MAX_CHAIN of them)."""
+    for _ in range(MAX_CHAIN):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return _antecedent_of(child, verb), False
+            if child.dep_ == "nsubjpass":
+                return _antecedent_of(child, verb), True
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+            verb = verb.head
+            continue
+        if verb.dep_ == "relcl":
+            return verb.head, False
+        if verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBD"):
+            if any(c.dep_ == "dobj" for c in verb.children):
+                return verb.head, False    # "IS militants abducted 90 Christians", parsed as a participle
+            return verb.head, True         # "26 militants killed in ...": the noun is the patient
+        return None, False
     return None, False
+
+
+MAX_CHAIN = 12
 
 
 def subjects_of(verb: Token) -> list[Token]:

@@ -68,13 +68,18 @@ def _first_other(actors: list[ActorMention], *exclude: ActorMention | None, arme
     return None
 
 
+#: Triggers coded per sentence: a news sentence holds a handful; a run-on "sentence" with hundreds
+#: (a list, a garbled page) would cost time in proportion to triggers x length for nothing.
+MAX_TRIGGERS = 24
+
+
 def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: list[ActorMention],
                   toponyms: list[Toponym], dates: list[Mention], numbers: list[Mention], offset: int,
                   next_text: str = "") -> list[Draft]:
     """Drafts for the triggers of one parsed sentence. Offsets in mentions are absolute (report
     text); `offset` is where the parsed Doc starts in the report."""
     s_start, s_end = sent.start_char + offset, sent.end_char + offset
-    in_sent = [m for m in triggers if s_start <= m.start < s_end]
+    in_sent = [m for m in triggers if s_start <= m.start < s_end][:MAX_TRIGGERS]
     hits = A.trigger_hits(sent.doc, [replace(m, start=m.start - offset, end=m.end - offset) for m in in_sent])
     hits = [h for h in hits if sent.start <= h.head.i < sent.end]
     s_actors = [a for a in actors if s_start <= a.start < s_end and not _reporter(a, sent, offset)]

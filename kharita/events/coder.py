@@ -193,7 +193,7 @@ def classify_doc(doc: Doc) -> list[tuple[SubEventType, str]]:
     triggers: list[Mention] = doc._.kharita_triggers or []
     actors: list[ActorMention] = doc._.kharita_actors or []
     for sent in doc.sents:
-        hits = trigger_hits(doc, [m for m in triggers if sent.start_char <= m.start < sent.end_char])
+        hits = trigger_hits(doc, [m for m in triggers if sent.start_char <= m.start < sent.end_char][:asm.MAX_TRIGGERS])
         for sub, hit in asm.classify_sentence(sent, hits, actors, 0):
             if sub not in seen:
                 seen.add(sub)

@@ -64,6 +64,10 @@ def _month(text: str) -> int:
     return MONTHS.index(key) + 1 if key in MONTHS else _MONTH_ABBR[key[:4] if key == "sept" else key[:3]]
 
 
+#: Years a written date may name: outside them a "date" is a typo or a test string, not an event's day.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 def _in_year(month: int, day: int, year: int | None, published: dt.date | None) -> dt.date | None:
     if year is None:
         if published is None:
@@ -76,6 +80,8 @@ def _in_year(month: int, day: int, year: int | None, published: dt.date | None) 
         if candidate > published + dt.timedelta(days=1):
             candidate = candidate.replace(year=year - 1)
         return candidate
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None                      # "1 January 0001": no report dates an event there
     try:
         return dt.date(year, month, day)
     except ValueError:

@@ -31,6 +31,8 @@ SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: ACLED's vague words, plus the single "dozen" ("a dozen" is 12 too).
 VAGUE = {**VAGUE_FATALITIES, "dozen": 12, "a dozen": 12, "scores of": 20, "a few": 3, "few": 3}
 
+#: Counts beyond this are no counts of people or things in a report (ids, phone numbers, typos).
+MAX_COUNT = 100_000_000
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
 _NUMBER_WORDS = set(UNITS) | set(TENS) | set(SCALES)
 
@@ -102,7 +104,7 @@ def find_numbers(doc: Doc) -> list[Mention]:
             end += 1
         span = doc[start:end]
         value = parse_number(span.text)
-        if value is not None:
+        if value is not None and value <= MAX_COUNT:
             out.append(Mention("number", span.start_char, span.end_char, span.text, str(value)))
         i = end
     return out
