@@ -150,7 +150,7 @@ class ControlTimeline:
         return reasons
 
     def _fighting_after(self, latest: ControlChange, date: dt.date) -> list[str]:
-        start = max(latest.date + dt.timedelta(days=1), date - dt.timedelta(days=self.fighting_days))
+        start = max(latest.date + dt.timedelta(days=1), _days_before(date, self.fighting_days))
         if start > date:
             return []
         place = latest.place
@@ -194,6 +194,11 @@ def refresh(store: ControlStore) -> list[ControlChange]:
     return changes
 
 
+def _days_before(date: dt.date, days: int) -> dt.date:
+    """`date` less `days`, or the first day there is (a date asked for in year 1 is no error)."""
+    return date - dt.timedelta(days=days) if date - dt.date.min > dt.timedelta(days=days) else dt.date.min
+
+
 def _wider(bbox: BBox | None) -> BBox | None:
     """A bbox grown by the largest matching radius, so fighting just outside it still counts."""
     if bbox is None:
@@ -215,7 +220,7 @@ def load_timeline(
     fighting: Iterable[Event] = ()
     if date is not None and changes:
         fighting = store.iter_events(
-            since=date - dt.timedelta(days=fighting_days), until=date,
+            since=_days_before(date, fighting_days), until=date,
             sub_types=sorted(CONTEST_TYPES), bbox=_wider(bbox),
         )
     return ControlTimeline(changes, fighting, fighting_days=fighting_days)
