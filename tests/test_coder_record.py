@@ -436,3 +436,16 @@ def test_impossible_dates_and_counts_are_not_taken(coder, text):
     for event in code(coder, text, published=None):
         assert event.event_date is None
         assert event.fatalities is None or event.fatalities < 2 ** 63
+
+
+@pytest.mark.parametrize("text, sub, actor1, toll, admin1", [
+    ("On 12 March 2007, in Baqubah, Diyala, Iraq, a roadside bomb exploded near a police patrol, killing two "
+     "police officers and wounding three civilians. No group claimed responsibility.",
+     S.REMOTE_EXPLOSIVE, "Unidentified Armed Group (Iraq)", 2, "Diyala"),
+    ("On 10 June 2007, in Tikrit, Salah ad Din, Iraq, a suicide bomber detonated an explosives-laden vehicle at a "
+     "checkpoint, killing five soldiers. The Islamic State of Iraq claimed responsibility.",
+     S.SUICIDE_BOMB, "Islamic State of Iraq", 5, "Salah ad Din"),
+])
+def test_wire_summaries_give_one_event_with_its_claimant_toll_and_province(coder, text, sub, actor1, toll, admin1):
+    (event,) = code(coder, text, published=None)
+    assert (event.sub_event_type, event.actor1.name, event.fatalities, event.place.admin1) == (sub, actor1, toll, admin1)

@@ -18,7 +18,7 @@ from spacy.tokens import Span
 
 from kharita.events import arguments as A
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, mention_tuple
-from kharita.events.incidents import CLAIM, assemble_events, event_id, fold_followups, subsume_drafts
+from kharita.events.incidents import assemble_events, event_id, fold_followups, subsume_drafts
 from kharita.events.places import choose_places, dateline_end
 from kharita.events.subtypes import (
     PROTEST_TYPES,
@@ -216,12 +216,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         drafts = [d for d in drafts if not (d.klass == "CLASH" and d.sub is S.ARMED_CLASH)]   # told by its weapon
     if s_places:
         ctx.last_place = s_places[-1]
-    claim = CLAIM.search(sent_text)
-    if claim is not None:                     # "ISIS claimed responsibility for the attack"
-        claimant = [a for a in s_actors if not a.generic and a.start < s_start + claim.start() and _armed(a.actor)
-                    and a.actor.actor_type is not ActorType.CIVILIANS]
-        if claimant:
-            ctx.claims.append((s_start, claimant[-1]))
+
     return drafts
 
 

@@ -19,12 +19,13 @@ from spacy.tokens import Doc
 
 from kharita.events import assemble as asm
 from kharita.events.arguments import trigger_hits
+from kharita.events.incidents import CLAIM
 from kharita.gazetteer.base import Gazetteer
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
 from kharita.nlp import extensions
 from kharita.nlp.dates import parse_label
 from kharita.nlp.prefilter import Segment, select_segments
-from kharita.ontology import SubEventType, TimePrecision
+from kharita.ontology import ActorType, SubEventType, TimePrecision
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
                       precision=report_precision(dates), focus=focus_place(places), country=country)
     if gazetteer is not None and country:
         ctx.country_place = gazetteer.country(country)
+    ctx.claims = claims_of(document.text, actors)
     drafts: list[asm.Draft] = []
     text = document.text
     for seg, doc in parts:
@@ -129,6 +131,20 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
                 offset=seg.start, next_text=next_text,
             ))
     return asm.assemble_events(asm.fold_followups(drafts), ctx)
+
+
+def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMention]]:
+    """"The Islamic State claimed responsibility": (where, who) for each claim of responsibility in
+    the report whose claimant the actor pass found just before it (a named, armed actor within the
+    sentence), read from the whole text since the claim's sentence holds no trigger to be parsed."""
+    out = []
+    for match in CLAIM.finditer(text):
+        start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        before = [a for a in actors if start <= a.start < match.start() and not a.generic
+                  and a.actor.actor_type not in (ActorType.CIVILIANS,) and a.actor.name != "Humanitarian and Human Rights Organisations"]
+        if before:
+            out.append((start, before[-1]))
+    return out
 
 
 def report_precision(dates: list[Mention]) -> TimePrecision:

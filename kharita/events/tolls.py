@@ -270,6 +270,8 @@ def _person_after(doc, start: int, end: int) -> Token | None:
     """The person noun of "a [young] doctor", within three words; None for "a number", "a car"."""
     for j in range(start, min(end, start + 3)):
         tok = doc[j]
+        if tok.pos_ == "NOUN" and tok.dep_ == "compound" and tok.head.i > tok.i:
+            tok = tok.head                    # "a police patrol": the patrol, not the police
         if tok.pos_ == "NOUN":
             lemma = tok.lemma_.lower()
             if tok.tag_ == "NN" and lemma not in NOT_PERSONS and (lemma in ARMED_WORDS | CIVILIAN_WORDS
