@@ -57,18 +57,29 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
+#: Publication years a report can have. Outside them a date is a placeholder or a typo ("0001-01-01",
+#: "9999-12-31"), read as none; the coder bounds the dates written in a report the same way.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 def parse_date(value: Any) -> dt.date | None:
     """A publication date from a date, an ISO string, an RFC 822 string or a struct_time; None
-    when there is none or it cannot be read (a bad date never sinks a report)."""
+    when there is none, it cannot be read or its year is not MIN_YEAR to MAX_YEAR (a bad date
+    never sinks a report)."""
+    day = _read_date(value)
+    return day if day is not None and MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+def _read_date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if hasattr(value, "tm_year"):
-        return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
     try:
+        if hasattr(value, "tm_year"):               # feedparser's: "0000-00-00" is year -1
+            return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
         return dateparser.parse(str(value), fuzzy=False).date()
     except (ValueError, OverflowError):
         return None

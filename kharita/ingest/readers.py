@@ -221,7 +221,10 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
     """An RSS or Atom feed: each item is a report (its full content, else its summary)."""
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except (ValueError, OverflowError) as exc:   # e.g. &#2000000;: feedparser's chr() raises
+        raise FeedError(source, f"malformed feed: {exc}") from exc
     problem = parsed.get("bozo_exception")
     if parsed.bozo and (isinstance(problem, SAXException) or not parsed.entries):
         raise FeedError(source, f"malformed feed: {problem or 'not RSS or Atom'}")

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kharita.errors import ConfigError, GazetteerError, InputError, KharitaError, StoreConnectionError
+from kharita.ingest.normalize import MAX_YEAR, MIN_YEAR
 from kharita.models import Event
 from kharita.ontology import Certainty, EventType, SubEventType
 from kharita.record import COLUMNS, to_record
@@ -317,6 +318,14 @@ class ReportIn(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("text is blank")
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _plausible(cls, value: dt.date | None) -> dt.date | None:
+        """As ingest reads publication dates: year 1 or 9999 is a placeholder (and was a 500)."""
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"published must be a date from {MIN_YEAR} to {MAX_YEAR}")
         return value
 
 
