@@ -27,6 +27,16 @@ def content_id(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
 
 
+def shift_day(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, held at the ends of the calendar (a window around a date in year 1 or
+    9999 is no OverflowError)."""
+    if days < 0 and day - dt.date.min <= dt.timedelta(days=-days):
+        return dt.date.min
+    if days > 0 and dt.date.max - day <= dt.timedelta(days=days):
+        return dt.date.max
+    return day + dt.timedelta(days=days)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One report. `id` is the content hash, so the same text read twice is the same Document."""

@@ -166,9 +166,7 @@ def document(text: str, day: dt.date | None, cleaned: bool) -> Document:
 
 #: Failures already tracked by an xfail test below: a generated case that meets one is rejected,
 #: so that the property goes on looking for other bugs.
-KNOWN_FAILURES = {
-    "OverflowError: date value out of range": "test_a_document_published_at_the_ends_of_the_calendar_is_coded",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def check_run(coder, doc: Document, *, known: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -269,9 +267,8 @@ def test_a_report_read_with_a_placeholder_publication_date_is_coded_undated(code
     check_run(coder, doc, known=False)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a Document published 0001-01-01 or 9999-12-31 (the Python API, "
-                   "the Dask runner) fails its report: merge's candidate window in kharita.store.store."
-                   "events_near_by_precision (day - widest, day + widest) raises OverflowError")
+# Fixed: merge's candidate window in kharita.store.store.events_near_by_precision stops at the ends
+# of the calendar instead of overflowing (day - widest, day + widest).
 @pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
 def test_a_document_published_at_the_ends_of_the_calendar_is_coded(coder, day):
     doc = Document.from_text("Turkish jets struck PKK positions near Duhok, the army said.", published=day)

@@ -47,7 +47,7 @@ from typing import Protocol
 
 from kharita.merge.fatalities import fatality_range
 from kharita.geo import distance_km
-from kharita.models import Actor, Event, Place, Source, Territory
+from kharita.models import Actor, Event, Place, Source, Territory, shift_day
 from kharita.ontology import (
     DATE_WINDOW_DAYS,
     PLACE_RADIUS_KM,
@@ -406,9 +406,10 @@ class EventIndex:
         is near an unknown day, and an undated event is near no day."""
         if day is None:
             return []
-        widest = dt.timedelta(days=max(window_days.values()))
+        widest = max(window_days.values())
         found = []
-        for event in self.events_near(lat, lon, max(radius_km.values()), day - widest, day + widest, sub_types):
+        for event in self.events_near(lat, lon, max(radius_km.values()), shift_day(day, -widest),
+                                      shift_day(day, widest), sub_types):
             if event.event_date is None or abs((event.event_date - day).days) > window_days.get(
                     event.time_precision, -1):
                 continue

@@ -55,7 +55,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
 from kharita.geo import distance_km
-from kharita.models import ControlChange, Document, Event, Place
+from kharita.models import ControlChange, Document, Event, Place, shift_day
 from kharita.ontology import Certainty, GeoPrecision, TimePrecision
 from kharita.record import from_record, source_to_dict, to_record
 from kharita.store import acled_ids, deletions, schema
@@ -620,14 +620,17 @@ class Store:
             return {f"{prefix}lat0": lat - dlat, f"{prefix}lat1": lat + dlat,
                     f"{prefix}lon0": lon - dlon, f"{prefix}lon1": lon + dlon}
 
-        widest = dt.timedelta(days=max(window_days.values()))
-        params: dict[str, Any] = {"day0": day - widest, "day1": day + widest, "place_key": place_key,
+        def shift(days: int) -> dt.date:
+            return shift_day(day, days)
+
+        widest = max(window_days.values())
+        params: dict[str, Any] = {"day0": shift(-widest), "day1": shift(widest), "place_key": place_key,
                                   **box("", max(radius_km.values()))}
         for p in geo:
             params.update(box(f"g{p}_", radius_km[p]))
         for t in times:
-            params[f"t{t}_day0"] = day - dt.timedelta(days=window_days[t])
-            params[f"t{t}_day1"] = day + dt.timedelta(days=window_days[t])
+            params[f"t{t}_day0"] = shift(-window_days[t])
+            params[f"t{t}_day1"] = shift(window_days[t])
         if sub_types:
             params["sub_types"] = [str(s) for s in sub_types]
         with self._connection() as conn:
