@@ -449,3 +449,17 @@ def test_impossible_dates_and_counts_are_not_taken(coder, text):
 def test_wire_summaries_give_one_event_with_its_claimant_toll_and_province(coder, text, sub, actor1, toll, admin1):
     (event,) = code(coder, text, published=None)
     assert (event.sub_event_type, event.actor1.name, event.fatalities, event.place.admin1) == (sub, actor1, toll, admin1)
+
+
+@pytest.mark.parametrize("text", [
+    "One civilian was killed in a rocket attack on Ariha on Monday.",
+    "A rocket attack on Ariha killed one civilian on Monday.",
+])
+def test_a_rocket_attack_is_one_shelling(coder, text):
+    assert [(e.sub_event_type, e.fatalities) for e in code(coder, text)] == [(S.SHELLING, 1)]
+
+
+def test_the_death_of_a_soldier_is_a_toll_of_one_and_its_reporter_no_victim(coder):
+    events = code(coder, "Monitors documented the death of a regime soldier in an exchange of fire near Latakia, "
+                         "a local commander told reporters.")
+    assert [e.fatalities for e in events] == [1]

@@ -320,7 +320,7 @@ TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 
 def objects_of(head: Token, preps: tuple[str, ...] = ()) -> list[Token]:
     """Direct objects and objects of the named prepositions, with their conjuncts."""
-    direct = [c for c in head.children if c.dep_ in ("dobj", "attr", "oprd")]
+    direct = [c for c in head.children if c.dep_ in ("dobj", "attr", "oprd") and c.pos_ != "ADJ"]   # not "dead"
     by_prep = [g for c in head.children if c.dep_ in ("prep", "agent") and c.lower_ in preps
                for g in c.children if g.dep_ == "pobj" and g.lower_ not in TIME_WORDS]   # not "on Monday"
     out = direct + by_prep

@@ -239,11 +239,18 @@ def _named_over_generic(drafts: list[Draft]) -> list[Draft]:
 
 def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:
     """"repelled an ISIS attack", "thwarted an assault": a fighting noun that is the object of
-    another fighting verb is the same fight, told once."""
+    another fighting verb is the same fight, told once; so is "attack" in "a rocket attack", "a drone
+    attack", whose modifier is the weapon trigger."""
     by_head = {d.head_i: d for d in drafts}
     out = []
     for d in drafts:
         tok = sent.doc[d.head_i]
+        weapon = next((by_head[c.i] for c in tok.children if c.dep_ == "compound" and c.i in by_head
+                       and by_head[c.i] is not d), None)
+        if weapon is not None and d.klass == "CLASH" and tok.pos_ == "NOUN" and weapon.sub in WEAPON_TYPES:
+            if weapon.fatalities is None:
+                weapon.fatalities, weapon.fatalities_high = d.fatalities, d.fatalities_high
+            continue
         gov = by_head.get(tok.head.i) if tok.dep_ in ("dobj", "pobj", "nsubjpass") else None
         if gov is not None and gov is not d and d.klass == "CLASH" and tok.pos_ == "NOUN" \
                 and gov.klass in ("CLASH", "TAKE"):

@@ -76,10 +76,12 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     counts = [c for c in _counts(sent, numbers, offset) if not _in_tally(sent, c[0])]
     dead: list[tuple[Token, Token, int, int]] = []
     for first, last, low, high in counts:
-        if not _of_people(doc, last, sent.end):
-            continue
         fate = _governing_fate(first, last)
-        if fate != "death" and _counts_perpetrators(doc, last, sent.end):
+        named_person = fate == "death" and last.pos_ == "NOUN" and last.lower_ not in PERPETRATORS and (
+            last.lemma_.lower() in PEOPLE_WORDS or is_person_noun(last))
+        if not named_person and not _of_people(doc, last, sent.end):
+            continue                          # "the death of a regime soldier": a person already
+        if fate != "death" and (last.lower_ in PERPETRATORS or _counts_perpetrators(doc, last, sent.end)):
             continue                          # "one of its suicide bombers blew himself up, killing 20"
         if fate is None:
             fate = min(harms, key=lambda h: (_gap(h[0], first.i, last.i), h[0] < first.i))[1]
@@ -133,6 +135,8 @@ def _governing_fate(first: Token, last: Token) -> str | None:
     """The fate the parse gives a count: the verb whose subject or object its noun phrase is
     ("three security personnel were wounded": wounded), None when the parse says nothing."""
     noun = last if last.pos_ in ("NOUN", "PROPN", "PRON") else last.head
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and _is_death(noun.head.head):
+        return "death"                       # "the death of a soldier", "the killing of 12"
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
             verb = tok.head
