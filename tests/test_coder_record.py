@@ -463,3 +463,13 @@ def test_the_death_of_a_soldier_is_a_toll_of_one_and_its_reporter_no_victim(code
     events = code(coder, "Monitors documented the death of a regime soldier in an exchange of fire near Latakia, "
                          "a local commander told reporters.")
     assert [e.fatalities for e in events] == [1]
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes between YPG fighters and the Islamic State continued in the Nashwa neighbourhood of Hasakah, where "
+    "YPG fighters killed 12 militants.",
+    "In the Nashwa neighbourhood of Hasakah, YPG fighters killed 12 Islamic State militants as clashes continued.",
+])
+def test_a_relative_clause_happens_where_its_noun_is(coder, text):
+    clash = only(code(coder, text, published="2015-07-01"), S.ARMED_CLASH)
+    assert clash.place.name == "al-Hasakah - Nashwa" and clash.fatalities == 12

@@ -58,6 +58,13 @@ def choose_places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym],
     if hit.head.pos_ == "NOUN" and not own:
         gov = A.clause_head(hit.head)
         own = [t for t in s_places if clause_of(sent, t, offset) == gov.i]
+    head_clause = sent.doc[clause]
+    if not own and head_clause.dep_ == "relcl":      # "... in the Nashwa neighbourhood, where X killed 12"
+        noun = head_clause.head
+        own = [t for t in s_places if any(noun.idx <= t.start - offset < noun.idx + len(noun) or
+                                          tok.idx <= t.start - offset < tok.idx + len(tok)
+                                          for tok in noun.subtree if tok.i < head_clause.i)]
+        own = own[-1:]
     roads = [t for t in own if A.is_road(t, text, offset)]
     refs = [t for t in own if t not in roads and (A.is_reference(t, text, offset) or _contained(t, own, text, offset))]
     main = [t for t in own if t not in roads and t not in refs]
