@@ -473,3 +473,13 @@ def test_the_death_of_a_soldier_is_a_toll_of_one_and_its_reporter_no_victim(code
 def test_a_relative_clause_happens_where_its_noun_is(coder, text):
     clash = only(code(coder, text, published="2015-07-01"), S.ARMED_CLASH)
     assert clash.place.name == "al-Hasakah - Nashwa" and clash.fatalities == 12
+
+
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a former commander in Daraa on Monday, according to the Syrian Observatory.",
+    "A roadside bomb killed two men in Daraa on Monday, sources of the Syrian Observatory said.",
+])
+def test_a_monitor_named_as_the_source_is_no_party(coder, text):
+    events = code(coder, text)
+    assert events and all(e.place.name == "Daraa" for e in events)
+    assert all("Human Rights" not in (e.actor2.name if e.actor2 else "") for e in events)

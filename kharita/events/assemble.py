@@ -315,6 +315,11 @@ def _reporter(mention: ActorMention, sent: Span, offset: int) -> bool:
     root = span.root
     if root.dep_ in ("compound", "amod", "nmod"):   # "SOHR activists reported"
         root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ in ("according", "told"):
+        return True                           # "according to SOHR"
+    if root.dep_ == "pobj" and root.head.lower_ in ("of", "from") and root.head.head.lemma_.lower() in \
+            ("source", "activist", "report", "statement", "correspondent", "network"):
+        return True                           # "sources of the Observatory", "a report from Amnesty"
     return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in REPORT_VERBS \
         or root.dep_ == "pobj" and root.head.lower_ in ("to", "by") and root.head.head.lemma_.lower() in REPORT_VERBS
 
