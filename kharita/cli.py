@@ -126,6 +126,8 @@ def summary_lines(summary: RunSummary, store_url: str) -> list[str]:
     if summary.skipped:
         lines.append("skipped:")
         lines.extend(f"  {source}: {reason}" for source, reason in summary.skipped)
+    if summary.dropped:
+        lines.append("events not coded: " + ", ".join(f"{n} ({reason})" for reason, n in sorted(summary.dropped.items())))
     if summary.failed:
         lines.append("failed (not stored, so the next run retries them; --strict stops at the first):")
         lines.extend(f"  {source}: {reason}" for source, reason in summary.failed)

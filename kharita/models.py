@@ -244,6 +244,7 @@ class RunSummary:
     events_merged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (source, reason): unreadable input
     failed: list[tuple[str, str]] = field(default_factory=list)    # (source, "Type: message"): not stored
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> events found but not codable
 
     def skip(self, source: str, reason: str) -> None:
         self.skipped.append((source, reason))
@@ -261,3 +262,9 @@ class RunSummary:
         self.events_merged += other.events_merged
         self.skipped.extend(other.skipped)
         self.failed.extend(other.failed)
+        self.drop(other.dropped)
+
+    def drop(self, counts: dict[str, int]) -> None:
+        """Events an extractor found but could not code (ACLED needs at least a country), by reason."""
+        for reason, n in counts.items():
+            self.dropped[reason] = self.dropped.get(reason, 0) + n

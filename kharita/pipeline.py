@@ -204,6 +204,10 @@ def _run(inputs: Iterable[str | Path | Document], store: Store, extractor: Extra
     for doc, events in extract_each(extractor, documents, failures):
         with failures.isolate(report_name(doc), doc):
             store_document(store, doc, events, merge_events, summary)
+    dropped = getattr(extractor, "dropped", None)       # an extractor may count what it could not code
+    if isinstance(dropped, dict) and dropped:
+        summary.drop(dropped)
+        dropped.clear()
     if summary.stored:
         refresh_control(store, failures)
 

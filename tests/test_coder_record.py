@@ -483,3 +483,16 @@ def test_a_monitor_named_as_the_source_is_no_party(coder, text):
     events = code(coder, text)
     assert events and all(e.place.name == "Daraa" for e in events)
     assert all("Human Rights" not in (e.actor2.name if e.actor2 else "") for e in events)
+
+
+def test_an_event_no_country_can_place_is_counted_in_the_run_s_summary(tmp_path, coder):
+    from kharita import pipeline
+    from kharita.store import Store
+
+    reports = [Document.from_text("Police arrested three men during raids on Monday."),
+               Document.from_text("Gunmen killed two soldiers in Kirkuk on Monday.")]
+    with Store.open(tmp_path / "dropped.db") as store:
+        summary = pipeline.run(reports, store, extractor=coder)
+        assert summary.stored == 2 and summary.events_written == 1
+        assert summary.dropped == {"no place or country known": 1}
+        assert coder.dropped == {}                     # collected by the run, not counted twice

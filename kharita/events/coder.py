@@ -45,6 +45,8 @@ class EventCoder:
         self.nlp = nlp
         self.prefilter = prefilter
         self.batch_size = batch_size
+        #: Events found but not coded since the pipeline last collected them, by reason.
+        self.dropped: dict[str, int] = {}
 
     def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
         it = iter(documents)
@@ -88,7 +90,8 @@ class EventCoder:
             for owner, seg, doc in zip(owners, segments, parsed):
                 parts[owner].append((seg, doc))
         for document, light, doc_parts in zip(batch, lights, parts):
-            yield document, code_document(document, light, doc_parts, gazetteer=self.gazetteer)
+            yield document, code_document(document, light, doc_parts, gazetteer=self.gazetteer,
+                                          dropped=self.dropped)
 
     @property
     def gazetteer(self) -> Gazetteer | None:
@@ -103,7 +106,7 @@ KHARITA_COMPONENTS = ("kharita_toponyms", "kharita_actors", "kharita_triggers", 
 
 
 def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc]], *,
-                  gazetteer: Gazetteer | None = None) -> list[Event]:
+                  gazetteer: Gazetteer | None = None, dropped: dict[str, int] | None = None) -> list[Event]:
     """Events of one report: mentions from the whole-report pass `light`, parses of its selected
     sentences in `parts` (each with where it starts in the report). With no date in the text and
     no publication date, an event's date is unknown (None), never the day of the run."""
@@ -130,7 +133,11 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
                 sent, ctx, triggers=triggers, actors=actors, toponyms=toponyms, dates=dates, numbers=numbers,
                 offset=seg.start, next_text=next_text,
             ))
-    return asm.assemble_events(asm.fold_followups(drafts), ctx)
+    events = asm.assemble_events(asm.fold_followups(drafts), ctx)
+    if dropped is not None:
+        for reason, n in ctx.dropped.items():
+            dropped[reason] = dropped.get(reason, 0) + n
+    return events
 
 
 def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMention]]:

@@ -30,6 +30,7 @@ class Context:
     last_place: Toponym | None = None   # the last place named before the current sentence
     civilians: Actor | None = None
     claims: list[tuple[int, ActorMention]] = field(default_factory=list)   # (where, who) "X claimed responsibility"
+    dropped: dict[str, int] = field(default_factory=dict)   # reason -> events that could not be coded
 
 
 @dataclass(slots=True)

@@ -164,19 +164,27 @@ def _city_key(top: Toponym | None) -> str:
     return f"city:{place.country_code}:{place.name.split(' - ')[0]}"
 
 
+#: Why an event the text reports is not coded (counted in the run's summary).
+NO_COUNTRY = "no place or country known"
+
+
 def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
     """One event per sub-event type, actor pair, place and day: drafts that agree on those merge,
     keeping every evidence span. Territorial events keep their exact place (control is per place);
     others count a city's districts as the city."""
     merged: dict[tuple, list[Draft]] = {}
+    lost: set[tuple] = set()                  # (type, sentence) of the events no country can place
     for d in drafts:
         if d.actor1 is None:
+            if ctx.country_place is None and d.klass != "KILL":
+                lost.add((d.sub, d.sentence[0]))    # no country for its unnamed party, nor its place
             continue
         _claimed_by(d, ctx)
         d.sub = consistent_sub(d.sub, d.actor1.actor, d.actor2.actor if d.actor2 else None)
         if d.toponym is None or d.toponym.place is None:
             d.toponym = fallback_place(ctx)
             if d.toponym is None:             # not even the country is known: no ACLED event
+                lost.add((d.sub, d.sentence[0]))
                 continue
         pair: tuple = (d.actor1.actor.name, d.actor2.actor.name if d.actor2 else "")
         if d.sub in _SYMMETRIC:
@@ -194,6 +202,8 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
         if fuller:                        # the same event, told once with its opponent and once without
             merged[fuller[0]].extend(merged.pop(key))
     _one_blast(merged)
+    if lost:
+        ctx.dropped[NO_COUNTRY] = ctx.dropped.get(NO_COUNTRY, 0) + len(lost)
     return [_build(group, ctx) for group in _one_per_id(list(merged.values()), ctx)]
 
 
