@@ -489,6 +489,7 @@ def test_an_event_no_country_can_place_is_counted_in_the_run_s_summary(tmp_path,
     from kharita import pipeline
     from kharita.store import Store
 
+    coder.dropped.clear()                              # what earlier tests coded outside a run
     reports = [Document.from_text("Police arrested three men during raids on Monday."),
                Document.from_text("Gunmen killed two soldiers in Kirkuk on Monday.")]
     with Store.open(tmp_path / "dropped.db") as store:
