@@ -497,3 +497,11 @@ def test_an_event_no_country_can_place_is_counted_in_the_run_s_summary(tmp_path,
         assert summary.stored == 2 and summary.events_written == 1
         assert summary.dropped == {"no place or country known": 1}
         assert coder.dropped == {}                     # collected by the run, not counted twice
+
+
+@pytest.mark.parametrize("text", [
+    "Islamic State militants attacked the village of Tal Nasri on Monday, but YPG fighters repelled the attack.",
+    "YPG fighters repelled an attack by Islamic State militants on the village of Tal Nasri on Monday.",
+])
+def test_an_attack_on_a_defended_village_is_a_clash(coder, text):
+    assert [e.sub_event_type for e in code(coder, text)] == [S.ARMED_CLASH]
