@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kharita.events import lexicon
 from kharita.models import ActorMention, Mention, Toponym
+from kharita.nlp.dates import MONTHS, WEEKDAYS
 from kharita.nlp.numbers import VAGUE
 from kharita.nlp.triggers import SURFACE_POS, trigger_class
 from kharita.ontology import ActorType, Certainty
@@ -312,10 +313,9 @@ def agent_of(verb: Token) -> Token | None:
     return None
 
 
-TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning",
-              "afternoon", "evening", "night", "dawn", "dusk", "midnight", "noon", "day", "week", "weekend",
-              "month", "year", "today", "yesterday", "january", "february", "march", "april", "may", "june",
-              "july", "august", "september", "october", "november", "december"}
+TIME_WORDS = {w.lower() for w in WEEKDAYS} | set(MONTHS) | {
+    "morning", "afternoon", "evening", "night", "dawn", "dusk", "midnight", "noon", "day", "week", "weekend",
+    "month", "year", "today", "yesterday"}
 
 
 def objects_of(head: Token, preps: tuple[str, ...] = ()) -> list[Token]:

@@ -144,11 +144,14 @@ def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMen
     """"The Islamic State claimed responsibility": (where, who) for each claim of responsibility in
     the report whose claimant the actor pass found just before it (a named, armed actor within the
     sentence), read from the whole text since the claim's sentence holds no trigger to be parsed."""
+    from kharita.actors import load_default
+
+    dictionary = load_default()
     out = []
     for match in CLAIM.finditer(text):
         start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
         before = [a for a in actors if start <= a.start < match.start() and not a.generic
-                  and a.actor.actor_type not in (ActorType.CIVILIANS,) and a.actor.name != "Humanitarian and Human Rights Organisations"]
+                  and a.actor.actor_type is not ActorType.CIVILIANS and dictionary.is_armed(a.actor.name)]
         if before:
             out.append((start, before[-1]))
     return out

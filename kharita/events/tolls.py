@@ -27,6 +27,7 @@ from spacy.tokens import Span, Token
 from kharita.events import lexicon
 from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, is_person_noun
 from kharita.models import Mention
+from kharita.nlp.dates import MONTHS as DATE_MONTHS
 
 DEATH_FORMS = lexicon.words("death_forms")
 #: Other fates a count can have: "killed and more than 4,500 arrested" counts 4,500 as arrested, not dead.
@@ -227,8 +228,7 @@ def _is_subset(doc, first: Token, start: int) -> bool:
     return after in ("of them", "of whom", "of those", "among them")
 
 
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+MONTHS = set(DATE_MONTHS) | {m[:3] for m in DATE_MONTHS} | {"sept"}
 
 
 def _is_day(doc, first: Token, last: Token, value: int) -> bool:
