@@ -8,6 +8,8 @@ The migration history in `migrations/` builds exactly these tables (a test compa
 An event whose date is unknown has NULL event_date, year and time_precision (kharita.record).
 `acled_ids` and `acled_counters` give each event its ACLED event_id_cnty once and keep it;
 `deletions` lists the event ids that left `events`, for clients keeping a copy (revision 0004).
+`control_states` is who holds each place over spans of days, as the last control refresh left it,
+and `control_refresh` how many changes that refresh wrote (revision 0005).
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ events = Table(
     Column("actor2_parent", Text),
     Column("actor2_new", Boolean, nullable=False, default=False),
 )
-Index("ix_events_date_id", events.c.event_date, events.c.event_id)
+# the API's pages (revision 0005): by (event_date, event_id), the box and the types tested in the index
+Index("ix_events_date_box", events.c.event_date, events.c.event_id, events.c.longitude, events.c.latitude,
+      events.c.event_type, events.c.sub_event_type)
 Index("ix_events_sub_event_type", events.c.sub_event_type)
 Index("ix_events_lat_lon", events.c.latitude, events.c.longitude)
 Index("ix_events_actor1", events.c.actor1)
@@ -179,6 +183,36 @@ control_changes = Table(
     Column("certainty", String(16), nullable=False),
 )
 Index("ix_control_changes_place_date", control_changes.c.place_key, control_changes.c.date)
+
+# -- revision 0005: control as a materialised state (kharita.control.materialised) --------------
+
+control_states = Table(                                   # a place's state over [valid_from, valid_until)
+    "control_states", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date),                          # NULL: to this day and after
+    Column("place_key", Text, nullable=False),
+    Column("place_name", Text, nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("place", JSON, nullable=False),                # the whole Place, as a dict
+    Column("contested", Boolean, nullable=False),
+    Column("reasons", JSON, nullable=False),              # ControlState.reasons
+    # the change that set the controller
+    Column("change_date", Date, nullable=False),
+    Column("time_precision", Integer, nullable=False),
+    Column("new_controller", Text, nullable=False),
+    Column("previous_controller", Text),
+    Column("event_ids", JSON, nullable=False),
+    Column("certainty", String(16), nullable=False),
+)
+Index("ix_control_states_valid_from", control_states.c.valid_from, control_states.c.valid_until)
+
+control_refresh = Table(                                  # one row: how many changes the states are of
+    "control_refresh", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("changes", Integer, nullable=False),
+)
 
 # -- revision 0004: what ACLED's clients need (kharita.store.acled_ids, kharita.store.deletions) --
 

@@ -28,9 +28,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kharita.errors import ConfigError, GazetteerError, InputError, KharitaError, StoreConnectionError
 from kharita.ingest.normalize import MAX_YEAR, MIN_YEAR
-from kharita.models import Event
 from kharita.ontology import Certainty, EventType, SubEventType
 from kharita.record import COLUMNS, to_record
+from kharita.store.reads import dumps, event_records
 
 log = logging.getLogger(__name__)
 
@@ -363,27 +363,29 @@ def get_store(request: Request) -> Any:
     return request.app.state.store
 
 
-def _events_page(store: Any, query: EventQuery) -> tuple[list[Event], str | None]:
+def _events_page(store: Any, query: EventQuery) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of records, read straight from the rows (kharita.store.reads), and the cursor
+    of the next page."""
     after = decode_cursor(query.cursor) if query.cursor else None
-    events = list(store.iter_events(
-        since=query.since, until=query.until,
+    records = event_records(
+        store, since=query.since, until=query.until,
         event_types=[t.value for t in query.type] or None,
         sub_types=[s.value for s in query.sub_type] or None,
         actor=query.actor,
         certainty=[c.value for c in query.certainty] or None,
         bbox=query.box, q=query.q,
         after=_after_key(after), limit=query.limit + 1,
-    ))
+    )
     next_cursor = None
-    if len(events) > query.limit:
-        events = events[: query.limit]
-        next_cursor = encode_cursor(_cursor_key(events[-1]))
-    return events, next_cursor
+    if len(records) > query.limit:
+        records = records[: query.limit]
+        next_cursor = encode_cursor(_cursor_key(records[-1]))
+    return records, next_cursor
 
 
-def _cursor_key(event: Event) -> list[str | None]:
+def _cursor_key(record: dict[str, Any]) -> list[str | None]:
     """[event_date, event_id]; the date is null for an undated event (those come last)."""
-    return [event.event_date.isoformat() if event.event_date else None, event.event_id]
+    return [record["event_date"], record["event_id"]]
 
 
 def _after_key(key: Any) -> tuple[dt.date | None, str] | None:
@@ -421,8 +423,7 @@ def csv_text(records: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
-    return Response(text, status_code=status, media_type="application/json", headers=headers)
+    return Response(dumps(body), status_code=status, media_type="application/json", headers=headers)
 
 
 @router.get("/events", responses={200: {"model": EventPage}, **ERROR_RESPONSES},
@@ -432,8 +433,7 @@ def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_
     pass the `next_cursor` of one page as `cursor` to get the next (with the same filters).
     `format=geojson` answers a FeatureCollection, `format=csv` ACLED's columns then kharita's;
     both carry the next cursor in the `X-Next-Cursor` header as well."""
-    events, next_cursor = _events_page(store, query)
-    records = [to_record(e) for e in events]
+    records, next_cursor = _events_page(store, query)
     columns = list(COLUMNS)
     if query.fields:
         columns = ["event_id", *(f for f in query.fields if f != "event_id")]
@@ -448,8 +448,7 @@ def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_
     if query.format == "geojson":
         body = {"type": "FeatureCollection", "features": [feature_of(r) for r in records],
                 "next_cursor": next_cursor}
-        return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
-                        media_type="application/geo+json", headers=headers)
+        return Response(dumps(body), media_type="application/geo+json", headers=headers)
     return _json({"ok": True, "events": records, "next_cursor": next_cursor}, headers=headers)
 
 
@@ -482,7 +481,7 @@ def control(query: Annotated[ControlQuery, Query()], request: Request,
     states = control_at(store, query.date, bbox=box)
     body = control_geojson(states)
     body["date"] = query.date.isoformat()
-    return Response(json.dumps(body, ensure_ascii=False, default=str), media_type="application/geo+json")
+    return Response(dumps(body), media_type="application/geo+json")
 
 
 @router.get("/places", responses=ERROR_RESPONSES, summary="Gazetteer look-up: what a place name could mean")
