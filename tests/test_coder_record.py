@@ -161,6 +161,39 @@ def test_ranges_keep_low_and_high_and_vague_words_follow_acled(coder, text, low,
     assert (strike.fatalities, strike.fatalities_low, strike.fatalities_high) == (low, low, high)
 
 
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot a village mukhtar in Tafas, Daraa, on Monday, killing him on the spot.",
+    "On Monday in Tafas, Daraa, gunmen opened fire on a village mukhtar, causing his death.",
+    "Activists reported the killing of a municipal clerk by gunmen in Tafas, Daraa, on Monday.",
+])
+def test_one_victim_named_by_a_pronoun_or_a_noun_phrase_is_a_toll_of_one(coder, text):
+    events = code(coder, text)
+    assert events
+    assert max(e.fatalities or 0 for e in events) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Four fighters killed in mine blast near Saraqib\nActivists said four fighters were killed on "
+    "Monday when a landmine exploded near Saraqib in Idlib countryside.",
+    "Landmine kills four fighters near Saraqib\nFour fighters died on Monday when a landmine went off "
+    "near Saraqib, in the countryside of Idlib, activists said.",
+])
+def test_a_headline_and_the_body_telling_one_toll_count_it_once(coder, text):
+    events = code(coder, text)
+    assert events
+    assert {e.fatalities for e in events if e.fatalities} == {4}
+
+
+def test_a_hard_wrapped_report_keeps_its_sentences_whole():
+    from kharita.nlp.lines import hard_wrapped
+    wrapped = ("Government forces and rebels fought for control of the town on Monday, and at\n"
+               "least a dozen fighters from both sides were killed in the clashes, which went on\n"
+               "until late at night, according to residents of the area who spoke by phone.\n")
+    headed = "Rebels take the town\nGovernment forces lost the town on Monday.\nDozens fled.\n"
+    assert hard_wrapped(wrapped)
+    assert not hard_wrapped(headed)
+
+
 def test_a_strike_that_only_wounds_has_no_dead(coder):
     strike = only(code(coder, "An air strike on Idlib on Monday wounded 25 civilians."), S.AIR_DRONE_STRIKE)
     assert strike.fatalities is None

@@ -114,22 +114,48 @@ def counts_people(doc, mention: Mention, offset: int = 0) -> bool:
 
 
 def _named_victim(sent: Span) -> Token | None:
-    """"Mbang Colbert was shot dead", "the mayor was killed", "killed the teacher": one person, by
-    name or a singular noun, is a toll of one."""
+    """"Mbang Colbert was shot dead", "the mayor was killed", "killed the teacher", "killing him",
+    "causing his death", "the assassination of a party official": one person, by name, a singular
+    noun or a singular pronoun, is a toll of one."""
     for tok in sent:
         lethal = _is_death(tok) or any(c.lower_ in ("dead", "down") for c in tok.children)   # "shot dead"
-        if not (tok.pos_ == "VERB" and lethal):
+        if not lethal:
             continue
-        for child in tok.children:
-            victim = child.dep_ == "nsubjpass" or child.dep_ == "dobj" \
-                or child.dep_ == "nsubj" and tok.lemma_.lower() in ("die", "perish")
-            if not victim:
-                continue
-            if child.tag_ == "NNP" and not any(c.dep_ == "conj" for c in child.children):
-                return child
-            if child.tag_ == "NN" and (child.lemma_.lower() in PEOPLE_WORDS or is_person_noun(child)):
-                return child
+        if tok.pos_ == "VERB":
+            victims = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")
+                       or c.dep_ == "nsubj" and tok.lemma_.lower() in ("die", "perish")]
+        elif tok.pos_ == "NOUN" and tok.tag_ == "NN":            # "his death", "the killing of a guard"
+            victims = [c for c in tok.children if c.dep_ == "poss"]
+            victims += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children if g.dep_ == "pobj"]
+        else:
+            continue
+        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE
+        for victim in victims:
+            if _one_person(victim, only_people):
+                return victim
     return None
+
+
+#: Words whose victim can only be a person ("killed a clerk", "the murder of a trader"), so any singular
+#: noun after them is one; "executed a plan" or "the death of the talks" are not, so "execute" and
+#: "death" take a person noun.
+ONLY_PEOPLE = frozenset({"kill", "killing", "murder", "assassinate", "assassination", "slay", "behead", "lynch",
+                         "assassinated", "murdered", "killed"})
+
+
+def _one_person(tok: Token, any_noun: bool = False) -> bool:
+    """A single person: a name not joined to others, a singular person noun (any singular noun where
+    the word can only harm a person), "him" or "her"."""
+    if any(c.dep_ == "conj" for c in tok.children):
+        return False
+    if tok.tag_ == "NNP":
+        return True
+    if tok.tag_ == "PRP" or tok.tag_ == "PRP$":
+        return tok.lower_ in ("him", "her", "his")
+    lemma = tok.lemma_.lower()
+    return tok.tag_ == "NN" and lemma not in NOT_PERSONS and lemma not in NOT_PEOPLE_UNITS and (
+        any_noun or lemma in PEOPLE_WORDS or is_person_noun(tok))
 
 
 def _governing_fate(first: Token, last: Token) -> str | None:
@@ -274,8 +300,8 @@ def _person_after(doc, start: int, end: int) -> Token | None:
     """The person noun of "a [young] doctor", within three words; None for "a number", "a car"."""
     for j in range(start, min(end, start + 3)):
         tok = doc[j]
-        if tok.pos_ == "NOUN" and tok.dep_ == "compound" and tok.head.i > tok.i:
-            tok = tok.head                    # "a police patrol": the patrol, not the police
+        while tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound" and tok.i < tok.head.i < end:
+            tok = tok.head                    # "a police patrol": the patrol; "a regime army defector"
         if tok.pos_ == "NOUN":
             lemma = tok.lemma_.lower()
             if tok.tag_ == "NN" and lemma not in NOT_PERSONS and (lemma in ARMED_WORDS | CIVILIAN_WORDS
