@@ -1,7 +1,11 @@
-"""Build the web map's offline base layer from Who's On First (admin-1 polygons and place names).
+"""Build the web map's offline admin boundaries from Who's On First: admin-1 (governorates,
+provinces) and admin-2 (districts) of Syria, Iraq and Turkey.
 
-The map draws this when no tile server is configured (KHARITA_TILE_URL), so it works with no
-network. The output is small (simplified to about 1 km) and lives in the repo:
+The map draws these over Natural Earth's country outlines (npm's world-atlas) when no tile server
+is configured (KHARITA_TILE_URL), so it works with no network; the server clips the control areas
+to the admin-2 polygons. A fresh machine has no ../shared, so the output is committed: simplified
+(about 500 m for admin-1, 400 m for admin-2) and quantised to 0.001 degree, about 1.5 MB in all.
+Town and village labels are not built here: the server reads them from the embedded gazetteer.
 
     .venv/bin/python tools/build_web_base.py --data ../shared/data/whosonfirst
 
@@ -12,7 +16,6 @@ Data: Who's On First (CC0; imported properties CC BY 4.0 from GeoNames), attribu
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 
@@ -23,10 +26,11 @@ OUT = Path(__file__).resolve().parent.parent / "kharita" / "web" / "static" / "b
 ATTRIBUTION = "Who's On First, GeoNames"
 
 
-def simplified_regions(data: Path, tolerance: float) -> list[dict]:
+def simplified_regions(data: Path, tolerance: float, level: str = "region") -> list[dict]:
+    """Current admin polygons of `level` (region: admin-1, county: admin-2), simplified."""
     features = []
     for cc in COUNTRIES:
-        doc = json.loads((data / cc / "admin_region.geojson").read_text(encoding="utf-8"))
+        doc = json.loads((data / cc / f"admin_{level}.geojson").read_text(encoding="utf-8"))
         for feature in doc["features"]:
             props = feature["properties"]
             if str(props.get("is_current", 1)) == "0":
@@ -35,60 +39,26 @@ def simplified_regions(data: Path, tolerance: float) -> list[dict]:
             geom = json.loads(json.dumps(mapping(geom)), parse_float=lambda s: round(float(s), 3))
             features.append({
                 "type": "Feature",
-                "properties": {"name": props.get("name_eng") or props["name"], "country": cc.upper()},
+                "properties": {"name": props.get("name_eng") or props["name"], "country": cc.upper(),
+                               "wof_id": props.get("wof_id")},
                 "geometry": geom,
             })
-    return features
-
-
-def english_names(path: Path) -> dict[str, str]:
-    """wof_id -> English name (WOF's `name` is sometimes in Arabic script)."""
-    names: dict[str, str] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            if row["lang_tag"] == "eng_x_preferred":
-                names.setdefault(row["wof_id"], row["name"])
-    return names
-
-
-def is_latin(name: str) -> bool:
-    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in name)
-
-
-def place_names(data: Path, min_population: int) -> list[dict]:
-    features = []
-    for cc in COUNTRIES:
-        english = english_names(data / cc / "names.tsv")
-        with open(data / cc / "places.tsv", encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                if row["placetype"] != "locality" or row["is_current"] == "0" or row["deprecated"]:
-                    continue
-                population = int(row["population"] or 0)
-                if population < min_population:
-                    continue
-                name = english.get(row["wof_id"]) or row["name"]
-                if not is_latin(name):
-                    continue
-                features.append({
-                    "type": "Feature",
-                    "properties": {"name": name, "country": cc.upper(), "population": population},
-                    "geometry": {"type": "Point",
-                                 "coordinates": [round(float(row["lon"]), 4), round(float(row["lat"]), 4)]},
-                })
-    features.sort(key=lambda f: -f["properties"]["population"])
     return features
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/whosonfirst"))
-    parser.add_argument("--tolerance", type=float, default=0.005, help="simplification, degrees")
-    parser.add_argument("--min-population", type=int, default=50_000)
+    parser.add_argument("--tolerance", type=float, default=0.005, help="admin-1 simplification, degrees")
+    parser.add_argument("--tolerance-admin2", type=float, default=0.004, help="admin-2 simplification, degrees")
     args = parser.parse_args()
+    if not (args.data / "sy" / "admin_region.geojson").exists():
+        parser.error(f"No Who's On First extract in {args.data} (want sy/, iq/, tr/ with admin_*.geojson); "
+                     "pass --data PATH")
     OUT.mkdir(parents=True, exist_ok=True)
     for name, features in (
-        ("admin1.geojson", simplified_regions(args.data, args.tolerance)),
-        ("places.geojson", place_names(args.data, args.min_population)),
+        ("admin1.geojson", simplified_regions(args.data, args.tolerance, "region")),
+        ("admin2.geojson", simplified_regions(args.data, args.tolerance_admin2, "county")),
     ):
         doc = {"type": "FeatureCollection", "attribution": ATTRIBUTION, "features": features}
         path = OUT / name

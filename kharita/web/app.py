@@ -3,9 +3,11 @@
     from kharita.web.app import create_app
     app = create_app(db="kharita.db")            # or create_app(store), create_app(token="s3cret")
 
-Everything the page loads comes from this server: the JS libraries are copied from npm at setup
-(`python -m kharita.web.vendor`), the base layer ships in static/base/, and /docs serves
-swagger-ui from the same vendored files. Nothing is fetched from a CDN.
+Everything the page loads comes from this server: the JS libraries (MapLibre GL JS, Natural
+Earth's countries from world-atlas) are copied from npm at setup (`python -m kharita.web.vendor`),
+the admin boundaries ship in static/base/, the labels, event points, grid counts, weekly counts and
+control areas come from /api/layers (kharita.web.layers), and /docs serves swagger-ui from the same
+vendored files. Nothing is fetched from a CDN.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from kharita.errors import InputError
 from kharita.web import vendor
 from kharita.web.acled import router as acled_router
 from kharita.web.api import EXCEPTION_HANDLERS, ApiError, envelope, router
+from kharita.web.layers import gazetteer_places, router as layers_router
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,9 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
 
     app.include_router(router)
     app.include_router(acled_router)          # ACLED's read API (docs/api.md)
+    app.include_router(layers_router)         # what the WebGL map draws (kharita/web/layers.py)
+    # the labels' gazetteer index takes a second to build: built now, not on the first page load
+    threading.Thread(target=gazetteer_places, name="kharita-labels", daemon=True).start()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

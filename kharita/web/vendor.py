@@ -1,6 +1,8 @@
 """Copy the map's JavaScript libraries from node_modules into kharita/web/static/vendor/.
 
-The map never loads a library from a CDN: `npm ci` installs the exact versions pinned in
+MapLibre GL JS draws the map with WebGL, world-atlas carries Natural Earth's country outlines
+(TopoJSON, decoded by topojson-client in the page), swagger-ui renders /docs. The map never loads
+a library from a CDN: `npm ci` installs the exact versions pinned in
 package-lock.json, and this step copies the files the page needs next to it (git-ignored). The
 wheel carries them as package data; setup.py refuses to build one while any is missing.
 
@@ -24,14 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: (package, path inside the package, path under static/vendor/); a literal: setup.py reads it with ast
 FILES: tuple[tuple[str, str, str], ...] = (
-    ("leaflet", "dist/leaflet.js", "leaflet/leaflet.js"),
-    ("leaflet", "dist/leaflet.css", "leaflet/leaflet.css"),
-    ("leaflet", "dist/images", "leaflet/images"),
-    ("leaflet", "LICENSE", "leaflet/LICENSE"),
-    ("leaflet.markercluster", "dist/leaflet.markercluster.js", "markercluster/leaflet.markercluster.js"),
-    ("leaflet.markercluster", "dist/MarkerCluster.css", "markercluster/MarkerCluster.css"),
-    ("leaflet.markercluster", "dist/MarkerCluster.Default.css", "markercluster/MarkerCluster.Default.css"),
-    ("leaflet.markercluster", "MIT-LICENCE.txt", "markercluster/MIT-LICENCE.txt"),
+    ("maplibre-gl", "dist/maplibre-gl.mjs", "maplibre/maplibre-gl.mjs"),
+    ("maplibre-gl", "dist/maplibre-gl-worker.mjs", "maplibre/maplibre-gl-worker.mjs"),
+    ("maplibre-gl", "dist/maplibre-gl.css", "maplibre/maplibre-gl.css"),
+    ("maplibre-gl", "LICENSE.txt", "maplibre/LICENSE.txt"),
+    ("topojson-client", "dist/topojson-client.min.js", "topojson/topojson-client.min.js"),
+    ("topojson-client", "LICENSE", "topojson/LICENSE"),
+    ("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
+    ("world-atlas", "LICENSE", "world-atlas/LICENSE"),
     ("swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"),
     ("swagger-ui-dist", "swagger-ui.css", "swagger-ui/swagger-ui.css"),
     ("swagger-ui-dist", "favicon-32x32.png", "swagger-ui/favicon-32x32.png"),
@@ -45,12 +47,15 @@ def missing() -> list[str]:
 
 
 def copy_vendor(node_modules: Path = ROOT / "node_modules", dest: Path = VENDOR) -> list[Path]:
-    """Copy every file in FILES; raise ConfigError naming the first one npm has not installed."""
+    """Copy every file in FILES into a fresh `dest` (so that no library dropped from FILES stays behind
+    and ends up in a wheel); raise ConfigError naming the first one npm has not installed."""
+    for package, inner, _ in FILES:
+        if not (node_modules / package / inner).exists():
+            raise ConfigError(f"{node_modules / package / inner} is missing. Install the map's libraries with: npm ci")
+    shutil.rmtree(dest, ignore_errors=True)
     copied = []
     for package, inner, target in FILES:
         source = node_modules / package / inner
-        if not source.exists():
-            raise ConfigError(f"{source} is missing. Install the map's libraries with: npm ci")
         out = dest / target
         out.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
