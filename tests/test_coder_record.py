@@ -184,6 +184,41 @@ def test_a_headline_and_the_body_telling_one_toll_count_it_once(coder, text):
     assert {e.fatalities for e in events if e.fatalities} == {4}
 
 
+@pytest.mark.parametrize("text", [
+    "Soldiers shot dead a farmer in Kani township, Sagaing, on Tuesday. Rights groups say 840 civilians "
+    "have been killed by the security forces since the military coup.",
+    "Soldiers shot dead a farmer in Kani township, Sagaing, on Tuesday. From February 1 to May 10, the "
+    "security forces killed at least 840 civilians, a rights group said.",
+    "A farmer was shot dead by soldiers in Kani township, Sagaing, on Tuesday; nearly 840 civilians "
+    "have been killed nationwide, according to a monitoring group.",
+])
+def test_a_tally_of_a_period_or_a_country_is_no_events_toll(coder, text):
+    events = code(coder, text)
+    assert events
+    assert max(e.fatalities or 0 for e in events) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb killed 30 people at a market in Baquba, Diyala, on Friday, the deadliest attack in "
+    "ten years.",
+    "The deadliest bombing in years killed 30 people at a market in Baquba, Diyala, on Friday.",
+])
+def test_a_comparison_with_a_period_keeps_the_events_toll(coder, text):
+    assert max(e.fatalities or 0 for e in code(coder, text)) == 30
+
+
+def test_a_count_of_something_else_before_the_victim_is_not_added():
+    from kharita.events.tolls import is_tally
+    assert not is_tally("the worst since 2019")
+    assert is_tally("fighters were killed in the same areas")
+
+
+def test_a_vague_count_of_moments_is_not_a_count_of_dead(coder):
+    events = code(coder, "A few moments ago a man was shot dead by gunmen outside a hotel in Iguala, "
+                         "Guerrero, police said.")
+    assert [e.fatalities for e in events if e.fatalities] == [1]
+
+
 def test_a_hard_wrapped_report_keeps_its_sentences_whole():
     from kharita.nlp.lines import hard_wrapped
     wrapped = ("Government forces and rebels fought for control of the town on Monday, and at\n"

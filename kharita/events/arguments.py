@@ -363,10 +363,10 @@ def victim_kind(tok: Token | None, actor: ActorMention | None) -> str:
 
 
 #: Endings of English nouns for people by what they do ("pediatrician", "journalist", "shopkeeper").
-_PERSON_ENDINGS = ("ian", "ist", "er", "or", "ant", "ent", "man", "men", "woman", "women", "wife", "son",
-                   "daughter", "mother", "father", "brother", "sister", "husband", "owner", "ee")
-_NOT_PEOPLE = {"number", "dozen", "order", "other", "others", "center", "centre", "water", "power", "paper",
-               "border", "sector", "corridor", "tower", "quarter", "matter", "letter", "member", "minister"}
+_PERSON_ENDINGS = tuple(sorted(lexicon.words("person_endings")))
+#: Words with a person's ending that are not people (plus "member" and "minister", which a count
+#: before them names as people only through the group: "a member of HTS").
+_NOT_PEOPLE = lexicon.words("person_ending_exceptions") | {"member", "minister"}
 
 
 def is_person_noun(tok: Token) -> bool:
@@ -436,7 +436,7 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             candidates.extend(c for c in death.children if c.dep_ in ("pobj", "prep"))
             if death.dep_ in ("amod", "acomp", "oprd") or death.lower_ == "dead":
                 candidates.append(death.head)
-                candidates.extend(c for c in death.head.children if c.dep_ in ("dobj", "nsubj", "npadvmod"))
+                candidates.extend(c for c in death.head.children if c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod"))
         for cand in candidates:
             if death.lower_ in ("casualties",):
                 continue
@@ -470,7 +470,10 @@ _COUNT_DEPS = ("nummod", "dobj", "nsubj", "nsubjpass", "pobj", "quantmod", "amod
 
 
 def _count_of(cand: Token, by_start: dict[int, Mention]) -> Mention | None:
-    """The count on a victims' noun phrase (not inside its conjuncts)."""
+    """The count on a victims' noun phrase (not inside its conjuncts); a verb is no noun phrase, its
+    subject and object are looked at apart ("a few moments ago a man was shot dead": the man)."""
+    if cand.pos_ in ("VERB", "AUX"):
+        return None
     skip = {t.i for c in cand.children if c.dep_ == "conj" for t in c.subtree}
     for tok in [cand, *cand.subtree]:
         if tok.i in skip:

@@ -42,19 +42,23 @@ PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "pe
     - NOT_PERSONS
 
 
-TALLY = re.compile(
-    r"\b(?:since (?:the )?(?:early |late |mid-?)?(?:(?:start|beginning|outbreak|onset) of|january|february|march|"
-    r"april|may|june|july|august|september|october|november|december|\d{1,2}(?:st|nd|rd|th)? of|(?:19|20)\d\d|"
-    r"last (?:year|month)|the (?:war|conflict|revolution|uprising))|so far (?:this|in)|to date|until (?:today|now)|"
-    r"up to now|in the same period|during the same period|over the same period|in (?:the )?(?:past|last) "
-    r"(?:\w+ )?(?:months|years)|(?:during|over) the (?:past|last) (?:\w+ )?(?:months|years)|this year|"
-    r"categori[sz]ed as follows|in total|total (?:death )?toll|overall (?:death )?toll|cumulative|as of|"
-    r"(?:in|over|during) the (?:past|previous|last) (?:\w+ )?(?:days|weeks|months|years))\b", re.I)
+#: The tally phrases of the lexicon, months spelled out.
+TALLY = re.compile(r"\b(?:" + "|".join(
+    sorted(p.replace("{month}", "(?:" + "|".join(DATE_MONTHS) + ")") for p in lexicon.words("tally_phrases")))
+    + r")\b", re.I)
+
+
+SUPERLATIVES = lexicon.words("superlatives")
 
 
 def is_tally(text: str) -> bool:
-    """Whether a sentence counts the dead of a period, not of one event."""
-    return bool(TALLY.search(text))
+    """Whether a sentence counts the dead of a period, not of one event ("the deadliest attack in ten
+    years" is a comparison, not a tally)."""
+    for match in TALLY.finditer(text):
+        before = re.findall(r"[\w-]+", text[max(0, match.start() - 40):match.start()].lower())
+        if not SUPERLATIVES.intersection(before[-4:]):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +215,8 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
                 continue
             first, last = span[0], span[-1]
             value = int(mention.label)
-            if _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start):
+            if _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start) \
+                    or _vague_multitude(mention):
                 continue
             high = value
             nxt = _range_end(doc, last, by_start)
@@ -228,6 +233,12 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
                 out.append((tok, noun, 1, 1))
                 skip_to = noun.i
     return out
+
+
+def _vague_multitude(mention: Mention) -> bool:
+    """"Killing thousands", "tens of thousands dead": no one event's toll is given in thousands without
+    a figure, so such a count is a tally of many events (ACLED codes each event's own dead)."""
+    return any(w in mention.text.lower() for w in ("thousands", "millions"))
 
 
 def _range_end(doc, last: Token, by_start: dict[int, Mention]) -> tuple[Token, int] | None:
@@ -284,6 +295,8 @@ def _of_people(doc, last: Token, end: int) -> bool:
             return True
         if tok.pos_ in ("VERB", "PUNCT") and low not in (",",):
             return False
+        if tok.pos_ == "NOUN" and not (tok.dep_ == "compound" and tok.head.i > tok.i):
+            return False                      # the count's own noun is no person: "a few moments ago a man"
     return False
 
 
