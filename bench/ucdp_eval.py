@@ -25,7 +25,8 @@ from the article meets it; an article without events misses all of them.
 - sides: both UCDP sides among the actors (actor1, actor2, associated actors) of the article's
   events, together. UCDP names map onto kharita's ACLED-style actors as follows:
   * "Government of X": a State forces actor of X ("Military Forces of X", "Police Forces of X",
-    "Government of X ...", or any other state force the dictionary gives X's country). UCDP's
+    "Government of X ...", any other state force the dictionary gives X's country, or a militia
+    the dictionary files under X's state forces, such as Syria's National Defence Forces). UCDP's
     country names are read through the actor dictionary's country names, parentheses tried apart
     ("Myanmar (Burma)" is Myanmar).
   * UCDP's Yemen, 2021: "Government of Yemen (North Yemen)" is the Sanaa government, i.e. the
@@ -421,6 +422,10 @@ class SideMatcher:
     def _state_of(self, iso: str, actor: Named) -> bool:
         if actor.actor_type is ActorType.STATE_FORCES and actor.country == iso:
             return True
+        entry = self.dictionary.get(actor.name)
+        parent = self.dictionary.get(entry.parent) if entry is not None and entry.parent else None
+        if parent is not None and parent.actor_type is ActorType.STATE_FORCES and parent.country == iso:
+            return True                       # a militia the dictionary files under the state's forces
         name = self.dictionary.country_name(iso)
         return any(undated(actor.name).startswith(f"{kind} {article}{name}") for kind in
                    ("Military Forces of", "Police Forces of", "Government of") for article in ("", "the "))

@@ -219,6 +219,20 @@ def test_a_vague_count_of_moments_is_not_a_count_of_dead(coder):
     assert [e.fatalities for e in events if e.fatalities] == [1]
 
 
+@pytest.mark.parametrize("text", [
+    "A roadside bomb exploded near Tal Tamr in Hasakah on Monday, killing two members of the Syrian "
+    "Democratic Forces.",
+    "Two members of the Syrian Democratic Forces were killed on Monday when a roadside bomb went off near "
+    "Tal Tamr, Hasakah.",
+    "Activists documented the deaths of two SDF members in a roadside bomb blast near Tal Tamr, Hasakah, "
+    "on Monday.",
+])
+def test_the_group_of_the_dead_is_the_second_actor(coder, text):
+    bomb = only(code(coder, text), S.REMOTE_EXPLOSIVE)
+    assert bomb.actor2 is not None and bomb.actor2.name == "QSD: Syrian Democratic Forces"
+    assert bomb.fatalities == 2
+
+
 def test_a_hard_wrapped_report_keeps_its_sentences_whole():
     from kharita.nlp.lines import hard_wrapped
     wrapped = ("Government forces and rebels fought for control of the town on Monday, and at\n"

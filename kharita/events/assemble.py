@@ -17,6 +17,7 @@ from dataclasses import replace
 from spacy.tokens import Span
 
 from kharita.events import arguments as A
+from kharita.events import lexicon
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, mention_tuple
 from kharita.events.incidents import assemble_events, event_id, fold_followups, subsume_drafts
 from kharita.events.places import choose_places, dateline_end
@@ -28,7 +29,7 @@ from kharita.events.subtypes import (
     nation_of,
     roles,
 )
-from kharita.events.tolls import INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll
+from kharita.events.tolls import INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll, the_dead
 from kharita.models import Actor, ActorMention, Mention, Toponym
 from kharita.nlp.dates import parse_label
 from kharita.ontology import ActorType, SubEventType as S, TimePrecision
@@ -161,6 +162,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 actor1, actor2, orphan = victims, other, True
         if actor2 is None and actor1 is not None and sub in WEAPON_TYPES | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
+        if actor2 is None and sub in WEAPON_TYPES | {S.ATTACK, S.ARMED_CLASH}:
+            actor2 = _group_of_the_dead(sent, s_actors, actor1, offset)
         if actor2 is None and sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) \
                 and A.victim_kind(patient, None) == "civilian":
             actor2 = _generic(ctx, "civilians", hit, offset)        # "shot dead a teacher"
@@ -356,6 +359,26 @@ def _victims(hit: A.Hit, sent: Span, actors: list[ActorMention], actor1: ActorMe
         head = A.clause_head(span.root)
         if head == clause or head.dep_ == "advcl" and head.tag_ == "VBG" and head.head == clause:
             return mention
+    return None
+
+
+AFFILIATION_WORDS = lexicon.words("affiliation_words")
+
+
+def _group_of_the_dead(sent: Span, actors: list[ActorMention], actor1: ActorMention | None,
+                       offset: int) -> ActorMention | None:
+    """The party the sentence's dead belong to, when they are named by it: "the deaths of four
+    members of the National Defence Forces", "a fighter affiliated with the Fourth Division was
+    shot dead". ACLED codes the victims' own group as the second actor."""
+    for _death, victims in the_dead(sent):
+        for victim in victims:
+            found = A.actor_of(victim, actors, offset)
+            for acl in (c for c in victim.children if c.dep_ in ("acl", "relcl", "amod")):
+                if found is None and acl.lemma_.lower() in AFFILIATION_WORDS:
+                    objs = A.prep_objects(acl, ("with", "to", "of"))
+                    found = A.actor_of(objs[0], actors, offset) if objs else None
+            if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
+                return found
     return None
 
 

@@ -121,6 +121,21 @@ def _named_victim(sent: Span) -> Token | None:
     """"Mbang Colbert was shot dead", "the mayor was killed", "killed the teacher", "killing him",
     "causing his death", "the assassination of a party official": one person, by name, a singular
     noun or a singular pronoun, is a toll of one."""
+    for tok, victims in the_dead(sent):
+        if tok.pos_ == "NOUN" and tok.tag_ != "NN":
+            continue                          # "the deaths of": more than one
+        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE
+        for victim in victims:
+            if _one_person(victim, only_people):
+                return victim
+    return None
+
+
+def the_dead(sent: Span) -> list[tuple[Token, list[Token]]]:
+    """Each word of death in the sentence with the heads of the noun phrases it says died: the
+    subject of a passive or of "die", the object of "kill", the owner or "of" object of "the death
+    of", "his death"."""
+    out = []
     for tok in sent:
         lethal = _is_death(tok) or any(c.lower_ in ("dead", "down") for c in tok.children)   # "shot dead"
         if not lethal:
@@ -128,17 +143,15 @@ def _named_victim(sent: Span) -> Token | None:
         if tok.pos_ == "VERB":
             victims = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")
                        or c.dep_ == "nsubj" and tok.lemma_.lower() in ("die", "perish")]
-        elif tok.pos_ == "NOUN" and tok.tag_ == "NN":            # "his death", "the killing of a guard"
+        elif tok.pos_ == "NOUN":
             victims = [c for c in tok.children if c.dep_ == "poss"]
             victims += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                         for g in c.children if g.dep_ == "pobj"]
         else:
             continue
-        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE
-        for victim in victims:
-            if _one_person(victim, only_people):
-                return victim
-    return None
+        if victims:
+            out.append((tok, victims))
+    return out
 
 
 #: Words whose victim can only be a person ("killed a clerk", "the murder of a trader"), so any singular
