@@ -233,6 +233,25 @@ def test_the_group_of_the_dead_is_the_second_actor(coder, text):
     assert bomb.fatalities == 2
 
 
+@pytest.mark.parametrize("text", [
+    "Fighting erupted in Mosul on Sunday, killing three soldiers.",
+    "Three soldiers were killed on Sunday when clashes erupted in Mosul.",
+    "No group has claimed responsibility for the clashes in Mosul on Sunday, which killed three soldiers.",
+])
+def test_a_fight_that_erupted_or_that_nobody_claimed_is_still_an_event(coder, text):
+    clash = only(code(coder, text), S.ARMED_CLASH)
+    assert clash.fatalities == 3
+    assert clash.place.name == "Mosul"
+
+
+@pytest.mark.parametrize("text", [
+    "The minister accused the rebels of bombing a market in Mosul on Sunday.",
+    "The rebels denied that they were responsible for the bombing of a market in Mosul on Sunday.",
+])
+def test_an_event_told_only_as_an_accusation_is_no_event(coder, text):
+    assert not [e for e in code(coder, text) if e.actor1 is not None and e.actor1.name.startswith("Unidentified")]
+
+
 def test_a_hard_wrapped_report_keeps_its_sentences_whole():
     from kharita.nlp.lines import hard_wrapped
     wrapped = ("Government forces and rebels fought for control of the town on Monday, and at\n"

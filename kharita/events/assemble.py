@@ -87,9 +87,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     s_places = [t for t in toponyms if s_start <= t.start < s_end and t.place is not None
                 and not any(a.start <= t.start and t.end <= a.end for a in s_actors)]   # "loyal to Ahmet Helle"
     doc_text, sent_text = sent.doc.text, sent.text
-    owners = {t.end for t in s_places}
+    owners = {t.end for t in s_places if t.place.feature_class != "A"}   # a town, not a country or region
     s_places = [t for t in s_places if not (t.start - 3 in owners and doc_text[t.start - offset - 3:t.start - offset]
-                                            in ("'s ", "’s "))]           # "Mosul's Old City" is Mosul
+                                            in ("'s ", "’s "))]           # "Mosul's Old City" is Mosul,
+    #                                                                   but "Kenya's Mandera county" is Mandera
     dateline = dateline_end(doc_text) + offset if s_start == offset else -1
     if dateline > 0:
         s_actors = [a for a in s_actors if a.end > dateline]             # "Hasakah, SANA - ..."
