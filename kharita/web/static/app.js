@@ -135,7 +135,8 @@ async function loadLabels() {
   const b = map.getBounds();
   const bbox = [Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()), Math.min(180, b.getEast()),
                 Math.min(90, b.getNorth())].map((v) => v.toFixed(4)).join(",");
-  const body = await getJSON("/api/layers/places?bbox=" + bbox + "&zoom=" + map.getZoom().toFixed(2));
+  const zoom = map.getZoom().toFixed(2);
+  const body = await getJSON("/api/layers/places?bbox=" + bbox + "&zoom=" + zoom);
   if (token !== labelToken) return;
   for (const marker of labels.splice(0)) marker.remove();
   for (const [name, lon, lat, rank] of body.places) {
@@ -143,6 +144,7 @@ async function loadLabels() {
     labels.push(new maplibregl.Marker({ element: label, anchor: "left" }).setLngLat([lon, lat]).addTo(map));
   }
   $("map").dataset.labels = String(labels.length);
+  $("map").dataset.labelsAt = zoom;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,6 +371,8 @@ async function showEvent(eventId) {
   body.appendChild(recordBlock(record));
 }
 state.showEvent = showEvent;
+state.eventAt = (x, y) => nearestPoint({ x: x, y: y });   // for the tests: the point drawn there, if any
+state.pointsOnGpu = () => points.count;
 
 // A control area's evidence: who holds it since when, why it is contested, and the events that set it.
 async function showArea(p) {
