@@ -75,6 +75,10 @@ RETRY_MAX_DELAY = 5.0
 #: SQLite waits this long (ms) for another writer's transaction before it answers "database is locked".
 BUSY_TIMEOUT_MS = 30_000
 
+#: Connections the pool keeps open: as many as the API's concurrent requests, so that none opens a
+#: fresh connection (PostgreSQL forks a backend; SQLite starts with a cold page cache) per request.
+POOL_SIZE = 16
+
 #: The PostgreSQL advisory lock space (the first key of pg_advisory_xact_lock(int, int)) of `Store.lock`.
 LOCK_SPACE = 7402114
 
@@ -140,7 +144,7 @@ class Store:
         try:
             parsed = make_url(url)
             if parsed.get_backend_name() == "sqlite":
-                engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                engine = create_engine(url, pool_size=POOL_SIZE, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 # psycopg prepares a statement after 5 runs and PostgreSQL may then switch to a
@@ -149,7 +153,7 @@ class Store:
                 # sees what was committed before it, so a merge that waited for a lock reads what
                 # the lock's previous holder wrote. pool_pre_ping replaces a connection the server
                 # dropped before it is handed out.
-                engine = create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED",
+                engine = create_engine(url, pool_size=POOL_SIZE, pool_pre_ping=True, isolation_level="READ COMMITTED",
                                        connect_args={"prepare_threshold": None})
         except (ArgumentError, ImportError) as exc:
             raise StoreConnectionError(

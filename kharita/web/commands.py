@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from kharita.errors import KharitaError
@@ -19,7 +21,9 @@ KEEP_ALIVE_S = 75
 @click.option("--tile-url", envvar="KHARITA_TILE_URL", default=None, metavar="URL",
               help="Tile server for an online base map, e.g. https://tile.example.org/{z}/{x}/{y}.png "
                    "(env KHARITA_TILE_URL). Without it the map draws its own offline base layer.")
-def serve(db: str | None, host: str, port: int, tile_url: str | None) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes; more than one answers reads on several cores at once.")
+def serve(db: str | None, host: str, port: int, tile_url: str | None, workers: int) -> None:
     """Serve the JSON API (/api, docs at /docs) and the map (/) over a store.
 
     Read-only unless KHARITA_TOKEN is set; then POST /api/reports ingests a report sent with
@@ -41,4 +45,14 @@ def serve(db: str | None, host: str, port: int, tile_url: str | None) -> None:
     click.echo(f"kharita map: http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs, {mode})")
     # Clients slowed by load reuse kept-alive connections long after uvicorn's 5 s default would
     # have closed them: 75 s (bench/api_under_write.py) gives no connection errors under 500 clients.
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
+        return
+    # each worker process builds its own app (and store connections) from the same settings
+    if db is not None:
+        os.environ["KHARITA_DB"] = db
+    if tile_url is not None:
+        os.environ["KHARITA_TILE_URL"] = tile_url
+    app.state.store.close()
+    uvicorn.run("kharita.web.app:create_app", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
