@@ -252,6 +252,14 @@ def test_an_event_told_only_as_an_accusation_is_no_event(coder, text):
     assert not [e for e in code(coder, text) if e.actor1 is not None and e.actor1.name.startswith("Unidentified")]
 
 
+@pytest.mark.parametrize("text", [
+    "Thousands of protesters rallied nationwide in Nigeria on Sunday against the rise in fuel prices.",
+    "In Nigeria, demonstrators marched across the country on Sunday against the rise in fuel prices.",
+])
+def test_a_protest_across_a_country_is_an_event_not_a_tally(coder, text):
+    assert only(code(coder, text), S.PEACEFUL_PROTEST).place.country_code == "NG"
+
+
 def test_a_hard_wrapped_report_keeps_its_sentences_whole():
     from kharita.nlp.lines import hard_wrapped
     wrapped = ("Government forces and rebels fought for control of the town on Monday, and at\n"

@@ -100,7 +100,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     klasses = {h.klass for h in hits}
     typed = classify_sentence(sent, hits, s_actors, offset, clashes=False)
     typed = [(sub, hit) for sub, hit in typed         # "since 2019, SOHR documented 1,170 killed": no event
-             if not is_tally(_clause_text(sent_text, hit.span.start_char - sent.start_char))]
+             if sub in PROTEST_TYPES               # "protests nationwide" are events all the same
+             or not is_tally(_clause_text(sent_text, hit.span.start_char - sent.start_char))]
     clause_of_hit = {h.head.i: A.clause_head(h.head).i for h in hits}
     drafts: list[Draft] = []
     for sub, hit in typed:
