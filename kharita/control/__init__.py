@@ -7,8 +7,8 @@ from kharita.control.state import (
     control_geojson,
     history,
     load_timeline,
-    refresh,
 )
+from kharita.control.materialised import refresh
 
 __all__ = [
     "ControlTimeline",

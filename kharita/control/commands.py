@@ -74,7 +74,8 @@ def history_lines(changes: Sequence[ControlChange], width: int = 120) -> list[st
 def control(date: str | None, place: str | None, bbox: str | None, fmt: str, db: str | None) -> None:
     """Territorial control: each place's controller at --date (contested ones marked), or the
     changes of hands of one --place."""
-    from kharita.control.state import control_at, control_geojson, history
+    from kharita.control.materialised import control_at
+    from kharita.control.state import control_geojson, history
     from kharita.store import Store
 
     if (date is None) == (place is None):

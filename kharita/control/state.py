@@ -174,6 +174,14 @@ class ControlTimeline:
                 states.append(state)
         return sorted(states, key=lambda s: (s.place.name, s.place.key))
 
+    def changes_by_place(self) -> dict[str, list[ControlChange]]:
+        """Each place key's changes, in date order."""
+        return {key: list(changes) for key, changes in self._by_place.items()}
+
+    def fighting_near(self, place: Place) -> list[Event]:
+        """The fighting held within the search radius of a place, on any day (kharita.control.materialised)."""
+        return self._fighting.events_near(place.lat, place.lon, SEARCH_RADIUS_KM, dt.date.min, dt.date.max)
+
     def history(self, place_name: str) -> list[ControlChange]:
         """A place's changes in date order (every place that answers to the name)."""
         found = []
@@ -184,15 +192,6 @@ class ControlTimeline:
 
 
 # -- over a store --------------------------------------------------------------------------------
-
-def refresh(store: ControlStore) -> list[ControlChange]:
-    """Recompute every control change from the stored territorial events and write them."""
-    events = store.iter_events(sub_types=sorted(TERRITORIAL))
-    changes = control_changes(events)
-    store.write_control_changes(changes)
-    log.info("control: %d changes at %d places", len(changes), len({c.place.key for c in changes}))
-    return changes
-
 
 def _days_before(date: dt.date, days: int) -> dt.date:
     """`date` less `days`, or the first day there is (a date asked for in year 1 is no error)."""

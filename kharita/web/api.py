@@ -475,7 +475,8 @@ def _document_text(store: Any, document_id: str) -> str | None:
             summary="Who holds each place on a date (GeoJSON points; contested ones marked)")
 def control(query: Annotated[ControlQuery, Query()], request: Request,
             store: Any = Depends(get_store)) -> Response:
-    from kharita.control import control_at, control_geojson
+    from kharita.control import control_geojson
+    from kharita.control.materialised import control_at
 
     box = parse_bbox(query.bbox) if query.bbox else None
     states = control_at(store, query.date, bbox=box)

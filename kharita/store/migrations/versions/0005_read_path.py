@@ -7,7 +7,7 @@ a bbox walks it in the page's own order and tests the box and the types inside t
 the rows of the page are read from the table, on SQLite and PostgreSQL alike.
 
 `control_states` holds who holds each place over spans of days, written when control is
-refreshed (kharita.control.state.refresh); `control_refresh` says from how many changes, so a
+refreshed (kharita.control.materialised.refresh); `control_refresh` says from how many changes, so a
 store whose changes were written otherwise answers by replaying them until its next refresh.
 Only tables and indexes change, so no table is copied (nothing for SQLite's foreign keys to
 cascade; docs/store.md).

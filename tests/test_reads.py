@@ -1,0 +1,53 @@
+"""The API's read path (kharita.store.reads) gives the records the Store's Events give."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_api import undated_events
+from web_fixtures import fill_store, make_corpus
+
+from kharita.record import to_record
+from kharita.store.reads import event_records
+
+FILTERS = [
+    {},
+    {"since": "2016-03-15", "until": "2017-11-01"},
+    {"bbox": (38.0, 35.0, 42.0, 38.0), "event_types": ["Battles"]},
+    {"sub_types": ["Armed clash"], "certainty": ["reported", "claimed"]},
+    {"actor": "ypg"},
+    {"q": "Panorama"},
+]
+
+
+@pytest.fixture
+def filled(store):
+    corpus = make_corpus()
+    fill_store(store, corpus)
+    report, undated = undated_events(corpus)
+    store.write_document(report, undated)
+    return store
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_records_are_to_record_of_the_stored_events(filled, filters):
+    want = [to_record(e) for e in filled.iter_events(**filters)]
+    assert want, "the filter must keep events, or the test proves nothing"
+    got = event_records(filled, limit=1000, **filters)
+    assert got == want
+    assert [list(r) for r in got] == [list(r) for r in want]            # the columns in record order
+
+
+def test_pages_after_a_keyset_position_cross_from_dated_to_undated(filled):
+    everything = [r["event_id"] for r in event_records(filled, limit=1000)]
+    assert everything[-1].startswith("ev-undated")
+    seen, after = [], None
+    while True:
+        page = event_records(filled, after=after, limit=3)
+        seen += [r["event_id"] for r in page]
+        if len(page) < 3:
+            break
+        last = page[-1]
+        after = (last["event_date"] and dt.date.fromisoformat(last["event_date"]), last["event_id"])
+    assert seen == everything
