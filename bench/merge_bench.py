@@ -1,13 +1,15 @@
-"""Merge at scale: 100k new events merged into a SQLite store that already holds 1M.
+"""Merge at scale: 100k new events merged into a store that already holds 1M, SQLite and PostgreSQL.
 
-    .venv/bin/python bench/merge_bench.py                         # 1M stored, 100k new
-    .venv/bin/python bench/merge_bench.py --stored 100000 --new 10000   # a quick look
+    .venv/bin/python bench/merge_bench.py                         # 1M stored, 100k new, both backends
+    .venv/bin/python bench/merge_bench.py --stored 100000 --new 10000 --backends sqlite   # a quick look
 
 The stored events are synthetic and dense like ACLED's Syria and Iraq: --stored events over ten
 years (about 270 a day) at 20,000 places in a box over Syria and Iraq, most at the day and the
 named place (85% time precision 1, 80% geo precision 1), across the ACLED sub-event types and 16
-actors. They are bulk-inserted with SQLAlchemy Core executemany (indexes built after the load), and
-the file is copied so that both runs below start from the same 1M.
+actors. They are bulk-inserted (indexes built after the load): SQLite with the driver's executemany,
+PostgreSQL with COPY. The store is then copied (SQLite: the file; PostgreSQL: CREATE DATABASE ...
+TEMPLATE, into databases of the bench's own that it drops at the end), so that both runs below
+start from the same 1M.
 
 The new events come in reports of --per-report events. A share --dup of them re-reports a stored
 event (same place, type and actors; the same day or the next; another outlet and its own toll); the
@@ -16,12 +18,13 @@ pipeline writes them:
   (a) baseline: `store.upsert_events(report_events)`, no merge;
   (b) merge: `merge_events(store, report_events)` then `store.upsert_events(result)`.
 It prints the command, the machine, both times, the ratio b/a, and how many events (b) merged
-(it must be close to the re-reported share: a check that the merge did its work).
+(it must be close to the re-reported share: a check that the merge did its work), per backend.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -33,6 +36,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +50,7 @@ from kharita.record import source_to_dict
 from kharita.store import Store, schema
 from kharita.store.store import _event_row
 
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"   # trust auth; the bench's databases go beside it
 BOX = (29.5, 37.3, 35.8, 48.0)           # min_lat, max_lat, min_lon, max_lon: Syria and Iraq
 START = dt.date(2011, 3, 15)
 DAYS = 3650
@@ -204,11 +209,12 @@ class RowMaker:
         return events, sources
 
 
-def load_stored(path: Path, n: int, world: World, chunk: int = 50_000) -> tuple[list[Event], float]:
-    """Bulk-insert n synthetic events with SQLAlchemy's driver-level executemany, the indexes built
-    after the load. Returns a sample of the stored events (for re-reports) and the seconds it took."""
+def load_stored(target: str, n: int, world: World, chunk: int = 50_000) -> tuple[list[Event], float]:
+    """Bulk-insert n synthetic events into a fresh store, the indexes built after the load (SQLite:
+    the driver's executemany; PostgreSQL: COPY). Returns a sample of the stored events (for
+    re-reports) and the seconds it took."""
     started = time.perf_counter()
-    store = Store.open(path)
+    store = Store.open(target)
     indexes = [ix for table in (schema.events, schema.event_sources) for ix in table.indexes]
     with store.engine.begin() as conn:
         for ix in indexes:
@@ -222,14 +228,107 @@ def load_stored(path: Path, n: int, world: World, chunk: int = 50_000) -> tuple[
         sample.extend(world.event_at(drawn, i, f"s{begin + i:08d}", f"d{begin + i:08d}")
                       for i in range(0, len(event_rows)) if (begin + i) % every == 0)
         with store.engine.begin() as conn:
-            conn.exec_driver_sql(maker.sql("events", maker.event_cols), event_rows)
-            conn.exec_driver_sql(maker.sql("event_sources", maker.source_cols), source_rows)
+            if store.backend == "postgresql":
+                copy_rows(conn, "events", maker.event_cols, event_rows)
+                copy_rows(conn, "event_sources", maker.source_cols, source_rows)
+            else:
+                conn.exec_driver_sql(maker.sql("events", maker.event_cols), event_rows)
+                conn.exec_driver_sql(maker.sql("event_sources", maker.source_cols), source_rows)
     with store.engine.begin() as conn:
         for ix in indexes:
             ix.create(conn)
-        conn.exec_driver_sql("ANALYZE")
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # PostgreSQL: VACUUM also sets the visibility map, as on a store that has settled
+        conn.exec_driver_sql("VACUUM ANALYZE" if store.backend == "postgresql" else "ANALYZE")
     store.close()
     return sample, time.perf_counter() - started
+
+
+def copy_rows(conn: sqlalchemy.Connection, table: str, cols: list[str], rows: list[tuple]) -> None:
+    """COPY rows (the SQLite driver's values: ISO dates, 0/1 booleans, JSON text, all valid as
+    COPY's text input) into a PostgreSQL table."""
+    with conn.connection.driver_connection.cursor() as cur:
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+class SqliteStores:
+    """The bench's SQLite stores: files in a temporary folder, removed at the end."""
+
+    name = "sqlite"
+
+    def __init__(self, folder: Path | None) -> None:
+        self.work = Path(tempfile.mkdtemp(prefix="kharita-merge-bench-", dir=folder))
+
+    def target(self, name: str) -> str:
+        return str(self.work / f"{name}.db")
+
+    def copy(self, source: str, name: str) -> str:
+        shutil.copyfile(source, self.target(name))
+        return self.target(name)
+
+    def size_mib(self, target: str) -> float:
+        return Path(target).stat().st_size / 2**20
+
+    def describe(self) -> str:
+        return f"SQLite {sqlite3.sqlite_version}, files in {self.work}"
+
+    def drop_all(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+class PostgresStores:
+    """The bench's PostgreSQL stores: databases of its own on the server (kharita_merge_bench_*),
+    copied with CREATE DATABASE ... TEMPLATE and all dropped at the end."""
+
+    name = "postgresql"
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.prefix = f"kharita_merge_bench_{os.getpid()}_"
+        self.made: list[str] = []
+
+    @contextlib.contextmanager
+    def _admin(self) -> Iterator[object]:
+        import psycopg  # noqa: PLC0415 - only the PostgreSQL runs need it
+
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            yield conn
+
+    def _url(self, database: str) -> str:
+        return f"{self.server.rsplit('/', 1)[0]}/{database}"
+
+    def target(self, name: str) -> str:
+        database = self.prefix + name
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        self.made.append(database)
+        return self._url(database)
+
+    def copy(self, source: str, name: str) -> str:
+        database = self.prefix + name
+        with self._admin() as conn:
+            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{source.rsplit("/", 1)[1]}"')
+        self.made.append(database)
+        return self._url(database)
+
+    def size_mib(self, target: str) -> float:
+        with self._admin() as conn:
+            size = conn.execute("SELECT pg_database_size(%s)", (target.rsplit("/", 1)[1],)).fetchone()[0]
+        return size / 2**20
+
+    def describe(self) -> str:
+        with self._admin() as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+        return f"PostgreSQL {version} at {self.server}"
+
+    def drop_all(self) -> None:
+        with self._admin() as conn:
+            for database in self.made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        self.made.clear()
 
 
 def new_reports(world: World, sample: list[Event], n: int, per_report: int, dup: float) -> list[list[Event]]:
@@ -248,8 +347,8 @@ def new_reports(world: World, sample: list[Event], n: int, per_report: int, dup:
     return reports
 
 
-def run_baseline(path: Path, reports: list[list[Event]]) -> float:
-    with Store.open(path) as store:
+def run_baseline(target: str, reports: list[list[Event]]) -> float:
+    with Store.open(target) as store:
         started = time.perf_counter()
         for events in reports:
             with store.transaction():
@@ -257,11 +356,11 @@ def run_baseline(path: Path, reports: list[list[Event]]) -> float:
         return time.perf_counter() - started
 
 
-def run_merge(path: Path, reports: list[list[Event]]) -> tuple[float, int, int]:
+def run_merge(target: str, reports: list[list[Event]]) -> tuple[float, int, int]:
     """Seconds, events written, events that joined a stored event."""
     actors = SameName()
     written = joined = 0
-    with Store.open(path) as store:
+    with Store.open(target) as store:
         started = time.perf_counter()
         for events in reports:
             with store.transaction():
@@ -272,6 +371,27 @@ def run_merge(path: Path, reports: list[list[Event]]) -> tuple[float, int, int]:
         return time.perf_counter() - started, written, joined
 
 
+def bench_backend(stores: SqliteStores | PostgresStores, args: argparse.Namespace) -> None:
+    """Load the stored events, then time (a) and (b) on copies of them, and print the figures."""
+    print(f"[{stores.name}] database: {stores.describe()}")
+    world = World(args.seed)
+    base = stores.target("stored")
+    sample, load_s = load_stored(base, args.stored, world)
+    print(f"[{stores.name}] setup: {args.stored:,} stored events bulk-inserted in {load_s:.1f} s "
+          f"({args.stored / load_s:,.0f} events/s), {stores.size_mib(base):,.0f} MiB")
+    reports = new_reports(world, sample, args.new, args.per_report, args.dup)
+    baseline, merged = stores.copy(base, "baseline"), stores.copy(base, "merge")
+    base_s = run_baseline(baseline, reports)
+    merge_s, written, joined = run_merge(merged, reports)
+    print(f"[{stores.name}] (a) baseline, plain insert of {args.new:,} events in {len(reports):,} reports, "
+          f"no merge: {base_s:.1f} s ({args.new / base_s:,.0f} events/s, {base_s / args.new * 1000:.2f} ms/event)")
+    print(f"[{stores.name}] (b) merge into {args.stored:,} stored, then insert: {merge_s:.1f} s "
+          f"({args.new / merge_s:,.0f} events/s, {merge_s / args.new * 1000:.2f} ms/event)")
+    print(f"[{stores.name}] ratio b/a: {merge_s / base_s:.2f}")
+    print(f"[{stores.name}] merged: {joined:,} of {args.new:,} new events joined a stored event "
+          f"({joined / args.new:.1%}; {args.dup:.0%} were re-reports); {written:,} rows written")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stored", type=int, default=1_000_000, help="events already in the store")
@@ -279,32 +399,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-report", type=int, default=5, help="events per report (one transaction each)")
     parser.add_argument("--dup", type=float, default=0.3, help="share of new events that re-report a stored one")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--backends", default="sqlite,postgresql",
+                        help="comma-separated: sqlite, postgresql (default: both, one after the other)")
     parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)")
+    parser.add_argument("--pg", default=PG_SERVER,
+                        help="a PostgreSQL server's URL; the bench creates and drops databases of its own there")
     args = parser.parse_args(argv)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    unknown = set(backends) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown backend(s) {', '.join(sorted(unknown))}: use sqlite, postgresql")
 
     print("command:", shlex.join([sys.executable, *sys.argv]))
     print("machine:", machine())
-    work = Path(tempfile.mkdtemp(prefix="kharita-merge-bench-", dir=args.dir))
-    try:
-        world = World(args.seed)
-        base = work / "stored.db"
-        sample, load_s = load_stored(base, args.stored, world)
-        print(f"setup: {args.stored:,} stored events bulk-inserted in {load_s:.1f} s "
-              f"({args.stored / load_s:,.0f} events/s), {base.stat().st_size / 2**20:,.0f} MiB")
-        reports = new_reports(world, sample, args.new, args.per_report, args.dup)
-        for name in ("baseline.db", "merge.db"):
-            shutil.copyfile(base, work / name)
-        base_s = run_baseline(work / "baseline.db", reports)
-        merge_s, written, joined = run_merge(work / "merge.db", reports)
-        print(f"(a) baseline, plain insert of {args.new:,} events in {len(reports):,} reports, no merge: "
-              f"{base_s:.1f} s ({args.new / base_s:,.0f} events/s)")
-        print(f"(b) merge into {args.stored:,} stored, then insert: {merge_s:.1f} s "
-              f"({args.new / merge_s:,.0f} events/s, {merge_s / args.new * 1000:.2f} ms/event)")
-        print(f"ratio b/a: {merge_s / base_s:.2f}")
-        print(f"merged: {joined:,} of {args.new:,} new events joined a stored event "
-              f"({joined / args.new:.1%}; {args.dup:.0%} were re-reports); {written:,} rows written")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    for backend in backends:
+        stores = SqliteStores(args.dir) if backend == "sqlite" else PostgresStores(args.pg)
+        try:
+            bench_backend(stores, args)
+        finally:
+            stores.drop_all()
 
 
 if __name__ == "__main__":
