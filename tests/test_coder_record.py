@@ -70,6 +70,40 @@ def test_unnamed_parties_belong_to_the_country_of_the_event(coder, text):
                for e in events)
 
 
+@pytest.mark.parametrize("text", [
+    "Russia denied that its jets struck Maarrat al-Numan in Idlib province. Russia said Russia only hit "
+    "militants; Russia's envoy repeated it.",
+    "Maarrat al-Numan, a town of Idlib, was struck on Monday, and Russia, whose jets fly there, denied it. "
+    "Russia's envoy and Russia's ministry repeated that Russia only hit militants.",
+])
+def test_a_country_named_as_a_party_does_not_outvote_the_place_named(text):
+    from kharita.gazetteer.geoparse import geoparse_with_focus
+
+    assert geoparse_with_focus(text)[1] == "SY"
+    assert geoparse_with_focus("Fighting went on in Russia; in Russia, Maarrat al-Numan is unknown.")[1] == "RU"
+
+
+def test_a_people_told_of_many_times_is_one_party():
+    assert named_countries(" ".join(["Turkish forces shelled the post."] * 8))["TR"] == \
+        named_countries("Turkish forces shelled it. Turkish drones struck.")["TR"]
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish artillery shelled the village of Tal Tamr in al-Hasakah countryside on Tuesday, killing two "
+    "civilians. Turkish forces and Turkish-backed factions also shelled Abu Rasin, while a Turkish drone "
+    "struck a car. Turkey's defence ministry said Turkish troops had answered fire; the Turkish army denied "
+    "hitting homes.",
+    "Two civilians died on Tuesday when Turkey shelled Tal Tamr, in the countryside of al-Hasakah. Turkey "
+    "said Turkish soldiers had been fired on first. Turkish drones were seen over the area and Turkish "
+    "media praised the Turkish operation.",
+])
+def test_a_foreign_attacker_told_of_many_times_does_not_move_the_report_abroad(coder, text):
+    events = code(coder, text)
+    assert events and all(e.place.country_code == "SY" for e in events)
+    civilians = [a for e in events for a in (e.actor1, e.actor2) if a is not None and a.name.startswith("Civilians")]
+    assert civilians and all(a.name == "Civilians (Syria)" for a in civilians)
+
+
 def test_a_neighbour_named_in_the_report_still_resolves(coder):
     events = code(coder, "Turkish drones struck a car near Qamishli on Monday, killing three SDF fighters. "
                          "The drones took off from a base near Nusaybin in Turkey, the SDF said.")
@@ -614,3 +648,14 @@ def test_an_event_no_country_can_place_is_counted_in_the_run_s_summary(tmp_path,
 ])
 def test_an_attack_on_a_defended_village_is_a_clash(coder, text):
     assert [e.sub_event_type for e in code(coder, text)] == [S.ARMED_CLASH]
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey shelled the village of Tal Tamr in al-Hasakah province on Tuesday, killing two civilians.",
+    "On Tuesday the village of Tal Tamr, in al-Hasakah province, was shelled by Turkey; two civilians died.",
+    "Turkey carried out a drone strike on Tal Tamr in al-Hasakah province on Tuesday.",
+])
+def test_a_country_that_acts_is_its_forces_not_the_place(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type in (S.SHELLING, S.AIR_DRONE_STRIKE)]
+    assert events and all(e.place.country_code == "SY" for e in events)
+    assert all(e.actor1.name.startswith("Military Forces of Turkey") for e in events)

@@ -313,6 +313,28 @@ def agent_of(verb: Token) -> Token | None:
     return None
 
 
+def acting_tokens(verb: Token) -> list[Token]:
+    """The tokens of the party that acts: the active subjects and the passive's "by" agent (of the
+    verb a trigger noun is the object of: "carried out an air strike")."""
+    if verb.pos_ == "NOUN" and verb.dep_ == "dobj":
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    parties = list(subjects_of(verb))
+    agent = agent_of(verb)
+    if agent is not None:
+        parties.append(agent)
+    return [t for p in parties for t in (p, *(c for c in p.children if c.dep_ == "compound"))]
+
+
+def is_acting(top: Toponym, verb: Token, offset: int = 0) -> bool:
+    """"Turkey shelled Tal Tamr", "struck by Israel": a country named as the party that acts is
+    who did it (its state), not where it happened."""
+    if not (top.place is not None and top.place.feature_code.startswith("PCL")):
+        return False
+    return any(tok.idx <= top.start - offset < tok.idx + len(tok) for tok in acting_tokens(verb))
+
+
 TIME_WORDS = {w.lower() for w in WEEKDAYS} | set(MONTHS) | {
     "morning", "afternoon", "evening", "night", "dawn", "dusk", "midnight", "noon", "day", "week", "weekend",
     "month", "year", "today", "yesterday"}

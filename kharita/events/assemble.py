@@ -150,7 +150,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             if forces is not None and forces.actor.country == actor1.actor.country:
                 actor1 = dataclasses.replace(forces, start=actor1.start, end=actor1.end, text=actor1.text)
         if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
-            actor1 = _national_forces(hit, ctx, offset)       # "Israeli strikes on Homs"
+            actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs"
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN")):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
@@ -428,9 +428,13 @@ def _victims_generic(patient, ctx: Context, hit: A.Hit, offset: int) -> ActorMen
     return None
 
 
-def _national_forces(hit: A.Hit, ctx: Context, offset: int) -> ActorMention | None:
-    """The armed forces a nationality word on the trigger names ("Russian jets", "Turkish drones")."""
+def _national_forces(hit: A.Hit, ctx: Context, offset: int, places: list[Toponym]) -> ActorMention | None:
+    """The armed forces a nationality word on the trigger names ("Russian jets", "Turkish drones"),
+    or a country named as the party that acts ("Turkey shelled the town", "struck by Israel")."""
     code = nation_of(hit.head)
+    if code is None:
+        acting = [t for t in places if A.is_acting(t, hit.head, offset)]
+        code = acting[0].place.country_code if acting else None  # type: ignore[union-attr]
     if code is None:
         return None
     from kharita.actors import code_actor, load_default

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import replace
 
+from kharita.actors.dictionary import load_default
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
@@ -186,6 +187,7 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
             if d.toponym is None:             # not even the country is known: no ACLED event
                 lost.add((d.sub, d.sentence[0]))
                 continue
+        _of_the_event_country(d)
         pair: tuple = (d.actor1.actor.name, d.actor2.actor.name if d.actor2 else "")
         if d.sub in _SYMMETRIC:
             pair = tuple(sorted(pair))
@@ -244,6 +246,29 @@ def _claimed_by(d: Draft, ctx: Context) -> None:
     near = [m for at, m in ctx.claims if abs(at - d.sentence[0]) <= CLAIM_REACH]
     if near:
         d.actor1 = min(near, key=lambda m: abs(m.start - d.sentence[0]))
+
+#: Actors ACLED names by the country where the event happens, not by anyone's nationality.
+_BY_EVENT_COUNTRY = ("Civilians ({})", "Protesters ({})", "Rioters ({})", "Unidentified Armed Group ({})")
+
+
+def _of_the_event_country(d: Draft) -> None:
+    """"Civilians (Syria)" for the civilians a Russian air strike killed in Idlib: the unnamed
+    parties ACLED names by country take the country of the event's place, whatever country the
+    report's words leaned to when they were read."""
+    country = d.toponym.place.country_code if d.toponym is not None and d.toponym.place is not None else ""
+    if not country:
+        return
+    names = load_default()
+    for role in ("actor1", "actor2"):
+        mention = getattr(d, role)
+        if mention is None or not mention.generic or mention.actor.country in ("", country):
+            continue
+        old = names.country_name(mention.actor.country)
+        template = next((t for t in _BY_EVENT_COUNTRY if mention.actor.name == t.format(old)), None)
+        if template is not None:
+            actor = replace(mention.actor, name=template.format(names.country_name(country)), country=country)
+            setattr(d, role, replace(mention, actor=actor))
+
 
 def _within(a: dt.date | None, b: dt.date | None, days: int) -> bool:
     return a is None or b is None or abs((a - b).days) <= days

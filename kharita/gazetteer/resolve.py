@@ -46,8 +46,9 @@ COUNTRY_WEIGHT = 1.5      # a country named (by name or nationality word) votes 
 COUNTRY_VOTES = 3         # ... for at most this many mentions ("US-led" ten times is one story)
 NOTABLE_POPULATION = 100_000
 DEMONYM_SHARE = 0.3       # "Russian strikes on Idlib": a nationality word names a party more often than the place
-LOOSE_VOTE = 0.4
-REPEAT_VOTE = 0.25        # each repetition of a name adds a quarter of its vote (at most double)          # a place found only by a loose spelling ("Belo" for Bello) votes less
+DEMONYM_MOST = 2 * DEMONYM_SHARE   # "Turkish forces ... Turkish drones ... the Turkish post": one party, told often
+LOOSE_VOTE = 0.4          # a place found only by a loose spelling ("Belo" for Bello) votes less
+REPEAT_VOTE = 0.25        # each repetition of a name adds a quarter of its vote (at most double)
 #: The embedded region, where the gazetteer holds every village: neighbours name each other's places.
 REGION = SKELETON_COUNTRIES
 
@@ -70,15 +71,30 @@ def named_countries(text: str, found: list[Found] | None = None,
     """How often each country is named in `text`: its nationality words ("Burmese", "Nigerian
     troops"), plus the mentions in `found` that resolve to a country itself."""
     pattern, words = _demonym_pattern()
-    counts: Counter[str] = Counter()
+    people: Counter[str] = Counter()
     for m in pattern.finditer(text):
         if _LANGUAGE_AFTER.match(text, m.end()) or _LANGUAGE_BEFORE.search(text, 0, m.start()):
             continue                          # "a French accent", "speaking Arabic": a language, not a country
-        counts[words[m.group(1).lower()]] += DEMONYM_SHARE
+        people[words[m.group(1).lower()]] += DEMONYM_SHARE
+    counts: Counter[str] = Counter()
     for k, cand in (first or {}).items():
         if cand is not None and cand.place.feature_code.startswith("PCL"):
-            counts[cand.place.country_code] += 1
+            if found is not None and not _LOCATIVE.search(text, 0, found[k].start):
+                people[cand.place.country_code] += DEMONYM_SHARE   # "Russia denied", "France's troops": a party
+            else:
+                counts[cand.place.country_code] += 1               # "in Syria", "Kabul, Afghanistan": a place
+    # a nationality word names a party; told ten times it is still one party, not ten places
+    for cc, share in people.items():
+        counts[cc] += min(share, DEMONYM_MOST)
     return counts
+
+
+#: What comes before a country named as where something is, not who did it: a locative
+#: preposition, a compass adjective ("northern Syria"), or the comma of a dateline or a wire
+#: chain ("KABUL, Afghanistan", "Maiduguri, Borno, Nigeria").
+_LOCATIVE = re.compile(r"(?:\b(?:in|inside|across|throughout|within|into|near|around|at|all over|"
+                       r"(?:north|south|east|west|centr|north-?east|north-?west|south-?east|south-?west)(?:ern|al))"
+                       r"|,)\s*(?:the\s+)?$", re.I)
 
 
 def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *, country: str | None = None,
@@ -180,6 +196,8 @@ def _focus_country(alone: dict[int, list[Candidate]], found: list[Found], dateli
     by_name: dict[str, dict[str, float]] = {}
     repeats: Counter[str] = Counter()
     for k, ranked in alone.items():
+        if any(c.place.feature_code.startswith("PCL") and c.match in ("alias", "exact") for c in ranked):
+            continue                                   # a country's name (counted in `named`), not its namesakes'
         weights: dict[str, float] = {}
         for cand in ranked:
             if cand.place.feature_code.startswith("PCL"):
