@@ -659,3 +659,14 @@ def test_a_country_that_acts_is_its_forces_not_the_place(coder, text):
     events = [e for e in code(coder, text) if e.sub_event_type in (S.SHELLING, S.AIR_DRONE_STRIKE)]
     assert events and all(e.place.country_code == "SY" for e in events)
     assert all(e.actor1.name.startswith("Military Forces of Turkey") for e in events)
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Five soldiers were killed and wounded when gunmen ambushed their patrol near Kirkuk on Monday.", None),
+    ("Gunmen ambushed a patrol near Kirkuk on Monday; six soldiers were killed or injured.", None),
+    ("Gunmen ambushed a patrol near Kirkuk on Monday, killing two soldiers and wounding five.", 2),
+    ("Two soldiers were killed and five were wounded when gunmen ambushed a patrol near Kirkuk on Monday.", 2),
+])
+def test_one_count_of_the_dead_and_the_wounded_together_is_no_toll(coder, text, toll):
+    events = code(coder, text)
+    assert events and max((e.fatalities or 0) for e in events) == (toll or 0)

@@ -441,7 +441,7 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
     if head.lemma_.lower() in DEATH_WORDS:
         death_tokens.insert(0, head)
     for death in death_tokens:
-        if is_negated(death) and death is not head:
+        if is_negated(death) and death is not head or with_the_wounded(death):
             continue
         candidates: list[Token] = []
         if death.pos_ in ("VERB",):
@@ -451,8 +451,6 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
                     candidates.extend(child.conjuncts[:0])
             if death.dep_ in ("acl", "relcl") and death.head.pos_ in ("NOUN", "PROPN", "NUM"):
                 candidates.append(death.head)
-            if death.dep_ == "conj" and death.head.lemma_ in ("wound", "injure"):
-                pass
         elif death.lower_ in ("dead", "toll", "deaths", "death", "fatalities", "casualties", "bodies"):
             candidates.append(death)
             candidates.extend(c for c in death.children if c.dep_ in ("pobj", "prep"))
@@ -473,6 +471,20 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             text = doc.text[first.start - offset:last.end - offset]
             return Mention("number", first.start, last.end, text, str(total))
     return None
+
+
+INJURY_LEMMAS = ("wound", "injure", "hurt", "wounded", "injured")
+
+
+def with_the_wounded(death: Token) -> bool:
+    """"Five soldiers were killed and wounded", "left 12 dead or injured": one count for the dead
+    and the wounded together is no death toll (the wounded are never counted as dead). A wounding
+    verb with its own victims ("killed two and wounded five") keeps the dead apart."""
+    for other in death.conjuncts:
+        if other.lemma_.lower() in INJURY_LEMMAS or other.lower_ in INJURY_LEMMAS:
+            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") for c in other.children):
+                return True
+    return False
 
 
 def _one_victim(cand: Token, offset: int) -> Mention | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
-from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, is_person_noun
+from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, is_person_noun, with_the_wounded
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
 
@@ -184,6 +184,8 @@ def _governing_fate(first: Token, last: Token) -> str | None:
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
             verb = tok.head
+            if with_the_wounded(verb) or any(c.lower_ == "dead" and with_the_wounded(c) for c in verb.children):
+                return "other"                   # "five were killed and wounded": dead and wounded in one count
             if _is_death(verb) or any(c.lower_ == "dead" for c in verb.children):
                 return "death"
             if _is_injury(verb) or verb.lower_ in OTHER_FATES:
