@@ -25,7 +25,9 @@ missed one only keeps a duplicate. It is written as it came.
 Merging is incremental. The new event joins the best stored candidate, which keeps its event_id,
 its sub-event type and its first actors, and gains the new report's source, the more precise place
 and date, the fatality range across all reports (see fatalities.py) and the strongest certainty.
-Candidates come from the store's spatial and date prefilter (`events_near`), never from a scan.
+Candidates come from the store's spatial and date prefilter (`events_near_each`), never from a
+scan: one search per event (`NearSearch`: type, date window, place), all of a batch's searches in
+one call, which the store answers with one indexed query and one read of the candidates' sources.
 
 Several processes may merge into one store at once. Before it reads a candidate, `merge_events`
 takes the store's locks (`Store.lock`) on the merge blocks of its events (`merge_blocks`): grid
@@ -82,9 +84,28 @@ class ActorCompatibility(Protocol):
     def compatible(self, a: str, b: str, date: dt.date | None = None) -> bool: ...
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class NearSearch:
+    """One candidate search: events of one of `sub_types` (any, when empty) near a point and a
+    day, "near" by each stored event's own precision: one of geo precision p within radius_km[p]
+    km of the point (or anywhere within the widest radius, if it has `place_key`), one of time
+    precision t within window_days[t] days of the day. Nothing is near an unknown day."""
+
+    lat: float
+    lon: float
+    day: dt.date | None
+    radius_km: Mapping[int, float]
+    window_days: Mapping[int, int]
+    sub_types: tuple[str, ...] = ()
+    place_key: str | None = None
+
+
 class EventSource(Protocol):
-    """The one store query merge needs (kharita.store.Store has it; so has EventIndex): events
-    near a point and a day, "near" by each stored event's own geo and time precision."""
+    """The store queries merge needs (kharita.store.Store has them; so has EventIndex): events
+    near a point and a day, "near" by each stored event's own geo and time precision, for one
+    search or for a batch of them (a list of candidates per search, in the searches' order)."""
+
+    def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]: ...
 
     def events_near_by_precision(
         self,
@@ -407,7 +428,7 @@ class EventIndex:
         if day is None:
             return []
         widest = max(window_days.values())
-        found = []
+        found: list[Event] = []
         for event in self.events_near(lat, lon, max(radius_km.values()), shift_day(day, -widest),
                                       shift_day(day, widest), sub_types):
             if event.event_date is None or abs((event.event_date - day).days) > window_days.get(
@@ -417,6 +438,12 @@ class EventIndex:
             if event.place.key == place_key or km <= radius_km.get(event.place.precision, -1.0):
                 found.append(event)
         return found
+
+    def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]:
+        """`events_near_by_precision` for each search, as the store's."""
+        return [self.events_near_by_precision(
+            s.lat, s.lon, s.day, radius_km=s.radius_km, window_days=s.window_days,
+            sub_types=s.sub_types, place_key=s.place_key) for s in searches]
 
 
 def search_radii(event: Event) -> dict[int, float]:
@@ -462,17 +489,25 @@ def merge_blocks(event: Event) -> set[str]:
     }
 
 
+def near_search(event: Event) -> NearSearch:
+    """The search for `event`'s candidates: the store's prefilter on type, place and date, each
+    by the stored event's own precision (no scan of the store, no pair left out). An undated
+    event's search finds nothing (see the module docstring)."""
+    return NearSearch(
+        event.place.lat, event.place.lon, event.event_date, radius_km=search_radii(event),
+        window_days=search_windows(event), sub_types=tuple(sorted(candidate_types(event))),
+        place_key=event.place.key,
+    )
+
+
 def candidates(store: EventSource, event: Event) -> list[Event]:
-    """Stored events that may be the same as `event`: the store's prefilter on type, place and
-    date, each by the stored event's own precision (no scan of the store, no pair left out).
-    An undated event has none (see the module docstring)."""
-    if event.event_date is None:
-        return []
-    return list(store.events_near_by_precision(
-        event.place.lat, event.place.lon, event.event_date,
-        radius_km=search_radii(event), window_days=search_windows(event),
-        sub_types=sorted(candidate_types(event)), place_key=event.place.key,
-    ))
+    """Stored events that may be the same as `event` (`near_search`)."""
+    return candidates_each(store, [event])[0]
+
+
+def candidates_each(store: EventSource, events: Sequence[Event]) -> list[list[Event]]:
+    """`candidates` of each event, in one call to the store (one query on a Store)."""
+    return store.events_near_each([near_search(e) for e in events])
 
 
 def merge_events(
@@ -497,8 +532,11 @@ def merge_events(
         lock(set().union(*(merge_blocks(e) for e in events)))
     touched: dict[str, Event] = {}     # event_id -> latest form, stored or new
     fresh = EventIndex()               # this batch's events that the store does not hold yet
-    for event in events:
-        found = {c.event_id: touched.get(c.event_id, c) for c in candidates(store, event)}
+    # The store is only read here, so the whole batch's stored candidates can be read at once,
+    # before any event is merged; `touched` then stands in for a candidate that an earlier event
+    # of the batch changed.
+    for event, stored in zip(events, candidates_each(store, events), strict=True):
+        found = {c.event_id: touched.get(c.event_id, c) for c in stored}
         found.update({c.event_id: touched.get(c.event_id, c) for c in candidates(fresh, event)})
         if event.event_id in found:    # the same event written before: a re-run
             target: Event | None = found[event.event_id]

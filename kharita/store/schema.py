@@ -118,9 +118,10 @@ Index("ix_events_sub_event_type", events.c.sub_event_type)
 Index("ix_events_lat_lon", events.c.latitude, events.c.longitude)
 Index("ix_events_actor1", events.c.actor1)
 Index("ix_events_place_key", events.c.place_key)
-# merge's candidate search: one range scan per sub-event type, the place and precisions in the index
-Index("ix_events_type_date_place", events.c.sub_event_type, events.c.event_date, events.c.latitude,
-      events.c.longitude, events.c.geo_precision, events.c.time_precision)
+# merge's candidate search (revision 0006): one range scan per sub-event type and time precision,
+# each of its own date window, with every other candidate condition tested in the index
+Index("ix_events_merge", events.c.sub_event_type, events.c.time_precision, events.c.event_date,
+      events.c.latitude, events.c.longitude, events.c.geo_precision, events.c.place_key)
 # the ACLED API's `timestamp` filter: what changed since a client's last refresh (revision 0004)
 Index("ix_events_timestamp", events.c.timestamp)
 

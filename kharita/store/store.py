@@ -43,10 +43,13 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    Integer,
     insert,
+    literal_column,
     or_,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -55,6 +58,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
 from kharita.geo import distance_km
+from kharita.merge.cluster import NearSearch
 from kharita.models import ControlChange, Document, Event, Place, shift_day
 from kharita.ontology import Certainty, GeoPrecision, TimePrecision
 from kharita.record import from_record, source_to_dict, to_record
@@ -64,6 +68,10 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 PAGE = 500                      # rows fetched per query while iterating
+
+#: Searches of `Store.events_near_each` answered by one statement (three arms each, about 25
+#: bind parameters each): one report's events, well within SQLite's and PostgreSQL's limits.
+SEARCHES_PER_STATEMENT = 32
 
 #: How often `run_transaction` (and a read) tries before it gives up, and the pause before the
 #: second try, doubled (with jitter) up to RETRY_MAX_DELAY: about 11 s of pauses in all, enough
@@ -608,40 +616,43 @@ class Store:
     ) -> list[Event]:
         """Events near a point and a day, where "near" depends on each stored event's own precision:
         one of geo precision p counts within radius_km[p] km (or anywhere, if it has `place_key`),
-        one of time precision t within window_days[t] days. The merge stage's candidates: a range
-        scan of ix_events_type_date_place per sub-event type, precisions checked in SQL, so only
-        real candidates are read back as Events. The statement is built once per shape and bound
-        with numbers, as merge calls this once per new event. An undated event (day None) has no
-        candidates, and an undated stored event is never one (NULL is in no window)."""
-        if day is None:
-            return []
-        geo, times = tuple(sorted(int(p) for p in radius_km)), tuple(sorted(int(t) for t in window_days))
-        stmt = _near_by_precision_statement(geo, times, bool(sub_types))
-
-        def box(prefix: str, km: float) -> dict[str, float]:
-            dlat = km / 111.32
-            dlon = km / (111.32 * max(0.01, math.cos(math.radians(lat))))
-            return {f"{prefix}lat0": lat - dlat, f"{prefix}lat1": lat + dlat,
-                    f"{prefix}lon0": lon - dlon, f"{prefix}lon1": lon + dlon}
-
-        def shift(days: int) -> dt.date:
-            return shift_day(day, days)
-
-        widest = max(window_days.values())
-        params: dict[str, Any] = {"day0": shift(-widest), "day1": shift(widest), "place_key": place_key,
-                                  **box("", max(radius_km.values()))}
-        for p in geo:
-            params.update(box(f"g{p}_", radius_km[p]))
-        for t in times:
-            params[f"t{t}_day0"] = shift(-window_days[t])
-            params[f"t{t}_day1"] = shift(window_days[t])
-        if sub_types:
-            params["sub_types"] = [str(s) for s in sub_types]
+        one of time precision t within window_days[t] days. The merge stage's candidates, for one
+        search (`events_near_each` for many). An undated event (day None) has no candidates, and
+        an undated stored event is never one (NULL is in no window)."""
+        search = NearSearch(lat, lon, day, radius_km=radius_km, window_days=window_days,
+                            sub_types=tuple(sub_types), place_key=place_key)
         with self._connection() as conn:
-            rows = [r for r in conn.execute(stmt, params).all()
-                    if r.place_key == place_key
-                    or distance_km(lat, lon, r.latitude, r.longitude) <= radius_km.get(r.geo_precision, 0.0)]
-            return self._events_from_rows(conn, rows)
+            return self._near_each(conn, [search])[0]
+
+    @_read
+    def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]:
+        """`events_near_by_precision` for each search (merge: the events of one report), ordered by
+        (event_date, event_id) within each. One statement answers up to SEARCHES_PER_STATEMENT
+        searches, each a range scan of ix_events_merge per sub-event type and stored time
+        precision with every condition tested in the index, so only real candidates are read;
+        then one read of their sources. An event that two searches find is built once."""
+        with self._connection() as conn:
+            return self._near_each(conn, searches)
+
+    def _near_each(self, conn: Connection, searches: Sequence[NearSearch]) -> list[list[Event]]:
+        found: list[list[Any]] = [[] for _ in searches]
+        rows: dict[str, Any] = {}
+        dated = [(i, s) for i, s in enumerate(searches) if s.day is not None]
+        for chunk in _chunks(dated, SEARCHES_PER_STATEMENT):
+            stmt = _near_each_statement(tuple(_search_shape(s) for _, s in chunk))
+            params: dict[str, Any] = {}
+            for n, (_, search) in enumerate(chunk):
+                params.update(_search_params(f"s{n}_", search))
+            for row in conn.execute(stmt, params).all():
+                i, search = chunk[row.search]
+                if row.place_key == search.place_key or distance_km(
+                        search.lat, search.lon, row.latitude, row.longitude) <= search.radius_km.get(
+                        row.geo_precision, 0.0):
+                    found[i].append(row)
+                    rows.setdefault(row.event_id, row)
+        events = {e.event_id: e for e in self._events_from_rows(conn, list(rows.values()))}
+        return [[events[r.event_id] for r in sorted(hits, key=lambda r: (r.event_date, r.event_id))]
+                for hits in found]
 
     @_read
     def event_ids_for_document(self, doc_id: str) -> list[str]:
@@ -730,7 +741,7 @@ class Store:
         by_event: dict[str, list[Any]] = {}
         for chunk in _chunks([r.event_id for r in rows], PAGE):
             stmt = select(src).where(src.c.event_id.in_(chunk)).order_by(src.c.event_id, src.c.position)
-            for s in conn.execute(stmt):
+            for s in conn.execute(stmt).all():
                 by_event.setdefault(s.event_id, []).append(s._mapping)
         return [_event_from_row(r._mapping, by_event.get(r.event_id, [])) for r in rows]
 
@@ -803,23 +814,62 @@ class Store:
         }
 
 
-@functools.lru_cache(maxsize=16)
-def _near_by_precision_statement(geo: tuple[int, ...], times: tuple[int, ...], typed: bool) -> Any:
-    """The SELECT of Store.events_near_by_precision for one set of precisions, with bind parameters."""
+def _search_shape(search: NearSearch) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """What the SQL of a search depends on: its geo precisions, time precisions and type count."""
+    return (tuple(sorted(int(p) for p in search.radius_km)), tuple(sorted(int(t) for t in search.window_days)),
+            len(search.sub_types))
+
+
+def _search_params(prefix: str, search: NearSearch) -> dict[str, Any]:
+    """The bind parameters of one search in `_near_each_statement`: the boxes of each radius
+    (and of the widest), the date window of each time precision, the types and the place key."""
+    assert search.day is not None
+    day, lat, lon = search.day, search.lat, search.lon
+    coslat = max(0.01, math.cos(math.radians(lat)))
+
+    def box(name: str, km: float) -> dict[str, float]:
+        dlat, dlon = km / 111.32, km / (111.32 * coslat)
+        return {f"{name}lat0": lat - dlat, f"{name}lat1": lat + dlat,
+                f"{name}lon0": lon - dlon, f"{name}lon1": lon + dlon}
+
+    params: dict[str, Any] = {f"{prefix}place_key": search.place_key,
+                              **box(prefix, max(search.radius_km.values()))}
+    for p, km in search.radius_km.items():
+        params.update(box(f"{prefix}g{int(p)}_", km))
+    for t, days in search.window_days.items():
+        params[f"{prefix}t{int(t)}_day0"] = shift_day(day, -days)
+        params[f"{prefix}t{int(t)}_day1"] = shift_day(day, days)
+    for k, sub in enumerate(search.sub_types):
+        params[f"{prefix}type{k}"] = str(sub)
+    return params
+
+
+@functools.lru_cache(maxsize=128)
+def _near_each_statement(shapes: tuple[tuple[tuple[int, ...], tuple[int, ...], int], ...]) -> Any:
+    """The SELECT of Store.events_near_each for searches of these shapes (`_search_shape`): a
+    UNION ALL of one arm per search and stored time precision, each tagged with its search's
+    number, with bind parameters (`_search_params`) so that it is built once per shape. Each arm
+    is a range scan of ix_events_merge: its types, its precision, its own date window, then the
+    widest box and each geo precision's box (or the place key) tested in the index."""
     table = schema.events
 
-    def box(prefix: str) -> Any:
-        return and_(table.c.latitude.between(bindparam(f"{prefix}lat0"), bindparam(f"{prefix}lat1")),
-                    table.c.longitude.between(bindparam(f"{prefix}lon0"), bindparam(f"{prefix}lon1")))
+    def box(name: str) -> Any:
+        return and_(table.c.latitude.between(bindparam(f"{name}lat0"), bindparam(f"{name}lat1")),
+                    table.c.longitude.between(bindparam(f"{name}lon0"), bindparam(f"{name}lon1")))
 
-    places = [and_(table.c.geo_precision == p, box(f"g{p}_")) for p in geo]
-    places.append(table.c.place_key == bindparam("place_key"))
-    days = [and_(table.c.time_precision == t,
-                 table.c.event_date.between(bindparam(f"t{t}_day0"), bindparam(f"t{t}_day1"))) for t in times]
-    where = [table.c.event_date.between(bindparam("day0"), bindparam("day1")), box(""), or_(*places), or_(*days)]
-    if typed:
-        where.append(table.c.sub_event_type.in_(bindparam("sub_types", expanding=True)))
-    return select(table).where(*where).order_by(table.c.event_date, table.c.event_id)
+    arms = []
+    for n, (geo, times, n_types) in enumerate(shapes):
+        prefix = f"s{n}_"
+        places = or_(*(and_(table.c.geo_precision == literal_column(str(p)), box(f"{prefix}g{p}_")) for p in geo),
+                     table.c.place_key == bindparam(f"{prefix}place_key"))
+        typed = ([table.c.sub_event_type.in_([bindparam(f"{prefix}type{k}") for k in range(n_types)])]
+                 if n_types else [])
+        for t in times:
+            arms.append(select(table, literal_column(str(n), Integer).label("search")).where(
+                *typed, table.c.time_precision == literal_column(str(t)),
+                table.c.event_date.between(bindparam(f"{prefix}t{t}_day0"), bindparam(f"{prefix}t{t}_day1")),
+                box(prefix), places))
+    return union_all(*arms) if len(arms) > 1 else arms[0]
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -849,11 +899,18 @@ def _event_from_row(row: Any, sources: list[Any]) -> Event:
         "evidence": _json(s["evidence"]),
     } for s in sources]
     ev = from_record(record)
-    place = dataclasses.replace(ev.place, wof_id=row["place_wof_id"], feature_class=row["place_feature_class"],
-                                population=row["place_population"] or 0)
-    actor1 = dataclasses.replace(ev.actor1, parent=row["actor1_parent"], new=bool(row["actor1_new"]))
-    actor2 = (dataclasses.replace(ev.actor2, parent=row["actor2_parent"], new=bool(row["actor2_new"]))
-              if ev.actor2 else None)
+    # the columns the record leaves out, set only where they differ from what it gave: merge
+    # reads every candidate through here, and most have no parent force and no WOF id
+    place, actor1, actor2 = ev.place, ev.actor1, ev.actor2
+    wof_id, feature_class, population = row["place_wof_id"], row["place_feature_class"], row["place_population"] or 0
+    if (wof_id, feature_class, population) != (place.wof_id, place.feature_class, place.population):
+        place = dataclasses.replace(place, wof_id=wof_id, feature_class=feature_class, population=population)
+    if (row["actor1_parent"], bool(row["actor1_new"])) != (actor1.parent, actor1.new):
+        actor1 = dataclasses.replace(actor1, parent=row["actor1_parent"], new=bool(row["actor1_new"]))
+    if actor2 is not None and (row["actor2_parent"], bool(row["actor2_new"])) != (actor2.parent, actor2.new):
+        actor2 = dataclasses.replace(actor2, parent=row["actor2_parent"], new=bool(row["actor2_new"]))
+    if place is ev.place and actor1 is ev.actor1 and actor2 is ev.actor2:
+        return ev
     return dataclasses.replace(ev, place=place, actor1=actor1, actor2=actor2)
 
 
