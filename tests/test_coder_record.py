@@ -670,3 +670,27 @@ def test_a_country_that_acts_is_its_forces_not_the_place(coder, text):
 def test_one_count_of_the_dead_and_the_wounded_together_is_no_toll(coder, text, toll):
     events = code(coder, text)
     assert events and max((e.fatalities or 0) for e in events) == (toll or 0)
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Two gunmen shot and killed a shopkeeper in Kirkuk on Monday.", 1),
+    ("A shopkeeper was shot dead in Kirkuk on Monday by one of three gunmen on a motorcycle.", 1),
+    ("On Monday in Kirkuk, three masked men killed a shopkeeper.", 1),
+    ("A relative of a local official was killed by gunmen in Kirkuk on Monday.", 1),
+])
+def test_the_killers_and_a_victim_s_kin_are_not_counted_among_the_dead(coder, text, toll):
+    events = code(coder, text)
+    assert events and max((e.fatalities or 0) for e in events) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired on protesters in Mandalay on Sunday. More than 700 people have been killed since Feb. 1.",
+    "Police fired on protesters in Mandalay on Sunday; at least 29 people have died this year as police clashed "
+    "with demonstrators.",
+    "Police fired on protesters in Mandalay on Sunday. The group says at least 50 people have been killed since "
+    "the crackdown began.",
+    "Police fired on protesters in Mandalay on Sunday. Security forces have killed thousands in the region.",
+])
+def test_a_running_tally_is_no_event_s_toll_whatever_verb_carries_it(coder, text):
+    events = code(coder, text)
+    assert events and all(not e.fatalities for e in events)

@@ -445,8 +445,9 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             continue
         candidates: list[Token] = []
         if death.pos_ in ("VERB",):
+            killer = death.lemma_.lower() in KILLERS_OF and any(c.dep_ == "dobj" for c in death.children)
             for child in death.children:
-                if child.dep_ in ("dobj", "nsubjpass", "nsubj"):
+                if child.dep_ in ("dobj", "nsubjpass") or child.dep_ == "nsubj" and not killer:
                     candidates.append(child)
                     candidates.extend(child.conjuncts[:0])
             if death.dep_ in ("acl", "relcl") and death.head.pos_ in ("NOUN", "PROPN", "NUM"):
@@ -471,6 +472,10 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             text = doc.text[first.start - offset:last.end - offset]
             return Mention("number", first.start, last.end, text, str(total))
     return None
+
+
+#: Verbs whose active subject is the one who kills ("two gunmen killed a man": one dead).
+KILLERS_OF = frozenset({"kill", "murder", "execute", "massacre", "assassinate", "slay", "behead", "lynch"})
 
 
 INJURY_LEMMAS = ("wound", "injure", "hurt", "wounded", "injured")

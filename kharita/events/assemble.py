@@ -29,7 +29,9 @@ from kharita.events.subtypes import (
     nation_of,
     roles,
 )
-from kharita.events.tolls import INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll, the_dead
+from kharita.events.tolls import (
+    INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll, the_dead, vague_multitude,
+)
 from kharita.models import Actor, ActorMention, Mention, Toponym
 from kharita.nlp.dates import parse_label
 from kharita.ontology import ActorType, SubEventType as S, TimePrecision
@@ -175,8 +177,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = None           # executed captives: the victims are not a fighting party any more
         day, precision, date_ev = _date(hit, s_dates, ctx, offset)
         deaths = A.fatalities_near(hit.head, numbers, offset)
-        if deaths is not None and (sub not in LETHAL_SUBS or not counts_people(sent.doc, deaths, offset)):
-            deaths = None                     # "hundreds of villages razed", "in May 2021"
+        if deaths is not None and (sub not in LETHAL_SUBS or not counts_people(sent.doc, deaths, offset)
+                                   or is_tally(_clause_text(sent_text, deaths.start - s_start))
+                                   or vague_multitude(deaths)):
+            deaths = None                     # "hundreds of villages razed", "in May 2021", "29 died this year"
         certainty, cert_span = A.certainty_of(sent, hit.head, next_text)
         cert_ev = mention_tuple(cert_span, offset) if cert_span is not None else None
         tags = sorted({TAG_WORDS[m.group(1).lower()] for m in _TAGS.finditer(sent_text)})

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
-from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, is_person_noun, with_the_wounded
+from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, is_person_noun, with_the_wounded
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
 
@@ -42,10 +42,11 @@ PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "pe
     - NOT_PERSONS
 
 
+#: A month in a tally phrase: spelled out or abbreviated ("since Feb. 1", "from Sept to Nov").
+_MONTH = "(?:" + "|".join(DATE_MONTHS) + r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)"
 #: The tally phrases of the lexicon, months spelled out.
 TALLY = re.compile(r"\b(?:" + "|".join(
-    sorted(p.replace("{month}", "(?:" + "|".join(DATE_MONTHS) + ")") for p in lexicon.words("tally_phrases")))
-    + r")\b", re.I)
+    sorted(p.replace("{month}", _MONTH) for p in lexicon.words("tally_phrases"))) + r")(?!\w)", re.I)
 
 
 SUPERLATIVES = lexicon.words("superlatives")
@@ -80,8 +81,13 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
         return None
     counts = [c for c in _counts(sent, numbers, offset) if not _in_tally(sent, c[0])]
     dead: list[tuple[Token, Token, int, int]] = []
+    heads = {c[1].i for c in counts}
     for first, last, low, high in counts:
+        if any(a.i in heads for a in last.ancestors) and last.dep_ == "pobj":
+            continue                          # "a member of a partner group": one person, not two
         fate = _governing_fate(first, last)
+        if fate == "perpetrators":
+            continue
         named_person = fate == "death" and last.pos_ == "NOUN" and last.lower_ not in PERPETRATORS and (
             last.lemma_.lower() in PEOPLE_WORDS or is_person_noun(last))
         if not named_person and not _of_people(doc, last, sent.end):
@@ -179,11 +185,20 @@ def _governing_fate(first: Token, last: Token) -> str | None:
     """The fate the parse gives a count: the verb whose subject or object its noun phrase is
     ("three security personnel were wounded": wounded), None when the parse says nothing."""
     noun = last if last.pos_ in ("NOUN", "PROPN", "PRON") else last.head
-    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and _is_death(noun.head.head):
-        return "death"                       # "the death of a soldier", "the killing of 12"
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        owner = noun.head.head
+        if _is_death(owner):
+            return "death"                   # "the death of a soldier", "the killing of 12"
+        if _is_injury(owner) or owner.lower_ in OTHER_FATES:
+            return "other"                   # "the arrest of two leaders", "the wounding of ten"
+    if any(t.dep_ == "agent" for t in (noun, *noun.ancestors)):
+        return "perpetrators"                # "shot dead by one of 50 rebels"
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
             verb = tok.head
+            if tok.dep_ == "nsubj" and verb.lemma_.lower() in KILLERS_OF and any(
+                    c.dep_ == "dobj" for c in verb.children):
+                return "perpetrators"        # "two gunmen killed a young man": the killers, not the dead
             if with_the_wounded(verb) or any(c.lower_ == "dead" and with_the_wounded(c) for c in verb.children):
                 return "other"                   # "five were killed and wounded": dead and wounded in one count
             if _is_death(verb) or any(c.lower_ == "dead" for c in verb.children):
@@ -231,7 +246,7 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
             first, last = span[0], span[-1]
             value = int(mention.label)
             if _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start) \
-                    or _vague_multitude(mention):
+                    or vague_multitude(mention):
                 continue
             high = value
             nxt = _range_end(doc, last, by_start)
@@ -250,7 +265,7 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
     return out
 
 
-def _vague_multitude(mention: Mention) -> bool:
+def vague_multitude(mention: Mention) -> bool:
     """"Killing thousands", "tens of thousands dead": no one event's toll is given in thousands without
     a figure, so such a count is a tally of many events (ACLED codes each event's own dead)."""
     return any(w in mention.text.lower() for w in ("thousands", "millions"))
