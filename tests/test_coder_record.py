@@ -694,3 +694,24 @@ def test_the_killers_and_a_victim_s_kin_are_not_counted_among_the_dead(coder, te
 def test_a_running_tally_is_no_event_s_toll_whatever_verb_carries_it(coder, text):
     events = code(coder, text)
     assert events and all(not e.fatalities for e in events)
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Soldiers shot dead Ko Min, 35, in Sagaing region on Monday, his family said.", 1),
+    ("In Sagaing region on Monday soldiers shot dead a farmer aged 60.", 1),
+    ("A refugee was killed with three gunshots by unknown assailants in al-Hawl camp on Monday.", 1),
+    ("Shelling that displaced 2,000 villagers killed seven people in Muse, Shan state, on Monday.", 7),
+    ("Fighting in Muse, Shan state, affected over 2,000 civilians on Monday, and shelling killed seven people.", 7),
+])
+def test_ages_units_and_people_merely_affected_are_not_the_dead(coder, text, toll):
+    events = code(coder, text)
+    assert events and max((e.fatalities or 0) for e in events) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Saudi-led jets struck Marib on Monday. The war has killed more than 150,000 people.",
+    "Saudi-led jets struck Marib on Monday; the conflict, now in its eighth year, has claimed 150,000 lives.",
+])
+def test_what_a_war_has_killed_is_no_event_s_toll(coder, text):
+    events = code(coder, text)
+    assert events and all(not e.fatalities for e in events)

@@ -518,9 +518,21 @@ def _count_of(cand: Token, by_start: dict[int, Mention]) -> Mention | None:
         if tok.i in skip:
             continue
         mention = by_start.get(tok.idx)
-        if mention is not None and tok.dep_ in _COUNT_DEPS:
+        if mention is not None and tok.dep_ in _COUNT_DEPS and not is_age(tok):
             return mention
     return None
+
+
+def is_age(tok: Token) -> bool:
+    """"Set Aung, 35, and his son", "a man aged 40": a number after a name between commas, or after
+    "aged", is the person's age, not a count of people."""
+    doc = tok.doc
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    if before is not None and before.lower_ in ("aged", "age"):
+        return True
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return before is not None and before.text == "," and tok.i > 1 and doc[tok.i - 2].pos_ == "PROPN" \
+        and (after is None or after.text in (",", ".", ")", ";") or after.lower_ in ("and", "was", "were"))
 
 
 def certainty_of(sent: Span, head: Token, next_text: str = "") -> tuple[Certainty, Span | None]:

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
-from kharita.events.arguments import ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, is_person_noun, with_the_wounded
+from kharita.events.arguments import (
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, is_age, is_person_noun, with_the_wounded,
+)
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
 
@@ -50,6 +52,7 @@ TALLY = re.compile(r"\b(?:" + "|".join(
 
 
 SUPERLATIVES = lexicon.words("superlatives")
+TOLL_VERBS = lexicon.words("toll_verbs")
 
 
 def is_tally(text: str) -> bool:
@@ -143,7 +146,8 @@ def the_dead(sent: Span) -> list[tuple[Token, list[Token]]]:
     of", "his death"."""
     out = []
     for tok in sent:
-        lethal = _is_death(tok) or any(c.lower_ in ("dead", "down") for c in tok.children)   # "shot dead"
+        lethal = _is_death(tok) or any(c.lower_ in ("dead", "down") for c in tok.children) or any(
+            c.dep_ == "dobj" and any(g.lower_ == "dead" for g in c.children) for c in tok.children)  # "shot dead"
         if not lethal:
             continue
         if tok.pos_ == "VERB":
@@ -205,6 +209,8 @@ def _governing_fate(first: Token, last: Token) -> str | None:
                 return "death"
             if _is_injury(verb) or verb.lower_ in OTHER_FATES:
                 return "other"
+            if verb.pos_ == "VERB" and verb.lemma_.lower() not in TOLL_VERBS:
+                return "other"               # "affected 2,000 civilians", "took four people away"
             return None
     return None
 
@@ -245,7 +251,7 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
                 continue
             first, last = span[0], span[-1]
             value = int(mention.label)
-            if _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start) \
+            if is_age(first) or _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start) \
                     or vague_multitude(mention):
                 continue
             high = value
