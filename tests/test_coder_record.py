@@ -715,3 +715,26 @@ def test_ages_units_and_people_merely_affected_are_not_the_dead(coder, text, tol
 def test_what_a_war_has_killed_is_no_event_s_toll(coder, text):
     events = code(coder, text)
     assert events and all(not e.fatalities for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Four New People's Army (NPA) rebels were killed in an armed encounter with government troops in Masbate "
+    "province on Monday.",
+    "Government troops killed four NPA guerillas in an encounter in Masbate province on Monday.",
+    "In Masbate province on Monday, four rebels of the New People's Army died in a clash with soldiers.",
+])
+def test_a_group_s_own_fighters_are_the_group_and_the_army_its_opponent(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
+    assert events
+    sides = {e.actor1.name for e in events} | {e.actor2.name for e in events if e.actor2}
+    assert "NPA: New People's Army" in sides and "Military Forces of Philippines" in sides
+    assert all(e.fatalities == 4 for e in events)
+
+
+@pytest.mark.parametrize("text, army", [
+    ("SNA troops killed an al-Shabaab fighter near Mogadishu, Somalia, on Monday.", "Military Forces of Somalia"),
+    ("SNA factions shelled Tal Rifaat near Afrin, Syria, on Monday, killing two YPG fighters.", "Syrian National Army"),
+])
+def test_a_name_two_countries_share_is_the_report_s_country_s(coder, text, army):
+    events = code(coder, text)
+    assert events and any(e.actor1.name == army for e in events)

@@ -140,6 +140,7 @@ jund usud thuwar quwat
 _TRAILING_HEADS = frozenset("""
 forces force fighters militia militias militiamen tribe tribes clan tribesmen units gangs mercenaries troops soldiers
 members militants guerrillas terrorists jihadists cells elements jets warplanes aircraft drones helicopters planes
+rebels insurgents guerillas gunmen separatists extremists operatives loyalists combatants commandos cadres personnel
 """.split())
 _HEAD_MODIFIERS = frozenset("defense defence protection combat military security elite special self tactical ground "
                             "armed".split())
@@ -311,6 +312,7 @@ class ActorMatcher:
         ws = words(text)
         blocked = sorted(exclude)
         named: list[tuple[int, int, ActorEntry]] = []
+        shared: list[tuple[int, list[ActorEntry | None]]] = []     # names two countries' actors share
         taken = [False] * len(ws)
         i = 0
         while i < len(ws):
@@ -318,16 +320,21 @@ class ActorMatcher:
             if hit is not None and not _inside(blocked, ws[i].start, ws[hit[0] - 1].end):
                 j, payloads = hit
                 entries = [self.dictionary.get(str(p)) for p in payloads]
-                chosen = _pick(entries, date)
+                chosen = _pick(entries, date, country)
                 if chosen is not None:
                     j = _take_heads(text, ws, j)
                     named.append((i, j, chosen))
+                    if len({e.country for e in entries if e is not None}) > 1:
+                        shared.append((len(named) - 1, entries))
                     for k in range(i, j):
                         taken[k] = True
                     i = j
                     continue
             i += 1
         country = country or self._infer_country(text, ws, named)
+        for k, entries in shared:             # "SNA": Somalia's army in Mogadishu, Syria's rebels in Afrin
+            start, end, _entry = named[k]
+            named[k] = (start, end, _pick(entries, date, country) or _entry)
         present = frozenset(e.name for _, _, e in named)
         mentions = [
             ActorMention(_extend_article(text, ws[i].start), ws[j - 1].end,
@@ -400,10 +407,14 @@ class ActorMatcher:
         return votes.most_common(1)[0][0]
 
 
-def _pick(entries: list[ActorEntry | None], date: dt.date | None) -> ActorEntry | None:
+def _pick(entries: list[ActorEntry | None], date: dt.date | None, country: str | None = None) -> ActorEntry | None:
+    """The entry a name means: of the report's country when the name is shared, valid on the date."""
     found = [e for e in entries if e is not None]
     if not found:
         return None
+    if country:
+        home = [e for e in found if e.country == country]
+        found = home or found
     if date is not None:
         for e in found:
             if e.valid_on(date):

@@ -43,9 +43,14 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    Date,
+    Float,
     Integer,
+    String,
+    Text,
+    cast,
+    column,
     insert,
-    literal_column,
     or_,
     select,
     tuple_,
@@ -60,7 +65,7 @@ from kharita.errors import SchemaError, StoreConnectionError, StoreError
 from kharita.geo import distance_km
 from kharita.merge.cluster import NearSearch
 from kharita.models import ControlChange, Document, Event, Place, shift_day
-from kharita.ontology import Certainty, GeoPrecision, TimePrecision
+from kharita.ontology import Certainty, GeoPrecision, SubEventType, TimePrecision
 from kharita.record import from_record, source_to_dict, to_record
 from kharita.store import acled_ids, deletions, schema
 
@@ -69,9 +74,9 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 PAGE = 500                      # rows fetched per query while iterating
 
-#: Searches of `Store.events_near_each` answered by one statement (three arms each, about 25
-#: bind parameters each): one report's events, well within SQLite's and PostgreSQL's limits.
-SEARCHES_PER_STATEMENT = 32
+#: Blocking keys (22 bind parameters each) that one statement of `Store.events_near_each` joins:
+#: a report's events need 3 to 9 each; 500 stay well within SQLite's 32,766 parameters.
+KEYS_PER_STATEMENT = 500
 
 #: How often `run_transaction` (and a read) tries before it gives up, and the pause before the
 #: second try, doubled (with jitter) up to RETRY_MAX_DELAY: about 11 s of pauses in all, enough
@@ -307,18 +312,21 @@ class Store:
 
     def lock(self, names: Iterable[str]) -> None:
         """Hold these named locks until the open transaction ends, so that writers touching the
-        same names take turns. They are taken in one order (by key), so two writers cannot
-        deadlock on them. PostgreSQL: advisory transaction locks (a name is hashed to 32 bits; a
-        collision only makes two writers wait for each other). SQLite: nothing to do, since its
+        same names take turns. They are taken in one order (by key), in one statement, so two
+        writers cannot deadlock on them. PostgreSQL: advisory transaction locks (a name is hashed
+        to 32 bits; a collision only makes two writers wait for each other). SQLite: nothing to do, since its
         write transaction (BEGIN IMMEDIATE) already excludes every other writer. Outside a
         transaction there is nothing to hold them for, and it does nothing."""
         if self.backend != "postgresql" or not self.in_transaction:
             return
         keys = sorted({_lock_key(name) for name in names})
+        if not keys:
+            return
         with self._connection() as conn:
-            for key in keys:
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(space)s, %(key)s)",
-                                     {"space": LOCK_SPACE, "key": key})
+            # one round trip for them all: unnest yields the sorted keys, and they are locked, in
+            # that order
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(space)s, k) FROM unnest(%(keys)s::integer[]) AS k",
+                                 {"space": LOCK_SPACE, "keys": keys}).all()
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -627,28 +635,25 @@ class Store:
     @_read
     def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]:
         """`events_near_by_precision` for each search (merge: the events of one report), ordered by
-        (event_date, event_id) within each. One statement answers up to SEARCHES_PER_STATEMENT
-        searches, each a range scan of ix_events_merge per sub-event type and stored time
-        precision with every condition tested in the index, so only real candidates are read;
-        then one read of their sources. An event that two searches find is built once."""
+        (event_date, event_id) within each. One statement answers them all (`_near_each_statement`;
+        one per KEYS_PER_STATEMENT blocking keys), then one more reads the sources of what it
+        found. An event that two searches find is built once."""
         with self._connection() as conn:
             return self._near_each(conn, searches)
 
     def _near_each(self, conn: Connection, searches: Sequence[NearSearch]) -> list[list[Event]]:
         found: list[list[Any]] = [[] for _ in searches]
         rows: dict[str, Any] = {}
-        dated = [(i, s) for i, s in enumerate(searches) if s.day is not None]
-        for chunk in _chunks(dated, SEARCHES_PER_STATEMENT):
-            stmt = _near_each_statement(tuple(_search_shape(s) for _, s in chunk))
-            params: dict[str, Any] = {}
-            for n, (_, search) in enumerate(chunk):
-                params.update(_search_params(f"s{n}_", search))
+        keys = [key for i, search in enumerate(searches) if search.day is not None
+                for key in _search_keys(i, search)]
+        for chunk in _chunks(keys, KEYS_PER_STATEMENT):
+            stmt, params = _near_each_statement(self.backend, len(chunk)), _key_params(self.backend, chunk)
             for row in conn.execute(stmt, params).all():
-                i, search = chunk[row.search]
+                search = searches[row.search]
                 if row.place_key == search.place_key or distance_km(
                         search.lat, search.lon, row.latitude, row.longitude) <= search.radius_km.get(
                         row.geo_precision, 0.0):
-                    found[i].append(row)
+                    found[row.search].append(row)
                     rows.setdefault(row.event_id, row)
         events = {e.event_id: e for e in self._events_from_rows(conn, list(rows.values()))}
         return [[events[r.event_id] for r in sorted(hits, key=lambda r: (r.event_date, r.event_id))]
@@ -814,62 +819,84 @@ class Store:
         }
 
 
-def _search_shape(search: NearSearch) -> tuple[tuple[int, ...], tuple[int, ...], int]:
-    """What the SQL of a search depends on: its geo precisions, time precisions and type count."""
-    return (tuple(sorted(int(p) for p in search.radius_km)), tuple(sorted(int(t) for t in search.window_days)),
-            len(search.sub_types))
+#: The columns of a blocking key (`_search_keys`): the search's number, one sub-event type, one
+#: stored time precision with its date window, the widest box, a box per stored geo precision
+#: (NULL: none of that precision is near, unless at the place key), and the place key.
+_BOX = ("lat0", "lat1", "lon0", "lon1")
+_KEY_COLUMNS = (
+    column("search", Integer), column("sub_event_type", String), column("time_precision", Integer),
+    column("day0", Date), column("day1", Date), *(column(c, Float) for c in _BOX),
+    *(column(f"g{int(p)}_{c}", Float) for p in GeoPrecision for c in _BOX), column("place_key", Text),
+)
 
 
-def _search_params(prefix: str, search: NearSearch) -> dict[str, Any]:
-    """The bind parameters of one search in `_near_each_statement`: the boxes of each radius
-    (and of the widest), the date window of each time precision, the types and the place key."""
+def _search_keys(n: int, search: NearSearch) -> list[tuple[Any, ...]]:
+    """The blocking keys of search number n: one per sub-event type (every type when it names
+    none) and stored time precision, each with the date window of that precision and the boxes
+    of the point at each geo precision's radius."""
     assert search.day is not None
     day, lat, lon = search.day, search.lat, search.lon
     coslat = max(0.01, math.cos(math.radians(lat)))
 
-    def box(name: str, km: float) -> dict[str, float]:
+    def box(km: float | None) -> tuple[float | None, ...]:
+        if km is None:
+            return (None, None, None, None)
         dlat, dlon = km / 111.32, km / (111.32 * coslat)
-        return {f"{name}lat0": lat - dlat, f"{name}lat1": lat + dlat,
-                f"{name}lon0": lon - dlon, f"{name}lon1": lon + dlon}
+        return (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
 
-    params: dict[str, Any] = {f"{prefix}place_key": search.place_key,
-                              **box(prefix, max(search.radius_km.values()))}
-    for p, km in search.radius_km.items():
-        params.update(box(f"{prefix}g{int(p)}_", km))
-    for t, days in search.window_days.items():
-        params[f"{prefix}t{int(t)}_day0"] = shift_day(day, -days)
-        params[f"{prefix}t{int(t)}_day1"] = shift_day(day, days)
-    for k, sub in enumerate(search.sub_types):
-        params[f"{prefix}type{k}"] = str(sub)
-    return params
+    unknown = set(search.radius_km) - set(GeoPrecision)
+    if unknown:
+        raise StoreError(f"Unknown geo precision(s) {sorted(unknown)} in a search: use 1, 2 or 3.")
+    place = (*box(max(search.radius_km.values())),
+             *(v for p in GeoPrecision for v in box(search.radius_km.get(p))), search.place_key)
+    types = [str(t) for t in search.sub_types] or [t.value for t in SubEventType]
+    return [(n, sub, int(t), shift_day(day, -days), shift_day(day, days), *place)
+            for t, days in sorted(search.window_days.items()) for sub in types]
 
 
-@functools.lru_cache(maxsize=128)
-def _near_each_statement(shapes: tuple[tuple[tuple[int, ...], tuple[int, ...], int], ...]) -> Any:
-    """The SELECT of Store.events_near_each for searches of these shapes (`_search_shape`): a
-    UNION ALL of one arm per search and stored time precision, each tagged with its search's
-    number, with bind parameters (`_search_params`) so that it is built once per shape. Each arm
-    is a range scan of ix_events_merge: its types, its precision, its own date window, then the
-    widest box and each geo precision's box (or the place key) tested in the index."""
+def _key_params(backend: str, keys: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """The bind parameters of `_near_each_statement` for these keys: an array per column on
+    PostgreSQL, a parameter per column and key (k{i}_{column}) on SQLite."""
+    if backend == "postgresql":
+        return {c.name: list(values) for c, values in zip(_KEY_COLUMNS, zip(*keys))}
+    return {f"k{k}_{c.name}": v for k, key in enumerate(keys) for c, v in zip(_KEY_COLUMNS, key)}
+
+
+@functools.lru_cache(maxsize=64)
+def _near_each_statement(backend: str, n_keys: int) -> Any:
+    """The SELECT of Store.events_near_each for n blocking keys (`_search_keys`, bound by
+    `_key_params`): the keys as a table, each joined to the events it blocks by a range scan of
+    ix_events_merge on (sub-event type, time precision, date window), with the widest box and
+    each geo precision's box (or the place key) tested in the index, so only real candidates are
+    read from the table; a key's search number tags each row. One statement for a whole batch
+    of searches, built once per backend and (SQLite) number of keys.
+
+    The table of keys: on PostgreSQL, unnest() of one array per column (one statement text for
+    any number of keys, planned as a nested loop over the keys; a UNION ALL of one-row SELECTs
+    there gets a parallel plan whose workers take longer to start than the whole search); on
+    SQLite, a CTE of one-row SELECTs, one per key (SQLAlchemy compiles a VALUES list anew at
+    every run, these once)."""
     table = schema.events
+    if backend == "postgresql":
+        arrays = [cast(bindparam(c.name, type_=postgresql.ARRAY(c.type)), postgresql.ARRAY(c.type))
+                  for c in _KEY_COLUMNS]
+        s = func.unnest(*arrays).table_valued(*(column(c.name, c.type) for c in _KEY_COLUMNS)).render_derived()
+    else:
+        def bound(k: int, col: Any) -> Any:
+            return bindparam(f"k{k}_{col.name}", type_=col.type).label(col.name)
 
-    def box(name: str) -> Any:
-        return and_(table.c.latitude.between(bindparam(f"{name}lat0"), bindparam(f"{name}lat1")),
-                    table.c.longitude.between(bindparam(f"{name}lon0"), bindparam(f"{name}lon1")))
+        rows = [select(*(bound(k, col) for col in _KEY_COLUMNS)) for k in range(n_keys)]
+        s = (union_all(*rows) if n_keys > 1 else rows[0]).cte("search_keys")
 
-    arms = []
-    for n, (geo, times, n_types) in enumerate(shapes):
-        prefix = f"s{n}_"
-        places = or_(*(and_(table.c.geo_precision == literal_column(str(p)), box(f"{prefix}g{p}_")) for p in geo),
-                     table.c.place_key == bindparam(f"{prefix}place_key"))
-        typed = ([table.c.sub_event_type.in_([bindparam(f"{prefix}type{k}") for k in range(n_types)])]
-                 if n_types else [])
-        for t in times:
-            arms.append(select(table, literal_column(str(n), Integer).label("search")).where(
-                *typed, table.c.time_precision == literal_column(str(t)),
-                table.c.event_date.between(bindparam(f"{prefix}t{t}_day0"), bindparam(f"{prefix}t{t}_day1")),
-                box(prefix), places))
-    return union_all(*arms) if len(arms) > 1 else arms[0]
+    def within(prefix: str) -> Any:
+        return and_(table.c.latitude.between(s.c[f"{prefix}lat0"], s.c[f"{prefix}lat1"]),
+                    table.c.longitude.between(s.c[f"{prefix}lon0"], s.c[f"{prefix}lon1"]))
+
+    places = or_(*(and_(table.c.geo_precision == int(p), within(f"g{int(p)}_")) for p in GeoPrecision),
+                 table.c.place_key == s.c.place_key)
+    blocked = and_(table.c.sub_event_type == s.c.sub_event_type, table.c.time_precision == s.c.time_precision,
+                   table.c.event_date.between(s.c.day0, s.c.day1), within(""), places)
+    return select(table, s.c.search).select_from(s).join(table, blocked)
 
 
 # -- rows ----------------------------------------------------------------------------------------
