@@ -738,3 +738,12 @@ def test_a_group_s_own_fighters_are_the_group_and_the_army_its_opponent(coder, t
 def test_a_name_two_countries_share_is_the_report_s_country_s(coder, text, army):
     events = code(coder, text)
     assert events and any(e.actor1.name == army for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Since January 2019 the monitor has counted 700 people killed in the eastern provinces. Also, four members of "
+    "the coalition were killed.",
+    "Since the start of the year, 700 people have been killed in the east. In addition, four coalition soldiers died.",
+])
+def test_a_sentence_adding_to_a_tally_is_the_tally(coder, text):
+    assert code(coder, text) == []

@@ -99,6 +99,11 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     if any(t.start >= dateline for t in s_places):
         s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
+    if _continues_a_tally(sent_text, s_start, ctx) and not s_places and not s_dates:
+        ctx.tally_end = s_end                 # "... rose to 714. Also, four members were killed.": the tally's
+        return []
+    if is_tally(sent_text):
+        ctx.tally_end = s_end
     klasses = {h.klass for h in hits}
     typed = classify_sentence(sent, hits, s_actors, offset, clashes=False)
     typed = [(sub, hit) for sub, hit in typed         # "since 2019, SOHR documented 1,170 killed": no event
@@ -229,6 +234,17 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     return drafts
 
 
+
+
+#: Words that open a sentence adding to the one before ("Also, four members were killed").
+CONTINUATIONS = re.compile(r"^\W*(?:" + "|".join(re.escape(w) for w in sorted(
+    lexicon.words("continuation_words"), key=len, reverse=True)) + r")\b", re.I)
+
+
+def _continues_a_tally(sentence: str, start: int, ctx: Context) -> bool:
+    """A sentence right after a tally that opens by adding to it ("Also, ...", "In addition, ...")
+    and names no place or day of its own goes on counting the period, not one event."""
+    return ctx.tally_end >= 0 and 0 <= start - ctx.tally_end <= 3 and bool(CONTINUATIONS.match(sentence))
 
 
 def _clause_text(sentence: str, at: int) -> str:

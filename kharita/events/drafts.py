@@ -28,6 +28,7 @@ class Context:
     country_place: Place | None = None  # the country in focus, for events known only to it
     event_country: str = ""             # the country of the event being coded, when its place says
     last_place: Toponym | None = None   # the last place named before the current sentence
+    tally_end: int = -1                 # where the last sentence that was a tally ends
     civilians: Actor | None = None
     claims: list[tuple[int, ActorMention]] = field(default_factory=list)   # (where, who) "X claimed responsibility"
     dropped: dict[str, int] = field(default_factory=dict)   # reason -> events that could not be coded
