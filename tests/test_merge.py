@@ -290,6 +290,46 @@ def test_the_store_and_the_memory_index_find_the_same_candidates(store):
     assert found_any > 10
 
 
+@pytest.mark.issue(14)
+def test_the_store_answers_a_batch_of_searches_as_the_memory_index_answers_each(store, monkeypatch):
+    """Store.events_near_each (one statement for many searches, its blocking keys cut into several
+    statements here) finds for each search what EventIndex finds: typed and untyped searches,
+    an undated one, one that knows only some precisions, and a place known under the same key
+    far from its coordinates; in the searches' order, each ordered by date and id."""
+    import random
+
+    import kharita.store.store as store_module
+    from kharita.merge.cluster import NearSearch, near_search
+
+    monkeypatch.setattr(store_module, "KEYS_PER_STATEMENT", 4)
+    rng = random.Random(14)
+    subs = [SubEventType.ARMED_CLASH, SubEventType.SHELLING, SubEventType.NON_VIOLENT_TRANSFER]
+    far_hasakah = dataclasses.replace(HASAKAH, lat=HASAKAH.lat + 0.5)    # same key, 55 km north
+    events = [event("far", place=far_hasakah)]
+    for i in range(1, 200):
+        place = km_north(HASAKAH, rng.uniform(-60, 60), precision=rng.choice(list(GeoPrecision)))
+        events.append(event(f"d{i}", rng.choice(subs), place=HASAKAH if i % 7 == 0 else place,
+                            trigger=(i, i + 5), day=DAY + dt.timedelta(days=rng.randint(-20, 20)),
+                            time_precision=rng.choice(list(TimePrecision))))
+    store.upsert_events(events)
+    index = EventIndex(events)
+    searches = [near_search(e) for e in rng.sample(events, 30)]
+    searches += [
+        near_search(event("undated", day=None)),
+        NearSearch(HASAKAH.lat, HASAKAH.lon, DAY, radius_km={1: 10.0, 2: 30.0, 3: 150.0},
+                   window_days={1: 1, 2: 4, 3: 16}),                                 # any type
+        NearSearch(HASAKAH.lat, HASAKAH.lon, DAY, radius_km={1: 1.0, 3: 150.0}, window_days={1: 2},
+                   sub_types=(SubEventType.ARMED_CLASH,), place_key=HASAKAH.key),
+    ]
+    in_store = [[e.event_id for e in found] for found in store.events_near_each(searches)]
+    in_memory = [sorted((e.event_date, e.event_id) for e in found) for found in index.events_near_each(searches)]
+    assert in_store == [[event_id for _, event_id in found] for found in in_memory]
+    assert in_store[30] == [] and len(in_store[31]) > 10
+    assert event("far").event_id in in_store[32]     # precise, 55 km away: found by its key
+    assert sum(len(found) > 1 for found in in_store[:30]) > 5
+    assert store.events_near_each([]) == []
+
+
 def test_the_actor_dictionary_decides_parent_forces_by_date():
     """YPG within the SDF from October 2015 (the packaged dictionary), the NDF with the army."""
     from kharita.actors import ActorDictionary
