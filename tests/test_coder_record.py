@@ -747,3 +747,15 @@ def test_a_name_two_countries_share_is_the_report_s_country_s(coder, text, army)
 ])
 def test_a_sentence_adding_to_a_tally_is_the_tally(coder, text):
     assert code(coder, text) == []
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("At least one civilian, a child, was killed in Turkish strikes on a village in Aleppo on Monday.", 1),
+    ("Two civilians, a woman and her son, were killed in Turkish strikes on a village in Aleppo on Monday.", 2),
+    ("Twelve soldiers were killed and five militants died in clashes near Kumbo, Cameroon, on Monday.", 17),
+    ("In a reprisal near Kumbo, Cameroon, on Monday after seven troops were killed, government troops killed 13 "
+     "separatist fighters.", 13),
+])
+def test_the_dead_of_one_fight_are_summed_and_no_one_twice(coder, text, toll):
+    events = code(coder, text)
+    assert events and max((e.fatalities or 0) for e in events) == toll

@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
 from kharita.events.arguments import (
-    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, is_age, is_person_noun, with_the_wounded,
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, clause_head, is_age, is_person_noun, with_the_wounded,
 )
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
@@ -84,10 +84,10 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
         return None
     counts = [c for c in _counts(sent, numbers, offset) if not _in_tally(sent, c[0])]
     dead: list[tuple[Token, Token, int, int]] = []
-    heads = {c[1].i for c in counts}
+    heads = {c[1].i for c in counts} | {c[1].head.i for c in counts if c[1].dep_ == "nummod"}
     for first, last, low, high in counts:
-        if any(a.i in heads for a in last.ancestors) and last.dep_ == "pobj":
-            continue                          # "a member of a partner group": one person, not two
+        if any(a.i in heads for a in last.ancestors) and last.dep_ in ("pobj", "appos"):
+            continue                          # "a member of a partner group", "one civilian, a child": one person
         fate = _governing_fate(first, last)
         if fate == "perpetrators":
             continue
@@ -105,11 +105,24 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
         one = _named_victim(sent)
         return Toll(Mention("number", one.idx + offset, one.idx + len(one) + offset, one.text, "1"), 1) \
             if one is not None else None
+    dead = _one_fight(dead)
     start = dead[0][0].idx
     end = dead[-1][1].idx + len(dead[-1][1])
     text = doc.text[start:end]
     low, high = sum(d[2] for d in dead), sum(d[3] for d in dead)
     return Toll(Mention("number", start + offset, end + offset, text, str(low)), high)
+
+
+def _one_fight(dead: list[tuple[Token, Token, int, int]]) -> list[tuple[Token, Token, int, int]]:
+    """The counts of the dead that add up to one toll: those of the first count's clause and of the
+    clauses joined to it ("12 soldiers were killed and five militants died"), not of a clause that
+    tells another event ("after seven troops were killed, the army killed 13 fighters")."""
+    def clause(tok: Token) -> Token:
+        return clause_head(tok)
+
+    first = clause(dead[0][1])
+    joined = {first.i, *(t.i for t in first.conjuncts)}
+    return [d for d in dead if clause(d[1]).i in joined]
 
 
 def counts_people(doc, mention: Mention, offset: int = 0) -> bool:
