@@ -759,3 +759,25 @@ def test_a_sentence_adding_to_a_tally_is_the_tally(coder, text):
 def test_the_dead_of_one_fight_are_summed_and_no_one_twice(coder, text, toll):
     events = code(coder, text)
     assert events and max((e.fatalities or 0) for e in events) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Two fighters were shot dead near Bafia, Cameroon, on Monday in an exchange of gunfire with soldiers.",
+    "Near Bafia, Cameroon, two fighters died on Monday during a gunfight with soldiers.",
+    "Soldiers and separatist fighters exchanged fire near Bafia, Cameroon, on Monday; two fighters were killed in "
+    "the gunfight.",
+])
+def test_the_dead_of_a_fight_are_its_toll_not_another_attack(coder, text):
+    events = code(coder, text)
+    assert len(events) == 1 and events[0].fatalities == 2
+    assert events[0].actor1.name == "Military Forces of Cameroon" or events[0].actor2.name == "Military Forces of Cameroon"
+
+
+@pytest.mark.parametrize("text", [
+    "A police constable was shot dead by militants in Srinagar on Sunday, officials said.",
+    "Militants gunned down a police constable in Srinagar on Sunday.",
+    "On Sunday in Srinagar militants shot dead a constable.",
+])
+def test_one_person_shot_dead_is_a_toll_of_one_whatever_the_noun(coder, text):
+    events = code(coder, text)
+    assert events and max((e.fatalities or 0) for e in events) == 1

@@ -461,7 +461,8 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
         for cand in candidates:
             if death.lower_ in ("casualties",):
                 continue
-            found = _count_of(cand, by_start) or _one_victim(cand, offset)
+            personal = death.lemma_.lower() in KILLERS_OF or death.lower_ == "dead"   # only people die so
+            found = _count_of(cand, by_start) or _one_victim(cand, offset, any_noun=personal)
             if found is None:
                 continue
             parts = [found] + [m for m in (_count_of(c, by_start) for c in cand.conjuncts) if m is not None]
@@ -492,12 +493,13 @@ def with_the_wounded(death: Token) -> bool:
     return False
 
 
-def _one_victim(cand: Token, offset: int) -> Mention | None:
-    """"killed a doctor", "an officer was shot dead": one person named in the singular is a toll of 1."""
+def _one_victim(cand: Token, offset: int, any_noun: bool = False) -> Mention | None:
+    """"killed a doctor", "an officer was shot dead": one person named in the singular is a toll of 1
+    (any singular noun where the words can only harm a person: "a constable was shot dead")."""
     det = next((c for c in cand.children if c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one")), None)
     if det is None or cand.tag_ not in ("NN",) or cand.lemma_.lower() in _NOT_PEOPLE - {"member", "minister"}:
         return None
-    if cand.lemma_.lower() in NOT_PERSONS or not (cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS
+    if cand.lemma_.lower() in NOT_PERSONS or not (any_noun or cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS
                                                   or is_person_noun(cand)):
         return None
     return Mention("number", det.idx + offset, cand.idx + len(cand) + offset,

@@ -159,7 +159,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
             actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs"
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
-                hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN")):
+                hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN"
+                                         or _in_a_fight(hit, hits))):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
         orphan = False
         if actor1 is None and hit.klass == "KILL" and sub is S.ARMED_CLASH and hit.head.pos_ == "VERB":
@@ -481,6 +482,14 @@ def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None
     if sub is S.EXCESSIVE_FORCE:
         return force or actor1, crowd
     return crowd, force
+
+
+def _in_a_fight(hit: A.Hit, hits: list[A.Hit]) -> bool:
+    """"Two men were shot dead in an exchange of gunfire with soldiers": a killing told as happening
+    in a fight the sentence names is that fight's toll, not an attack by someone else."""
+    fights = {t.i for h in hits if h.klass == "CLASH" for t in h.span}
+    return any(c.dep_ == "prep" and c.lower_ in ("in", "during")
+               and any(g.i in fights for g in c.children if g.dep_ == "pobj") for c in hit.head.children)
 
 
 def _first_civilians(actors: list[ActorMention]) -> ActorMention | None:

@@ -75,7 +75,8 @@ def choose_places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym],
         return [ctx.focus or roads[0]], True, True
     others = {i for h, i in clause_of_hit.items() if i != clause}
     free = [t for t in s_places if clause_of(sent, t, offset) not in others
-            and not A.is_road(t, text, offset) and not A.is_reference(t, text, offset)]
+            and not A.is_road(t, text, offset) and not A.is_reference(t, text, offset)
+            and not _contained(t, s_places, text, offset)]
     if free:
         return _dedupe_places(free[:1]), False, False
     if refs:
@@ -107,6 +108,8 @@ def _contained(top: Toponym, places: list[Toponym], text: str, offset: int) -> b
             between = text[other.end - offset:top.start - offset]
             if _CONTAINER.match(between) and not _COORDINATION.search(between):
                 return True
+            if between.strip() == "," and top.place is not None and top.place.feature_class == "A":
+                return True                   # "near Bafia, Cameroon": the country says where Bafia is
     return False
 
 

@@ -146,7 +146,8 @@ def _named_victim(sent: Span) -> Token | None:
     for tok, victims in the_dead(sent):
         if tok.pos_ == "NOUN" and tok.tag_ != "NN":
             continue                          # "the deaths of": more than one
-        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE
+        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE or any(
+            c.lower_ in ("dead", "down") for c in tok.children)          # "shot dead", "gunned down": a person
         for victim in victims:
             if _one_person(victim, only_people):
                 return victim
@@ -236,7 +237,8 @@ def _in_tally(sent: Span, tok: Token) -> bool:
 
 
 def _is_death(tok: Token) -> bool:
-    return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre")
+    return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre") \
+        or tok.lemma_.lower() in ("gun", "shoot") and any(c.lower_ in ("down", "dead") for c in tok.children)
 
 
 def _is_injury(tok: Token) -> bool:
