@@ -781,3 +781,23 @@ def test_the_dead_of_a_fight_are_its_toll_not_another_attack(coder, text):
 def test_one_person_shot_dead_is_a_toll_of_one_whatever_the_noun(coder, text):
     events = code(coder, text)
     assert events and max((e.fatalities or 0) for e in events) == 1
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("The body of a man with gunshot wounds was found in Fresnillo, Zacatecas, on Sunday.", 1),
+    ("On Sunday residents of Fresnillo, Zacatecas, discovered a dismembered body by the road.", 1),
+    ("Police found the bodies of three men, bound and shot, on a road outside Fresnillo, Zacatecas, on Sunday.", 3),
+    ("Gunmen dumped the bodies of three men outside Fresnillo, Zacatecas, on Sunday; all had been tortured.", 3),
+])
+def test_a_body_found_with_signs_of_violence_is_an_attack_on_civilians(coder, text, toll):
+    (event,) = code(coder, text)
+    assert event.sub_event_type is S.ATTACK and event.fatalities == toll
+    assert event.actor1.name == "Unidentified Armed Group (Mexico)" and event.actor2.name == "Civilians (Mexico)"
+
+
+@pytest.mark.parametrize("text", [
+    "The body of a fisherman who drowned was found on a beach near Fresnillo, Zacatecas, on Sunday.",
+    "Relatives buried the body of the mayor in Fresnillo, Zacatecas, on Sunday.",
+])
+def test_a_body_with_no_sign_of_violence_is_no_event(coder, text):
+    assert code(coder, text) == []

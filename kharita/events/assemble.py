@@ -187,6 +187,15 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                                    or is_tally(_clause_text(sent_text, deaths.start - s_start))
                                    or vague_multitude(deaths)):
             deaths = None                     # "hundreds of villages razed", "in May 2021", "29 died this year"
+        if hit.klass == "BODY":               # a body found: one dead, a civilian unless the text says who
+            gov = A.governor(hit.head)
+            if gov is None or gov.lemma_.lower() not in ("dump", "leave", "abandon", "throw", "hang"):
+                actor1 = _generic(ctx, "unidentified gunmen", hit, offset)   # who found it did not kill
+            if deaths is None and hit.head.tag_ == "NN":
+                deaths = Mention("number", hit.span.start_char + offset, hit.span.end_char + offset,
+                                 hit.span.text, "1")
+            if actor2 is None:
+                actor2 = _generic(ctx, "civilians", hit, offset)
         certainty, cert_span = A.certainty_of(sent, hit.head, next_text)
         cert_ev = mention_tuple(cert_span, offset) if cert_span is not None else None
         tags = sorted({TAG_WORDS[m.group(1).lower()] for m in _TAGS.finditer(sent_text)})

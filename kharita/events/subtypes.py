@@ -263,6 +263,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     a1 = actor1.actor if actor1 else None
     if k in VIOLENT_CLASSES and NEVER_CONFLICT.search(text):
         return None
+    if k == "BODY":
+        return S.ATTACK if _body_of_a_killing(hit, sent, sent_klasses) else None
     patient_words = {t.lower_ for t in A.np_tokens(patient)} if patient is not None else set()
     if k in ("TAKE", "SEIZE", "DISRUPT") and patient_words & A.WEAPON_WORDS:
         return S.DISRUPTED_WEAPONS_USE
@@ -415,6 +417,21 @@ def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] 
         if sub is not None:
             out.append((sub, hit))
     return _subsume_types(out, clashes)
+
+
+VIOLENT_DEATH = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(
+    lexicon.words("violent_death_signs"), key=len, reverse=True)) + r")\b", re.I)
+BODY_FOUND_VERBS = lexicon.words("body_found_verbs")
+
+
+def _body_of_a_killing(hit: A.Hit, sent: Span, sent_klasses: set[str]) -> bool:
+    """"The body of a man with gunshot wounds was found": a body found or dumped that bears signs of
+    a violent death, in a sentence that tells no other violence (that event would be the one)."""
+    if sent_klasses & (VIOLENT_CLASSES - {"KILL"}) or not VIOLENT_DEATH.search(sent.text):
+        return False
+    gov = A.governor(hit.head)
+    verb = gov if gov is not None else hit.head.head
+    return verb.lemma_.lower() in BODY_FOUND_VERBS
 
 
 ACCUSATION_WORDS = lexicon.words("accusation_words")
