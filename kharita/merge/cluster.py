@@ -27,7 +27,8 @@ its sub-event type and its first actors, and gains the new report's source, the 
 and date, the fatality range across all reports (see fatalities.py) and the strongest certainty.
 Candidates come from the store's spatial and date prefilter (`events_near_each`), never from a
 scan: one search per event (`NearSearch`: type, date window, place), all of a batch's searches in
-one call, which the store answers with one indexed query and one read of the candidates' sources.
+one call, which the store answers with one indexed query; then one read of the sources of the
+candidates that pass the rules which need no sources (`may_be_same`).
 
 Several processes may merge into one store at once. Before it reads a candidate, `merge_events`
 takes the store's locks (`Store.lock`) on the merge blocks of its events (`merge_blocks`): grid
@@ -103,9 +104,13 @@ class NearSearch:
 class EventSource(Protocol):
     """The store queries merge needs (kharita.store.Store has them; so has EventIndex): events
     near a point and a day, "near" by each stored event's own geo and time precision, for one
-    search or for a batch of them (a list of candidates per search, in the searches' order)."""
+    search or for a batch of them (a list of candidates per search, in the searches' order),
+    the batch's perhaps without their sources (`sources=False`), read later for the few that
+    need them (`with_sources`)."""
 
-    def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]: ...
+    def events_near_each(self, searches: Sequence[NearSearch], *, sources: bool = True) -> list[list[Event]]: ...
+
+    def with_sources(self, events: Sequence[Event]) -> list[Event]: ...
 
     def events_near_by_precision(
         self,
@@ -247,15 +252,15 @@ def kept_apart(candidate: Event, event: Event) -> bool:
     return bool(document_ids(candidate) & document_ids(event)) and not holds_report_of(candidate, event)
 
 
+def may_be_same(a: Event, b: Event, actors: ActorCompatibility) -> bool:
+    """The rules of `same_event` that do not read the sources: place, date, type and actors."""
+    return near_enough(a, b) and types_compatible(a, b, actors) and actors_compatible(a, b, actors)
+
+
 def same_event(a: Event, b: Event, actors: ActorCompatibility | None = None) -> bool:
     """Whether two coded events describe one real event (the rules of the module docstring)."""
     actors = actors or SameName()
-    return (
-        not kept_apart(a, b)
-        and near_enough(a, b)
-        and types_compatible(a, b, actors)
-        and actors_compatible(a, b, actors)
-    )
+    return not kept_apart(a, b) and may_be_same(a, b, actors)
 
 
 def _closeness(stored: Event, event: Event) -> tuple[float, int, str]:
@@ -439,11 +444,16 @@ class EventIndex:
                 found.append(event)
         return found
 
-    def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]:
-        """`events_near_by_precision` for each search, as the store's."""
+    def events_near_each(self, searches: Sequence[NearSearch], *, sources: bool = True) -> list[list[Event]]:
+        """`events_near_by_precision` for each search, as the store's (the events held here
+        always come with their sources)."""
         return [self.events_near_by_precision(
             s.lat, s.lon, s.day, radius_km=s.radius_km, window_days=s.window_days,
             sub_types=s.sub_types, place_key=s.place_key) for s in searches]
+
+    def with_sources(self, events: Sequence[Event]) -> list[Event]:
+        """The events as they are: those held here have their sources."""
+        return list(events)
 
 
 def search_radii(event: Event) -> dict[int, float]:
@@ -510,6 +520,17 @@ def candidates_each(store: EventSource, events: Sequence[Event]) -> list[list[Ev
     return store.events_near_each([near_search(e) for e in events])
 
 
+def stored_candidates(store: EventSource, events: Sequence[Event],
+                      actors: ActorCompatibility) -> tuple[list[list[Event]], dict[str, Event]]:
+    """The stored candidates of each event without their sources, and, with their sources, those
+    of them that the event may merge with (`may_be_same`, or its own id: a re-run), in two calls
+    to the store: the sources are read only for the few that need them."""
+    found = store.events_near_each([near_search(e) for e in events], sources=False)
+    wanted = {c.event_id: c for event, near in zip(events, found, strict=True) for c in near
+              if c.event_id == event.event_id or may_be_same(c, event, actors)}
+    return found, {e.event_id: e for e in store.with_sources(list(wanted.values()))}
+
+
 def merge_events(
     store: EventSource,
     events: Iterable[Event],
@@ -532,11 +553,14 @@ def merge_events(
         lock(set().union(*(merge_blocks(e) for e in events)))
     touched: dict[str, Event] = {}     # event_id -> latest form, stored or new
     fresh = EventIndex()               # this batch's events that the store does not hold yet
-    # The store is only read here, so the whole batch's stored candidates can be read at once,
-    # before any event is merged; `touched` then stands in for a candidate that an earlier event
-    # of the batch changed.
-    for event, stored in zip(events, candidates_each(store, events), strict=True):
-        found = {c.event_id: touched.get(c.event_id, c) for c in stored}
+    # The store is only read here, so the whole batch's stored candidates are read at once, before
+    # any event is merged. A candidate an earlier event of the batch changed is taken in its
+    # changed form (`touched`); one that none changed, as stored, and then only if it may be the
+    # same event (`complete`): the others cannot be merged into, so leaving them out changes nothing.
+    near, complete = stored_candidates(store, events, actors)
+    for event, stored in zip(events, near, strict=True):
+        found = {c.event_id: form for c in stored
+                 if (form := touched.get(c.event_id) or complete.get(c.event_id)) is not None}
         found.update({c.event_id: touched.get(c.event_id, c) for c in candidates(fresh, event)})
         if event.event_id in found:    # the same event written before: a re-run
             target: Event | None = found[event.event_id]

@@ -66,7 +66,7 @@ from kharita.geo import distance_km
 from kharita.merge.cluster import NearSearch
 from kharita.models import ControlChange, Document, Event, Place, shift_day
 from kharita.ontology import Certainty, GeoPrecision, SubEventType, TimePrecision
-from kharita.record import from_record, source_to_dict, to_record
+from kharita.record import from_record, source_from_dict, source_to_dict, to_record
 from kharita.store import acled_ids, deletions, schema
 
 log = logging.getLogger(__name__)
@@ -633,15 +633,18 @@ class Store:
             return self._near_each(conn, [search])[0]
 
     @_read
-    def events_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]:
+    def events_near_each(self, searches: Sequence[NearSearch], *, sources: bool = True) -> list[list[Event]]:
         """`events_near_by_precision` for each search (merge: the events of one report), ordered by
         (event_date, event_id) within each. One statement answers them all (`_near_each_statement`;
         one per KEYS_PER_STATEMENT blocking keys), then one more reads the sources of what it
-        found. An event that two searches find is built once."""
+        found. An event that two searches find is built once. With `sources` False the events
+        come without their sources (an empty tuple), for a caller that needs them only for the
+        few it keeps (`with_sources`)."""
         with self._connection() as conn:
-            return self._near_each(conn, searches)
+            return self._near_each(conn, searches, sources=sources)
 
-    def _near_each(self, conn: Connection, searches: Sequence[NearSearch]) -> list[list[Event]]:
+    def _near_each(self, conn: Connection, searches: Sequence[NearSearch], *,
+                   sources: bool = True) -> list[list[Event]]:
         found: list[list[Any]] = [[] for _ in searches]
         rows: dict[str, Any] = {}
         keys = [key for i, search in enumerate(searches) if search.day is not None
@@ -655,7 +658,7 @@ class Store:
                         row.geo_precision, 0.0):
                     found[row.search].append(row)
                     rows.setdefault(row.event_id, row)
-        events = {e.event_id: e for e in self._events_from_rows(conn, list(rows.values()))}
+        events = {e.event_id: e for e in self._events_from_rows(conn, list(rows.values()), sources=sources)}
         return [[events[r.event_id] for r in sorted(hits, key=lambda r: (r.event_date, r.event_id))]
                 for hits in found]
 
@@ -739,16 +742,32 @@ class Store:
             rows = list(conn.execute(stmt).all())
             return rows, self._events_from_rows(conn, rows)
 
-    def _events_from_rows(self, conn: Connection, rows: Sequence[Any]) -> list[Event]:
+    def _events_from_rows(self, conn: Connection, rows: Sequence[Any], *, sources: bool = True) -> list[Event]:
+        """Events of these rows, with their sources (without, when `sources` is False)."""
         if not rows:
             return []
+        by_event = self._source_rows(conn, [r.event_id for r in rows]) if sources else {}
+        return [_event_from_row(r._mapping, by_event.get(r.event_id, [])) for r in rows]
+
+    def _source_rows(self, conn: Connection, event_ids: list[str]) -> dict[str, list[Any]]:
+        """The event_sources rows of these events, by event id, in position order."""
         src = schema.event_sources
         by_event: dict[str, list[Any]] = {}
-        for chunk in _chunks([r.event_id for r in rows], PAGE):
+        for chunk in _chunks(event_ids, PAGE):
             stmt = select(src).where(src.c.event_id.in_(chunk)).order_by(src.c.event_id, src.c.position)
             for s in conn.execute(stmt).all():
                 by_event.setdefault(s.event_id, []).append(s._mapping)
-        return [_event_from_row(r._mapping, by_event.get(r.event_id, [])) for r in rows]
+        return by_event
+
+    @_read
+    def with_sources(self, events: Sequence[Event]) -> list[Event]:
+        """These events (read with `events_near_each(..., sources=False)`) with their stored sources,
+        read in one query (per PAGE events)."""
+        with self._connection() as conn:
+            by_event = self._source_rows(conn, [e.event_id for e in events])
+        return [dataclasses.replace(e, sources=tuple(source_from_dict(_source_record(s))
+                                                     for s in by_event.get(e.event_id, [])))
+                for e in events]
 
     # -- control ---------------------------------------------------------------------------------
 
@@ -917,14 +936,19 @@ def _event_row(ev: Event) -> dict[str, Any]:
     return record
 
 
+def _source_record(source: Any) -> dict[str, Any]:
+    """An event_sources row as `kharita.record.source_from_dict` reads it."""
+    return {
+        **{k: source[k] for k in ("document_id", "external_id", "url", "outlet", "title", "fatalities",
+                                  "certainty", "confidence", "coder_version")},
+        "published": source["published"].isoformat() if source["published"] else None,
+        "evidence": _json(source["evidence"]),
+    }
+
+
 def _event_from_row(row: Any, sources: list[Any]) -> Event:
     record = dict(row)
-    record["sources"] = [{
-        **{k: s[k] for k in ("document_id", "external_id", "url", "outlet", "title", "fatalities",
-                             "certainty", "confidence", "coder_version")},
-        "published": s["published"].isoformat() if s["published"] else None,
-        "evidence": _json(s["evidence"]),
-    } for s in sources]
+    record["sources"] = [_source_record(s) for s in sources]
     ev = from_record(record)
     # the columns the record leaves out, set only where they differ from what it gave: merge
     # reads every candidate through here, and most have no parent force and no WOF id
