@@ -330,6 +330,30 @@ def test_the_store_answers_a_batch_of_searches_as_the_memory_index_answers_each(
     assert store.events_near_each([]) == []
 
 
+@pytest.mark.issue(14)
+def test_a_candidate_an_earlier_event_of_the_batch_changed_is_judged_as_changed(store):
+    """Merge reads the sources only of stored candidates that may match as stored; one that an
+    earlier event of the batch changed is judged in its changed form. Stored: YPG with no second
+    side. The batch's first report names IS as the other side, its second has the two sides the
+    other way round, which only the changed event (YPG against IS, a clash) matches."""
+    write(store, [event("a", actor2=None)])
+    merged = write(store, [event("b", actor1=YPG, actor2=IS), event("c", actor1=IS, actor2=YPG)])
+    assert [(e.event_id, e.corroboration, e.actor2) for e in merged] == [(event("a").event_id, 3, IS)]
+    assert store.count_events() == 1
+
+
+@pytest.mark.issue(14)
+def test_candidates_read_without_sources_get_them_back(store):
+    from kharita.merge.cluster import near_search
+
+    write(store, [event("a")])
+    write(store, [event("b")])                                  # one event of two reports
+    search = [near_search(event("c"))]
+    (bare,), (whole,) = store.events_near_each(search, sources=False), store.events_near_each(search)
+    assert [e.sources for e in bare] == [()] and [len(e.sources) for e in whole] == [2]
+    assert store.with_sources(bare) == whole
+
+
 def test_the_actor_dictionary_decides_parent_forces_by_date():
     """YPG within the SDF from October 2015 (the packaged dictionary), the NDF with the army."""
     from kharita.actors import ActorDictionary
