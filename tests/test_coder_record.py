@@ -801,3 +801,13 @@ def test_a_body_found_with_signs_of_violence_is_an_attack_on_civilians(coder, te
 ])
 def test_a_body_with_no_sign_of_violence_is_no_event(coder, text):
     assert code(coder, text) == []
+
+
+@pytest.mark.parametrize("text, outlet", [
+    ("Gunmen shot dead a man in the Miramar neighbourhood on Wednesday evening, reported Borderland Beat.", None),
+    ("Gunmen shot dead a man in the Miramar neighbourhood on Wednesday evening.", "Borderland Beat"),
+])
+def test_an_outlet_that_covers_one_country_says_where_its_report_is(coder, text, outlet):
+    day = dt.date(2022, 3, 14)
+    events = coder.code(Document.from_text(text, published=day, outlet=outlet))
+    assert events and all(e.place.country_code == "MX" for e in events)

@@ -22,11 +22,13 @@ from spacy.tokens import Doc
 
 from kharita.gazetteer.base import Gazetteer
 from kharita.gazetteer.geoparse import geoparse_with_focus
+from kharita.gazetteer.outlets import outlet_countries
 from kharita.gazetteer.recognize import ACTOR_LABEL
 from kharita.ontology import ActorType
 
 #: The vote a named actor's home country gets for the report's focus (a place name's is about 0.5).
 ACTOR_VOTE = 0.5
+OUTLET_VOTE = 1.0         # an outlet that covers one country votes like that country named
 #: Actor types that often fight abroad (Russian jets over Idlib): their country is no evidence.
 ABROAD = {ActorType.STATE_FORCES, ActorType.EXTERNAL_OTHER}
 from kharita.nlp import extensions
@@ -93,6 +95,8 @@ class ToponymTagger:
         evidence: dict[str, float] = {}
         for code in set(actors.values()) - {""}:
             evidence[code] = ACTOR_VOTE          # the YPG fights in Syria, Boko Haram in Nigeria
+        for code in outlet_countries(doc.text, doc._.kharita_outlet):
+            evidence[code] = evidence.get(code, 0.0) + OUTLET_VOTE   # "for Borderland Beat": Mexico
         country = doc._.kharita_country or self.country
         return geoparse_with_focus(doc.text, gazetteer=self.gazetteer, country=country, entities=entities,
                                    evidence=evidence)
