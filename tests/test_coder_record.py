@@ -811,3 +811,16 @@ def test_an_outlet_that_covers_one_country_says_where_its_report_is(coder, text,
     day = dt.date(2022, 3, 14)
     events = coder.code(Document.from_text(text, published=day, outlet=outlet))
     assert events and all(e.place.country_code == "MX" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "The monitor documented the death of four members of the National Defence Forces in an ambush by IS "
+    "militants near Palmyra on Monday.",
+    "IS militants ambushed a patrol of the National Defence Forces near Palmyra on Monday, killing four militiamen.",
+    "Four NDF militiamen were killed near Palmyra on Monday in IS attacks on their posts.",
+])
+def test_an_attack_on_an_armed_group_is_a_battle_with_the_dead_s_group(coder, text):
+    events = [e for e in code(coder, text) if e.fatalities]
+    assert events and all(e.sub_event_type is S.ARMED_CLASH for e in events)
+    assert all({e.actor1.name, e.actor2.name if e.actor2 else ""} ==
+               {"Islamic State", "NDF: National Defence Forces"} for e in events)

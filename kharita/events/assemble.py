@@ -170,17 +170,22 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 if other is None and not victims.actor.name.startswith("Unidentified Armed Group"):
                     other = _generic(ctx, "unidentified gunmen", hit, offset)
                 actor1, actor2, orphan = victims, other, True
+        if actor2 is None and sub in WEAPON_TYPES | {S.ATTACK, S.ARMED_CLASH}:
+            actor2 = _group_of_the_dead(sent, s_actors, actor1, offset)   # who died, when the text names them
         if actor2 is None and actor1 is not None and sub in WEAPON_TYPES | {S.ATTACK, S.ABDUCTION}:
             actor2 = _victims(hit, sent, s_actors, actor1, offset)
-        if actor2 is None and sub in WEAPON_TYPES | {S.ATTACK, S.ARMED_CLASH}:
-            actor2 = _group_of_the_dead(sent, s_actors, actor1, offset)
         if actor2 is None and sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) \
                 and A.victim_kind(patient, None) == "civilian":
             actor2 = _generic(ctx, "civilians", hit, offset)        # "shot dead a teacher"
         if actor1 is not None and actor2 is not None and actor1.actor.name == actor2.actor.name:
             actor2 = None
         if sub is S.ATTACK and actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS:
-            actor2 = None           # executed captives: the victims are not a fighting party any more
+            if hit.klass == "EXECUTE":
+                actor2 = None       # executed captives: the victims are not a fighting party any more
+            elif hit.klass in ("CLASH", "KILL") and _armed(actor2.actor) and actor2.actor.actor_type in ARMED_TYPES:
+                sub = S.ARMED_CLASH   # "four militiamen died in IS attacks": a battle (ACLED: Attack is on civilians)
+            else:
+                actor2 = None
         day, precision, date_ev = _date(hit, s_dates, ctx, offset)
         deaths = A.fatalities_near(hit.head, numbers, offset)
         if deaths is not None and (sub not in LETHAL_SUBS or not counts_people(sent.doc, deaths, offset)
@@ -412,6 +417,11 @@ def _group_of_the_dead(sent: Span, actors: list[ActorMention], actor1: ActorMent
             if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
                 return found
     return None
+
+
+#: Actor types that fight: an attack on one of them is a battle, not violence against civilians.
+ARMED_TYPES = {ActorType.STATE_FORCES, ActorType.REBEL_GROUP, ActorType.POLITICAL_MILITIA,
+               ActorType.IDENTITY_MILITIA, ActorType.EXTERNAL_OTHER}
 
 
 #: Sub-event types only an armed party carries out.
