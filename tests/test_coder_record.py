@@ -824,3 +824,13 @@ def test_an_attack_on_an_armed_group_is_a_battle_with_the_dead_s_group(coder, te
     assert events and all(e.sub_event_type is S.ARMED_CLASH for e in events)
     assert all({e.actor1.name, e.actor2.name if e.actor2 else ""} ==
                {"Islamic State", "NDF: National Defence Forces"} for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Seven Taliban fighters died during a raid by the army in Wardak province on Monday.",
+    "A Taliban commander was killed with six of his men in an operation by commandos in Wardak province on Monday.",
+    "In Wardak province on Monday, the air force struck a Taliban hideout, killing seven fighters.",
+])
+def test_the_force_a_killing_s_operation_names_is_who_killed(coder, text):
+    events = code(coder, text)
+    assert events and any(e.actor1.name == "Military Forces of Afghanistan" for e in events)

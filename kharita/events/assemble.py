@@ -156,6 +156,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             forces = _generic(ctx, "army", hit, offset)   # "Syrian government warplanes": its armed forces
             if forces is not None and forces.actor.country == actor1.actor.country:
                 actor1 = dataclasses.replace(forces, start=actor1.start, end=actor1.end, text=actor1.text)
+        if actor1 is None and hit.klass == "KILL":
+            actor1 = _by_whom(hit, s_actors, offset)    # "killed in an operation by commandos"
+            if actor1 is not None and actor2 is not None and actor2.actor.name == actor1.actor.name:
+                actor2 = None
         if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
             actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs"
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
@@ -501,6 +505,21 @@ def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None
     if sub is S.EXCESSIVE_FORCE:
         return force or actor1, crowd
     return crowd, force
+
+
+def _by_whom(hit: A.Hit, actors: list[ActorMention], offset: int) -> ActorMention | None:
+    """"Seven Taliban were killed in an operation by commandos", "died during a raid by the army":
+    the party a killing's "in"/"during" phrase names with "by" is who killed."""
+    clause = A.clause_head(hit.head)
+    for prep in (t for t in hit.head.subtree if t.dep_ == "prep" and t.lower_ in ("in", "during")
+                 and A.clause_head(t) == clause):
+        for noun in (g for g in prep.children if g.dep_ == "pobj"):
+            for by in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"):
+                for agent in (g for g in by.children if g.dep_ == "pobj"):
+                    found = A.actor_of(agent, actors, offset)
+                    if found is not None:
+                        return found
+    return None
 
 
 def _in_a_fight(hit: A.Hit, hits: list[A.Hit]) -> bool:
