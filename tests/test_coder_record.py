@@ -834,3 +834,15 @@ def test_an_attack_on_an_armed_group_is_a_battle_with_the_dead_s_group(coder, te
 def test_the_force_a_killing_s_operation_names_is_who_killed(coder, text):
     events = code(coder, text)
     assert events and any(e.actor1.name == "Military Forces of Afghanistan" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired on protesters in Mandalay on Sunday. Nearly 600 people have been killed in the unrest since then.",
+    "Police fired on protesters in Mandalay on Sunday. At least 800 people have been killed since the army seized power.",
+    "Police fired on protesters in Mandalay on Sunday. The junta has killed 900 people in the past year.",
+    "Police fired on protesters in Mandalay on Sunday. Police brutality has left 37 people dead, rights groups say.",
+    "Police fired on protesters in Mandalay on Sunday. Hundreds were killed during its crackdowns and raids.",
+])
+def test_a_period_s_dead_told_beside_an_event_are_not_its_toll(coder, text):
+    events = code(coder, text)
+    assert events and all(not e.fatalities for e in events)
