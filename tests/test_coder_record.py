@@ -846,3 +846,14 @@ def test_the_force_a_killing_s_operation_names_is_who_killed(coder, text):
 def test_a_period_s_dead_told_beside_an_event_are_not_its_toll(coder, text):
     events = code(coder, text)
     assert events and all(not e.fatalities for e in events)
+
+
+@pytest.mark.parametrize("text, place, toll", [
+    ("Soldiers killed two NPA rebels in an encounter in Buenavista town, Agusan del Norte, on Monday.", "Buenavista", 2),
+    ("Troops neutralised two NPA rebels during an armed encounter on Monday in Buenavista, Agusan del Norte.",
+     "Buenavista", 2),
+    ("Two men were killed and a third wounded in a shooting on Monday on a beach at Tulum, Mexico.", "Tulum", 2),
+])
+def test_encounters_neutralised_fighters_and_a_town_s_province(coder, text, place, toll):
+    events = code(coder, text)
+    assert len(events) == 1 and events[0].place.name == place and events[0].fatalities == toll

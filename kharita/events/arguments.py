@@ -488,8 +488,8 @@ def with_the_wounded(death: Token) -> bool:
     verb with its own victims ("killed two and wounded five") keeps the dead apart."""
     for other in death.conjuncts:
         if other.lemma_.lower() in INJURY_LEMMAS or other.lower_ in INJURY_LEMMAS:
-            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") for c in other.children):
-                return True
+            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod") for c in other.children):
+                return True                   # ("and a third wounded": the third is the wounding's own)
     return False
 
 

@@ -97,6 +97,12 @@ _CONTAINER = re.compile(r"^[^.;]{0,60}\b(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2
                         r"governorate|region|district|countryside)\s+of\s+(?:the\s+)?)?$", re.I)
 
 
+#: "Town, Province": a place after a comma (and a place word) is where the one before it is ...
+_CHAIN = re.compile(r"^(?:\s+(?:town|city|village|district|municipality|township|county|province))?\s*,\s*$", re.I)
+#: ... unless a list goes on after it ("in Aleppo, Idlib and Hama").
+_LIST_GOES_ON = re.compile(r"\s*(?:,\s*\w|and\b|or\b|&)", re.I)
+
+
 _COORDINATION = re.compile(r"\b(?:and|or)\b|,\s*(?:and\s+)?$", re.I)
 
 
@@ -108,8 +114,9 @@ def _contained(top: Toponym, places: list[Toponym], text: str, offset: int) -> b
             between = text[other.end - offset:top.start - offset]
             if _CONTAINER.match(between) and not _COORDINATION.search(between):
                 return True
-            if between.strip() == "," and top.place is not None and top.place.feature_class == "A":
-                return True                   # "near Bafia, Cameroon": the country says where Bafia is
+            if _CHAIN.match(between) and top.place is not None and (
+                    top.place.feature_class == "A" or not _LIST_GOES_ON.match(text, top.end - offset)):
+                return True                   # "near Bafia, Cameroon", "in Buenavista town, Agusan del Norte."
     return False
 
 
