@@ -51,12 +51,6 @@ TAG_WORDS = {
 _TAGS = re.compile(r"\b(" + "|".join(re.escape(w) for w in TAG_WORDS) + r")", re.I)
 
 
-
-
-
-
-
-
 def _first_other(actors: list[ActorMention], *exclude: ActorMention | None, armed: bool = True,
                  after: int | None = None) -> ActorMention | None:
     names = {a.actor.name for a in exclude if a is not None}
@@ -249,10 +243,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         drafts = [d for d in drafts if not (d.klass == "CLASH" and d.sub is S.ARMED_CLASH)]   # told by its weapon
     if s_places:
         ctx.last_place = s_places[-1]
-
     return drafts
-
-
 
 
 #: Words that open a sentence adding to the one before ("Also, four members were killed").
@@ -329,10 +320,6 @@ def _attach_sentence_toll(drafts: list[Draft], sent: Span, numbers: list[Mention
             d.fatalities, d.fatalities_high = toll.mention, toll.high
         elif _other_fate_in(sent.doc.text[d.fatalities.start - offset:d.fatalities.end - offset + 30]):  # type: ignore[union-attr]
             d.fatalities, d.fatalities_high = toll.mention, toll.high   # "60 dead and 180 wounded": 60
-
-
-
-
 
 
 #: Sub-event types ACLED codes even when the report does not say who did it: the unnamed side is
@@ -537,18 +524,6 @@ def _first_civilians(actors: list[ActorMention]) -> ActorMention | None:
     return None
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tuple[dt.date | None, TimePrecision,
                                                                                   Mention | None]:
     if s_dates:
@@ -559,41 +534,6 @@ def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tupl
     return ctx.published, ctx.precision, None
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # -- a report's drafts -> events ----------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
