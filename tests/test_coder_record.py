@@ -857,3 +857,23 @@ def test_a_period_s_dead_told_beside_an_event_are_not_its_toll(coder, text):
 def test_encounters_neutralised_fighters_and_a_town_s_province(coder, text, place, toll):
     events = code(coder, text)
     assert len(events) == 1 and events[0].place.name == place and events[0].fatalities == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish forces and their proxies shelled SDF positions near Tal Tamr, al-Hasakah, on Monday.",
+    "SDF positions near Tal Tamr, al-Hasakah, were shelled on Monday by Turkish forces and Turkish-backed factions.",
+])
+def test_a_party_told_acting_with_actor1_is_its_associated_actor(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.SHELLING]
+    assert events and all(e.actor1.name == "Military Forces of Turkey (2016-)" for e in events)
+    assert all("Syrian National Army" in e.assoc_actor_1 for e in events)
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("One civilian was killed in alleged YPG shelling on a village near al-Bab, Aleppo, on Monday.",
+     "YPG: People's Protection Units"),
+    ("A Houthi drone attack hit an army base in Marib, Yemen, on Monday.", "Houthi Movement: Ansar Allah"),
+])
+def test_a_party_named_on_the_attack_noun_carried_it_out(coder, text, actor):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == actor

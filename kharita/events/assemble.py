@@ -154,6 +154,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor1 = _by_whom(hit, s_actors, offset)    # "killed in an operation by commandos"
             if actor1 is not None and actor2 is not None and actor2.actor.name == actor1.actor.name:
                 actor2 = None
+        if actor1 is None and hit.head.pos_ != "VERB" or actor1 is None and hit.head.dep_ == "advcl":
+            actor1 = _named_on_the_trigger(hit, s_actors, doc_text, offset)   # "YPG shelling", "a Houthi drone attack"
         if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
             actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs"
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
@@ -213,6 +215,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 near=near or (place is not None and A.is_near(place, doc_text, offset)), road=road,
                 fatalities=deaths, certainty=certainty, certainty_evidence=cert_ev, recipient=recipient,
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent, orphan=orphan,
+                allies=_allies_of(actor1, s_actors, doc_text, offset),
             ))
     drafts = subsume_drafts(drafts)
     drafts = _objects_of_other_triggers(drafts, sent)
@@ -492,6 +495,44 @@ def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None
     if sub is S.EXCESSIVE_FORCE:
         return force or actor1, crowd
     return crowd, force
+
+
+#: Words that may stand between a party's name and the attack it carries out ("SDF artillery shelling").
+_WEAPON_MODIFIERS = re.compile(r"^(?:[\s-]+(?:drone|drones|artillery|rocket|rockets|missile|missiles|mortar|air|"
+                               r"aerial|heavy|sniper|ground|suicide|car|bomb|armed|surprise))*[\s-]*$", re.I)
+
+
+#: What joins two parties that act together ("Turkish forces and their proxies", "X, backed by Y").
+_ALLIED = re.compile(r"^\s*(?:,?\s*and|,?\s*along with|,?\s*together with|,?\s*backed by|,?\s*supported by|"
+                     r",?\s*alongside|,?\s*with the support of)\s*$", re.I)
+
+
+def _allies_of(actor1: ActorMention | None, actors: list[ActorMention], text: str, offset: int) -> list[ActorMention]:
+    """The parties told right beside actor1 as acting with it: ACLED's associated actors of actor1."""
+    if actor1 is None:
+        return []
+    out: list[ActorMention] = []
+    last = actor1
+    for mention in sorted(actors, key=lambda m: m.start):
+        if mention.start < last.end or mention.actor.name == actor1.actor.name:
+            continue
+        if not _ALLIED.match(text[last.end - offset:mention.start - offset]) or \
+                mention.actor.actor_type is ActorType.CIVILIANS:
+            break
+        out.append(mention)
+        last = mention
+    return out
+
+
+def _named_on_the_trigger(hit: A.Hit, actors: list[ActorMention], text: str, offset: int) -> ActorMention | None:
+    """"YPG shelling", "a Houthi drone attack", "ISIS attacks": a party named right before an
+    attack noun is who attacked (the parser often reads the pair as a verb and its subject)."""
+    start = hit.span.start_char + offset
+    for mention in actors:
+        if mention.end <= start and _WEAPON_MODIFIERS.match(text[mention.end - offset:start - offset]) \
+                and mention.actor.actor_type is not ActorType.CIVILIANS:
+            return mention
+    return None
 
 
 def _by_whom(hit: A.Hit, actors: list[ActorMention], offset: int) -> ActorMention | None:

@@ -57,6 +57,7 @@ class Draft:
     certainty: Certainty = Certainty.REPORTED
     certainty_evidence: tuple[int, int, str] | None = None
     recipient: ActorMention | None = None
+    allies: list[ActorMention] = field(default_factory=list)   # parties told beside actor1 ("X and its proxies")
     tags: list[str] = field(default_factory=list)
     head_i: int = 0
     prep_parent: int = -1               # the head token a "after clashes" phrase hangs on

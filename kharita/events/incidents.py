@@ -327,6 +327,8 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     actor1 = first.actor1.actor  # type: ignore[union-attr]
     other = first.actor2 or next((d.actor2 for d in group if d.sub is first.sub and d.actor2 is not None), None)
     actor2 = other.actor if other else None
+    sides = {actor1.name, actor2.name if actor2 else ""}
+    allies = tuple(dict.fromkeys(a.actor.name for d in group for a in d.allies if a.actor.name not in sides))
     territory = None
     if first.sub in TERRITORIAL_SUBS and not first.road and not (first.klass == "TRANSFER" and first.recipient is None):
         territory = Territory(place=place.name, new_controller=actor1.name,
@@ -340,7 +342,7 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     return Event(
         event_id=_event_key(first, ctx),
         sub_event_type=first.sub, event_date=first.date, time_precision=first.precision, actor1=actor1,
-        actor2=actor2, place=place, fatalities=fatalities, fatalities_low=fatalities,
+        actor2=actor2, assoc_actor_1=allies, place=place, fatalities=fatalities, fatalities_low=fatalities,
         fatalities_best=fatalities, fatalities_high=high, certainty=certainty,
         civilian_targeting=first.sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) and actor2 is not None
         and actor2.actor_type is ActorType.CIVILIANS,
