@@ -877,3 +877,16 @@ def test_a_party_told_acting_with_actor1_is_its_associated_actor(coder, text):
 def test_a_party_named_on_the_attack_noun_carried_it_out(coder, text, actor):
     events = code(coder, text)
     assert events and events[0].actor1.name == actor
+
+
+@pytest.mark.parametrize("text, actor1", [
+    ("The army is investigating the killing of a trader by a soldier in Sokoto, Nigeria, on Monday.",
+     "Military Forces of Nigeria"),
+    ("A police officer shot dead a motorcycle taxi rider at a market in Yaounde, Cameroon, on Monday.",
+     "Police Forces of Cameroon"),
+    ("A taxi rider was shot dead by a policeman at a market in Yaounde, Cameroon, on Monday.",
+     "Police Forces of Cameroon"),
+])
+def test_one_soldier_or_policeman_is_his_force_and_not_among_the_dead(coder, text, actor1):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == actor1 and events[0].fatalities == 1

@@ -445,7 +445,8 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             continue
         candidates: list[Token] = []
         if death.pos_ in ("VERB",):
-            killer = death.lemma_.lower() in KILLERS_OF and any(c.dep_ == "dobj" for c in death.children)
+            killer = (death.lemma_.lower() in KILLERS_OF or any(c.lower_ in ("dead", "down") for c in death.children)) \
+                and any(c.dep_ == "dobj" for c in death.children)
             for child in death.children:
                 if child.dep_ in ("dobj", "nsubjpass") or child.dep_ == "nsubj" and not killer:
                     candidates.append(child)

@@ -214,7 +214,7 @@ def _governing_fate(first: Token, last: Token) -> str | None:
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
             verb = tok.head
-            if tok.dep_ == "nsubj" and verb.lemma_.lower() in KILLERS_OF and any(
+            if tok.dep_ == "nsubj" and (verb.lemma_.lower() in KILLERS_OF or _is_death(verb)) and any(
                     c.dep_ == "dobj" for c in verb.children):
                 return "perpetrators"        # "two gunmen killed a young man": the killers, not the dead
             if with_the_wounded(verb) or any(c.lower_ == "dead" and with_the_wounded(c) for c in verb.children):
