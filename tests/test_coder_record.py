@@ -890,3 +890,12 @@ def test_a_party_named_on_the_attack_noun_carried_it_out(coder, text, actor):
 def test_one_soldier_or_policeman_is_his_force_and_not_among_the_dead(coder, text, actor1):
     events = code(coder, text)
     assert events and events[0].actor1.name == actor1 and events[0].fatalities == 1
+
+
+@pytest.mark.parametrize("text", [
+    "IS executed three captured soldiers near Palmyra on Monday.",
+    "Near Palmyra on Monday, IS executed three soldiers it had captured.",
+])
+def test_an_acronym_the_parser_reads_as_a_verb_still_names_the_perpetrator(coder, text):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == "Islamic State"

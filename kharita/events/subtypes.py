@@ -170,6 +170,12 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                     if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
                         actor2 = found
                         break
+        if actor1 is None:                    # "IS executed three soldiers": the acronym read as the auxiliary "is"
+            for aux in (c for c in head.children if c.dep_ in ("aux", "auxpass") and c.text.isupper() and len(c) > 1):
+                actor1 = A.actor_of(aux, actors, offset)
+                if actor1 is not None:
+                    patient = patient or next((c for c in head.children if c.dep_ == "dobj"), None)
+                    break
         if actor1 is None and head.tag_ == "VBG":         # "in shelling by regime forces", "in regime shelling"
             by = A.prep_objects(head, ("by",))
             actor1 = A.actor_of(by[0], actors, offset) if by else None
