@@ -899,3 +899,22 @@ def test_one_soldier_or_policeman_is_his_force_and_not_among_the_dead(coder, tex
 def test_an_acronym_the_parser_reads_as_a_verb_still_names_the_perpetrator(coder, text):
     events = code(coder, text)
     assert events and events[0].actor1.name == "Islamic State"
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired on protesters in Mandalay on Sunday, killing two. Since the Feb. 1 coup, security forces have "
+    "killed at least 1,300 people, a rights group said.",
+    "Police fired on protesters in Mandalay on Sunday, killing two.\nYou may also like these stories: Over 100 "
+    "Regime Troops Killed in August, Rebels Say",
+    "Police fired on protesters in Mandalay on Sunday, killing two.\nRead also: Junta Shells Village, Killing 30",
+])
+def test_a_tally_after_an_abbreviated_month_and_other_stories_headlines_are_not_this_event(coder, text):
+    assert largest_toll(coder, text) == 2
+
+
+def test_an_abbreviated_month_before_a_day_ends_no_sentence():
+    from kharita.nlp.prefilter import split_sentences
+
+    text = "Fighting began on Feb. 1 in the north. No. 3 brigade withdrew."
+    assert [text[a:b] for a, b in split_sentences(text)] == ["Fighting began on Feb. 1 in the north.",
+                                                           "No. 3 brigade withdrew."]

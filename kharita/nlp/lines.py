@@ -9,6 +9,8 @@ sentence wherever the line is full.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 #: Lines at least this long that end inside a sentence are the mark of hard-wrapped text.
@@ -40,3 +42,34 @@ def mark_line_starts(doc: Doc) -> Doc:
             token.is_sent_start = True
         after_break = "\n" in token.whitespace_
     return doc
+
+
+#: Abbreviations after which a number goes on the same sentence ("since the Feb. 1 coup", "No. 3").
+_NO_END_BEFORE_NUMBER = frozenset(
+    "jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. no. nos. art. vol.".split())
+
+
+def keep_abbreviations_inside(doc: Doc) -> Doc:
+    """Keep "Feb. 1" in one sentence: the parser often ends a sentence at the abbreviation's full
+    stop, and a tally's "since the Feb. 1 coup" then loses its period to the sentence before."""
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if before.lower_ in _NO_END_BEFORE_NUMBER and token.like_num:
+            token.is_sent_start = False
+    return doc
+
+
+#: Cues that open a list of other stories' headlines ("You may also like these stories: ...").
+_OTHER_STORIES = re.compile(r"(?:you may also like(?: these stories)?|related (?:stories|articles|news|coverage)|"
+                            r"read (?:also|more)|also read|see also|recommended(?: stories)?|more on this story|"
+                            r"most read)\s*:", re.I)
+
+
+def other_stories(text: str) -> list[tuple[int, int]]:
+    """Spans of the text that list other stories' headlines: from such a cue to the end of its line.
+    A headline there tells another report's event, not this one's."""
+    spans = []
+    for match in _OTHER_STORIES.finditer(text):
+        end = text.find("\n", match.end())
+        spans.append((match.start(), len(text) if end < 0 else end))
+    return spans

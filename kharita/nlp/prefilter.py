@@ -30,10 +30,18 @@ class Segment:
     has_trigger: bool
 
 
+#: An abbreviation before a number does not end a sentence ("since the Feb. 1 coup", "No. 3").
+_ABBREVIATION_BEFORE_NUMBER = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|no|nos|art|vol)\.$", re.I)
+
+
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     """Character (start, end) of each rough sentence, whitespace trimmed."""
     pos = 0
     for match in _BOUNDARY.finditer(text):
+        if text[match.end():match.end() + 1].isdigit() and \
+                _ABBREVIATION_BEFORE_NUMBER.search(text, max(0, match.start() - 6), match.start()):
+            continue
         yield from _trimmed(text, pos, match.start())
         pos = match.end()
     yield from _trimmed(text, pos, len(text))
