@@ -843,6 +843,7 @@ def test_the_force_a_killing_s_operation_names_is_who_killed(coder, text):
     "Police fired on protesters in Mandalay on Sunday. The junta has killed 900 people in the past year.",
     "Police fired on protesters in Mandalay on Sunday. Police brutality has left 37 people dead, rights groups say.",
     "Police fired on protesters in Mandalay on Sunday. Hundreds were killed during its crackdowns and raids.",
+    "Police fired on protesters in Mandalay on Sunday. The army continues to hunt down protesters, killing over 700.",
 ])
 def test_a_period_s_dead_told_beside_an_event_are_not_its_toll(coder, text):
     assert largest_toll(coder, text) == 0
