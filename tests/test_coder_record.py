@@ -919,3 +919,15 @@ def test_an_abbreviated_month_before_a_day_ends_no_sentence():
     text = "Fighting began on Feb. 1 in the north. No. 3 brigade withdrew."
     assert [text[a:b] for a, b in split_sentences(text)] == ["Fighting began on Feb. 1 in the north.",
                                                            "No. 3 brigade withdrew."]
+
+
+@pytest.mark.parametrize("text, actor1", [
+    ("Separatist fighters ambushed an army convoy near Kumbo, Cameroon, on Monday, killing two soldiers.",
+     "Ambazonian Separatists"),
+    ("Near Kumbo, Cameroon, an army convoy was ambushed on Monday by separatists; two soldiers died.",
+     "Ambazonian Separatists"),
+    ("Separatist fighters shelled Donetsk, Ukraine, on Monday.", "Unidentified Armed Group (Ukraine)"),
+])
+def test_unnamed_separatists_are_named_by_their_country_s_convention(coder, text, actor1):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == actor1

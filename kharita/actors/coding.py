@@ -110,6 +110,8 @@ unidentified unknown masked militant militants fighters forces security state mi
 he she they we it this that there here when while after before during since but and or if as in on at by for from
 with without against among between under into onto upon according reports report sources source local syrian iraqi
 turkish russian iranian american british french israeli lebanese jordanian saudi ethnic fire freedom
+separatist separatists secessionist insurgent insurgents guerrilla guerrillas terrorist terrorists extremist
+extremists suspected alleged gunmen bandits
 """.split())
 
 #: Descriptive compounds that qualify a group without naming it: "Iran-backed", "US-led".
