@@ -736,6 +736,9 @@ def test_a_group_s_own_fighters_are_the_group_and_the_army_its_opponent(coder, t
 @pytest.mark.parametrize("text, army", [
     ("SNA troops killed an al-Shabaab fighter near Mogadishu, Somalia, on Monday.", "Military Forces of Somalia"),
     ("SNA factions shelled Tal Rifaat near Afrin, Syria, on Monday, killing two YPG fighters.", "Syrian National Army"),
+    ("Al-Qaeda militants attacked a checkpoint in Abyan, Yemen, on Monday, killing four soldiers.",
+     "AQAP: Al Qaeda in the Arabian Peninsula"),
+    ("Al-Qaeda militants attacked a checkpoint near Timbuktu, Mali, on Monday.", "Al Qaeda"),
 ])
 def test_a_name_two_countries_share_is_the_report_s_country_s(coder, text, army):
     events = code(coder, text)
