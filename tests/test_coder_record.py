@@ -934,3 +934,12 @@ def test_an_abbreviated_month_before_a_day_ends_no_sentence():
 def test_unnamed_separatists_are_named_by_their_country_s_convention(coder, text, actor1):
     events = code(coder, text)
     assert events and events[0].actor1.name == actor1
+
+
+@pytest.mark.parametrize("text", [
+    "Suspected Fulani herdsmen killed five farmers in Guma, Benue State, Nigeria, on Monday.",
+    "Five farmers were killed in Guma, Benue State, Nigeria, on Monday by Fulani herders.",
+])
+def test_herders_named_by_their_people_are_that_people_s_militia(coder, text):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == "Fulani Ethnic Militia (Nigeria)"

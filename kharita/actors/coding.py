@@ -134,6 +134,8 @@ _GROUP_HEADS = {
     "guards": ActorType.POLITICAL_MILITIA, "police": ActorType.STATE_FORCES,
 }
 _PLAIN_HEADS = frozenset("fighters militia militiamen militias gunmen".split())
+#: Heads that make an armed party only after an ethnic name ("Fulani herdsmen", "Tiv youths").
+_ETHNIC_HEADS = frozenset("herdsmen herders youths vigilantes".split())
 _PREFIX_HEADS = frozenset("""
 liwa katibat kataib kata'ib jaysh jaish jeish harakat faylaq failaq saraya firqat alwiyat tajammu jabhat ansar
 jund usud thuwar quwat
@@ -243,12 +245,12 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
                 elif key in _REBEL_HEADS:
                     name = f"{text[toks[k].start():toks[i - 1].end()]} {toks[i].group().capitalize()}"
                     found = _new(text, toks[k].start(), toks[i].end(), name, ActorType.REBEL_GROUP, country)
-        elif (key in _GROUP_HEADS and toks[i].group()[:1].isupper()) or key in _PLAIN_HEADS:
+        elif (key in _GROUP_HEADS and toks[i].group()[:1].isupper()) or key in _PLAIN_HEADS | _ETHNIC_HEADS:
             k = _name_run_before(toks, i, text)
-            if k < i:
+            if k < i and (key not in _ETHNIC_HEADS or fold(toks[k].group()) in _ETHNIC):
                 first = re.sub(r"'s$", "", keys[k])
                 state = dictionary.country_of_word(first)
-                if first in _ETHNIC and key in _PLAIN_HEADS:
+                if first in _ETHNIC and key in _PLAIN_HEADS | _ETHNIC_HEADS:
                     label = toks[k].group()
                     found = _new(text, toks[k].start(), toks[i].end(), f"{label} Ethnic Militia{suffix}",
                                  ActorType.IDENTITY_MILITIA, country)
