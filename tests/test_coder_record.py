@@ -792,6 +792,7 @@ def test_one_person_shot_dead_is_a_toll_of_one_whatever_the_noun(coder, text):
     ("On Sunday residents of Fresnillo, Zacatecas, discovered a dismembered body by the road.", 1),
     ("Police found the bodies of three men, bound and shot, on a road outside Fresnillo, Zacatecas, on Sunday.", 3),
     ("Gunmen dumped the bodies of three men outside Fresnillo, Zacatecas, on Sunday; all had been tortured.", 3),
+    ("A shopkeeper was found dead with gunshot wounds outside Fresnillo, Zacatecas, on Sunday.", 1),
 ])
 def test_a_body_found_with_signs_of_violence_is_an_attack_on_civilians(coder, text, toll):
     (event,) = code(coder, text)
@@ -802,6 +803,8 @@ def test_a_body_found_with_signs_of_violence_is_an_attack_on_civilians(coder, te
 @pytest.mark.parametrize("text", [
     "The body of a fisherman who drowned was found on a beach near Fresnillo, Zacatecas, on Sunday.",
     "Relatives buried the body of the mayor in Fresnillo, Zacatecas, on Sunday.",
+    "A farmer was found dead in his field near Fresnillo, Zacatecas, on Sunday after a heart attack.",
+    "A farmer died of a heart attack in his field near Fresnillo, Zacatecas, on Sunday.",
 ])
 def test_a_body_with_no_sign_of_violence_is_no_event(coder, text):
     assert code(coder, text) == []

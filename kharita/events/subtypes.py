@@ -435,6 +435,8 @@ def _body_of_a_killing(hit: A.Hit, sent: Span, sent_klasses: set[str]) -> bool:
     a violent death, in a sentence that tells no other violence (that event would be the one)."""
     if sent_klasses & (VIOLENT_CLASSES - {"KILL"}) or not VIOLENT_DEATH.search(sent.text):
         return False
+    if hit.head.lemma_.lower() in BODY_FOUND_VERBS:       # "was found dead"
+        return True
     gov = A.governor(hit.head)
     verb = gov if gov is not None else hit.head.head
     return verb.lemma_.lower() in BODY_FOUND_VERBS
