@@ -946,3 +946,13 @@ def test_unnamed_separatists_are_named_by_their_country_s_convention(coder, text
 def test_herders_named_by_their_people_are_that_people_s_militia(coder, text):
     events = code(coder, text)
     assert events and events[0].actor1.name == "Fulani Ethnic Militia (Nigeria)"
+
+
+@pytest.mark.parametrize("text", [
+    "Suspected Fulani herdsmen killed five Tiv farmers in Guma, Benue State, Nigeria, on Monday.",
+    "Five Tiv farmers were killed by gunmen in Guma, Benue State, Nigeria, on Monday.",
+])
+def test_the_people_of_the_civilians_killed_is_their_associated_actor(coder, text):
+    events = code(coder, text)
+    assert events and events[0].actor2.name == "Civilians (Nigeria)"
+    assert events[0].assoc_actor_2 == ("Tiv Ethnic Group (Nigeria)",)

@@ -117,9 +117,12 @@ extremists suspected alleged gunmen bandits
 #: Descriptive compounds that qualify a group without naming it: "Iran-backed", "US-led".
 _DESCRIPTIVE = re.compile(r"-(?:backed|led|aligned|affiliated|linked|allied|supported|based|funded|trained|sponsored)$")
 
-_ETHNIC = frozenset("""turkmen circassian chechen assyrian armenian yazidi ezidi druze alawite bedouin fulani
+ETHNIC = frozenset("""turkmen circassian chechen assyrian armenian yazidi ezidi druze alawite bedouin fulani
 fula peul tiv hausa dogon bambara nuer dinka murle lendu hema pokot turkana borana oromo amhara afar kuki meitei
-naga bodo""".split())   # ACLED codes such groups "<Name> Ethnic Militia (<country>)"
+naga bodo yoruba igbo irigwe berom jukun kuteb bachama tarok atyap""".split())
+# ACLED codes such groups "<Name> Ethnic Militia (<country>)" when armed, "<Name> Ethnic Group (<country>)"
+# beside the civilians of that people
+_ETHNIC = ETHNIC
 #: Heads of a named armed opposition ("Ambazonian separatists"): a new Rebel group named with its head.
 _REBEL_HEADS = frozenset("separatists separatist rebels insurgents guerrillas".split())
 

@@ -13,7 +13,8 @@ import hashlib
 import re
 from dataclasses import replace
 
-from kharita.actors.dictionary import load_default
+from kharita.actors.coding import ETHNIC
+from kharita.actors.dictionary import fold, load_default
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
@@ -329,6 +330,7 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     actor2 = other.actor if other else None
     sides = {actor1.name, actor2.name if actor2 else ""}
     allies = tuple(dict.fromkeys(a.actor.name for d in group for a in d.allies if a.actor.name not in sides))
+    peoples = _peoples_of_the_civilians(group, actor2, place.country_code) if actor2 is not None else ()
     territory = None
     if first.sub in TERRITORIAL_SUBS and not first.road and not (first.klass == "TRANSFER" and first.recipient is None):
         territory = Territory(place=place.name, new_controller=actor1.name,
@@ -342,13 +344,30 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     return Event(
         event_id=_event_key(first, ctx),
         sub_event_type=first.sub, event_date=first.date, time_precision=first.precision, actor1=actor1,
-        actor2=actor2, assoc_actor_1=allies, place=place, fatalities=fatalities, fatalities_low=fatalities,
+        actor2=actor2, assoc_actor_1=allies, assoc_actor_2=peoples, place=place, fatalities=fatalities, fatalities_low=fatalities,
         fatalities_best=fatalities, fatalities_high=high, certainty=certainty,
         civilian_targeting=first.sub in (S.ATTACK, S.ABDUCTION, S.SEXUAL_VIOLENCE) and actor2 is not None
         and actor2.actor_type is ActorType.CIVILIANS,
         territory=territory, tags=tuple(sorted({t for d in group for t in d.tags})),
         notes=" ".join(first.sentence[2].split())[:400], sources=(source,), confidence=_confidence(first),
     )
+
+
+_CIVILIAN_NOUNS = r"(?:farmers|villagers|residents|traders|herders|people|women|men|civilians|community|communities|youths|worshippers)"
+
+
+def _peoples_of_the_civilians(group: list[Draft], actor2, country: str) -> tuple[str, ...]:
+    """"Fulani gunmen killed five Tiv farmers": the civilians' people is their associated actor
+    ("Tiv Ethnic Group (Nigeria)"), as ACLED names the identity of civilians it knows."""
+    if actor2.actor_type is not ActorType.CIVILIANS:
+        return ()
+    names = load_default()
+    found: dict[str, None] = {}
+    for d in group:
+        for m in re.finditer(r"\b([A-Z][a-z]+) " + _CIVILIAN_NOUNS + r"\b", d.sentence[2]):
+            if fold(m.group(1)) in ETHNIC:
+                found[f"{m.group(1)} Ethnic Group ({names.country_name(country)})"] = None
+    return tuple(found)
 
 
 def _confidence(d: Draft) -> float:
