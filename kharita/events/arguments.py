@@ -445,7 +445,7 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             continue
         candidates: list[Token] = []
         if death.pos_ in ("VERB",):
-            killer = (death.lemma_.lower() in KILLERS_OF or any(c.lower_ in ("dead", "down") for c in death.children)) \
+            killer = (death.lemma_.lower() in KILLERS_OF or kills_outright(death)) \
                 and any(c.dep_ == "dobj" for c in death.children)
             for child in death.children:
                 if child.dep_ in ("dobj", "nsubjpass") or child.dep_ == "nsubj" and not killer:
@@ -478,6 +478,11 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
 
 #: Verbs whose active subject is the one who kills ("two gunmen killed a man": one dead).
 KILLERS_OF = frozenset({"kill", "murder", "execute", "massacre", "assassinate", "slay", "behead", "lynch"})
+
+
+def kills_outright(verb: Token) -> bool:
+    """"Shot dead", "gunned down": a verb whose particle or complement says its victim died."""
+    return any(c.lower_ in ("dead", "down") for c in verb.children)
 
 
 INJURY_LEMMAS = ("wound", "injure", "hurt", "wounded", "injured")

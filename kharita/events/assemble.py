@@ -498,13 +498,13 @@ def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None
 
 
 #: Words that may stand between a party's name and the attack it carries out ("SDF artillery shelling").
-_WEAPON_MODIFIERS = re.compile(r"^(?:[\s-]+(?:drone|drones|artillery|rocket|rockets|missile|missiles|mortar|air|"
-                               r"aerial|heavy|sniper|ground|suicide|car|bomb|armed|surprise))*[\s-]*$", re.I)
+_WEAPON_MODIFIERS = re.compile(r"^(?:[\s-]+(?:" + "|".join(
+    re.escape(w) for w in sorted(lexicon.words("attack_modifiers"), key=len, reverse=True)) + r"))*[\s-]*$", re.I)
 
 
 #: What joins two parties that act together ("Turkish forces and their proxies", "X, backed by Y").
-_ALLIED = re.compile(r"^\s*(?:,?\s*and|,?\s*along with|,?\s*together with|,?\s*backed by|,?\s*supported by|"
-                     r",?\s*alongside|,?\s*with the support of)\s*$", re.I)
+_ALLIED = re.compile(r"^\s*,?\s*(?:" + "|".join(
+    re.escape(w) for w in sorted(lexicon.words("ally_joiners"), key=len, reverse=True)) + r")\s*$", re.I)
 
 
 def _allies_of(actor1: ActorMention | None, actors: list[ActorMention], text: str, offset: int) -> list[ActorMention]:

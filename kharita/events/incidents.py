@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from kharita.actors.coding import ETHNIC
 from kharita.actors.dictionary import fold, load_default
+from kharita.events.arguments import CIVILIAN_WORDS
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
@@ -353,7 +354,6 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     )
 
 
-_CIVILIAN_NOUNS = r"(?:farmers|villagers|residents|traders|herders|people|women|men|civilians|community|communities|youths|worshippers)"
 
 
 def _peoples_of_the_civilians(group: list[Draft], actor2, country: str) -> tuple[str, ...]:
@@ -364,8 +364,8 @@ def _peoples_of_the_civilians(group: list[Draft], actor2, country: str) -> tuple
     names = load_default()
     found: dict[str, None] = {}
     for d in group:
-        for m in re.finditer(r"\b([A-Z][a-z]+) " + _CIVILIAN_NOUNS + r"\b", d.sentence[2]):
-            if fold(m.group(1)) in ETHNIC:
+        for m in re.finditer(r"\b([A-Z][a-z]+) ([a-z]+)\b", d.sentence[2]):
+            if fold(m.group(1)) in ETHNIC and {m.group(2), m.group(2).removesuffix("s")} & CIVILIAN_WORDS:
                 found[f"{m.group(1)} Ethnic Group ({names.country_name(country)})"] = None
     return tuple(found)
 

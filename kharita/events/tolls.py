@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
 from kharita.events.arguments import (
-    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, clause_head, is_age, is_person_noun, with_the_wounded,
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, clause_head, is_age, is_person_noun, kills_outright, with_the_wounded,
 )
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
@@ -146,8 +146,7 @@ def _named_victim(sent: Span) -> Token | None:
     for tok, victims in the_dead(sent):
         if tok.pos_ == "NOUN" and tok.tag_ != "NN":
             continue                          # "the deaths of": more than one
-        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE or any(
-            c.lower_ in ("dead", "down") for c in tok.children)          # "shot dead", "gunned down": a person
+        only_people = tok.lemma_.lower() in ONLY_PEOPLE or tok.lower_ in ONLY_PEOPLE or kills_outright(tok)
         for victim in victims:
             if _one_person(victim, only_people):
                 return victim
@@ -160,7 +159,7 @@ def the_dead(sent: Span) -> list[tuple[Token, list[Token]]]:
     of", "his death"."""
     out = []
     for tok in sent:
-        lethal = _is_death(tok) or any(c.lower_ in ("dead", "down") for c in tok.children) or any(
+        lethal = _is_death(tok) or kills_outright(tok) or any(
             c.dep_ == "dobj" and any(g.lower_ == "dead" for g in c.children) for c in tok.children)  # "shot dead"
         if not lethal:
             continue
@@ -238,7 +237,7 @@ def _in_tally(sent: Span, tok: Token) -> bool:
 
 def _is_death(tok: Token) -> bool:
     return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre") \
-        or tok.lemma_.lower() in ("gun", "shoot") and any(c.lower_ in ("down", "dead") for c in tok.children)
+        or tok.lemma_.lower() in ("gun", "shoot") and kills_outright(tok)
 
 
 def _is_injury(tok: Token) -> bool:

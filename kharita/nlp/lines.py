@@ -45,8 +45,9 @@ def mark_line_starts(doc: Doc) -> Doc:
 
 
 #: Abbreviations after which a number goes on the same sentence ("since the Feb. 1 coup", "No. 3").
-_NO_END_BEFORE_NUMBER = frozenset(
-    "jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. no. nos. art. vol.".split())
+ABBREVIATIONS_BEFORE_NUMBERS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos art vol".split())
+#: Text that ends with one of them and its full stop (the pre-filter's rough splitter asks this).
+ABBREVIATION_AT_END = re.compile(r"\b(?:" + "|".join(sorted(ABBREVIATIONS_BEFORE_NUMBERS)) + r")\.$", re.I)
 
 
 def keep_abbreviations_inside(doc: Doc) -> Doc:
@@ -54,7 +55,7 @@ def keep_abbreviations_inside(doc: Doc) -> Doc:
     stop, and a tally's "since the Feb. 1 coup" then loses its period to the sentence before."""
     for token in doc[1:]:
         before = doc[token.i - 1]
-        if before.lower_ in _NO_END_BEFORE_NUMBER and token.like_num:
+        if before.text.endswith(".") and before.lower_[:-1] in ABBREVIATIONS_BEFORE_NUMBERS and token.like_num:
             token.is_sent_start = False
     return doc
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
+from kharita.nlp.lines import ABBREVIATION_AT_END
 from kharita.nlp.triggers import build_matcher
 
 _BOUNDARY = re.compile(r"\n\s*\n|(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|(?<=[.!?])\s*\n")
@@ -30,17 +31,12 @@ class Segment:
     has_trigger: bool
 
 
-#: An abbreviation before a number does not end a sentence ("since the Feb. 1 coup", "No. 3").
-_ABBREVIATION_BEFORE_NUMBER = re.compile(
-    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|no|nos|art|vol)\.$", re.I)
-
-
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     """Character (start, end) of each rough sentence, whitespace trimmed."""
     pos = 0
     for match in _BOUNDARY.finditer(text):
         if text[match.end():match.end() + 1].isdigit() and \
-                _ABBREVIATION_BEFORE_NUMBER.search(text, max(0, match.start() - 6), match.start()):
+                ABBREVIATION_AT_END.search(text, max(0, match.start() - 6), match.start()):   # "Feb. 1"
             continue
         yield from _trimmed(text, pos, match.start())
         pos = match.end()
