@@ -25,10 +25,11 @@ missed one only keeps a duplicate. It is written as it came.
 Merging is incremental. The new event joins the best stored candidate, which keeps its event_id,
 its sub-event type and its first actors, and gains the new report's source, the more precise place
 and date, the fatality range across all reports (see fatalities.py) and the strongest certainty.
-Candidates come from the store's spatial and date prefilter (`events_near_each`), never from a
-scan: one search per event (`NearSearch`: type, date window, place), all of a batch's searches in
-one call, which the store answers with one indexed query; then one read of the sources of the
-candidates that pass the rules which need no sources (`may_be_same`).
+Candidates come from the store's spatial and date prefilter (`candidates_near_each`), never from
+a scan: one search per event (`NearSearch`: type, date window, place), all of a batch's searches
+in one call, which the store answers with one indexed query that reads only what the rules which
+need no sources (`may_be_same`) read (a `Candidate`); then one read, whole and with their sources,
+of the few candidates that pass those rules (`events_by_id`).
 
 Several processes may merge into one store at once. Before it reads a candidate, `merge_events`
 takes the store's locks (`Store.lock`) on the merge blocks of its events (`merge_blocks`): grid
@@ -46,7 +47,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from kharita.merge.fatalities import fatality_range
 from kharita.geo import distance_km
@@ -101,14 +102,62 @@ class NearSearch:
     place_key: str | None = None
 
 
+class Spot(NamedTuple):
+    """What the place rule (`places_compatible`) reads of a place: its key, point and precision."""
+
+    key: str
+    lat: float
+    lon: float
+    precision: GeoPrecision
+
+
+class Side(NamedTuple):
+    """What the actor rules read of an actor: its canonical name and its parent force."""
+
+    name: str
+    parent: str | None = None
+
+
+class Held(NamedTuple):
+    """What the type and actor rules read of a territory: who holds the place after the event."""
+
+    new_controller: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored event as merge's first read gives it (`EventSource.candidates_near_each`): only
+    what the rules that need no sources (`may_be_same`) read, with the same names as an Event's,
+    so that those rules take either. The few candidates that pass them are then read whole
+    (`EventSource.events_by_id`)."""
+
+    event_id: str
+    sub_event_type: SubEventType
+    event_date: dt.date | None
+    time_precision: TimePrecision
+    place: Spot
+    actor1: Side
+    actor2: Side | None = None
+    territory: Held | None = None
+
+
+#: What the rules that need no sources take: a whole Event or a stored event's Candidate.
+Judged = Event | Candidate
+
+
 class EventSource(Protocol):
     """The store queries merge needs (kharita.store.Store has them; so has EventIndex): events
     near a point and a day, "near" by each stored event's own geo and time precision, for one
     search or for a batch of them (a list of candidates per search, in the searches' order),
     the batch's perhaps without their sources (`sources=False`), read later for the few that
-    need them (`with_sources`)."""
+    need them (`with_sources`); or, lighter, only what the rules that need no sources read
+    (`candidates_near_each`), then the few that pass them whole (`events_by_id`)."""
 
     def events_near_each(self, searches: Sequence[NearSearch], *, sources: bool = True) -> list[list[Event]]: ...
+
+    def candidates_near_each(self, searches: Sequence[NearSearch]) -> Sequence[Sequence[Judged]]: ...
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]: ...
 
     def with_sources(self, events: Sequence[Event]) -> list[Event]: ...
 
@@ -157,20 +206,20 @@ def pair_window_days(a: TimePrecision, b: TimePrecision) -> int:
 
 # -- the rules -----------------------------------------------------------------------------------
 
-def controller(event: Event) -> str:
+def controller(event: Judged) -> str:
     """Who holds the place after a territorial event: the territory's new controller, else actor1."""
     if event.territory is not None and event.territory.new_controller:
         return event.territory.new_controller
     return event.actor1.name
 
 
-def _earlier_date(a: Event, b: Event) -> dt.date | None:
+def _earlier_date(a: Judged, b: Judged) -> dt.date | None:
     """The date the actor dictionary checks validity on: the earlier of the two known dates."""
     days = [d for d in (a.event_date, b.event_date) if d is not None]
     return min(days) if days else None
 
 
-def types_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
+def types_compatible(a: Judged, b: Judged, actors: ActorCompatibility) -> bool:
     if a.sub_event_type == b.sub_event_type:
         return True
     if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
@@ -185,18 +234,18 @@ def candidate_types(event: Event) -> frozenset[SubEventType]:
     return frozenset({event.sub_event_type})
 
 
-def _actor_ok(a: Actor, b: Actor, actors: ActorCompatibility, date: dt.date | None) -> bool:
+def _actor_ok(a: Actor | Side, b: Actor | Side, actors: ActorCompatibility, date: dt.date | None) -> bool:
     if a.name == b.name or (a.parent and a.parent == b.name) or (b.parent and b.parent == a.name):
         return True
     return actors.compatible(a.name, b.name, date)
 
 
-def _optional_actor_ok(a: Actor | None, b: Actor | None, actors: ActorCompatibility,
+def _optional_actor_ok(a: Actor | Side | None, b: Actor | Side | None, actors: ActorCompatibility,
                        date: dt.date | None) -> bool:
     return a is None or b is None or _actor_ok(a, b, actors, date)
 
 
-def actors_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
+def actors_compatible(a: Judged, b: Judged, actors: ActorCompatibility) -> bool:
     date = _earlier_date(a, b)
     if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
         # The taker decides; who lost the place is often unstated or generic in one report.
@@ -210,7 +259,7 @@ def actors_compatible(a: Event, b: Event, actors: ActorCompatibility) -> bool:
     return False
 
 
-def places_compatible(a: Place, b: Place) -> bool:
+def places_compatible(a: Place | Spot, b: Place | Spot) -> bool:
     """The same place, or one within the coarser precision's radius of a vaguely known one."""
     if a.key == b.key:
         return True
@@ -220,7 +269,7 @@ def places_compatible(a: Place, b: Place) -> bool:
     return km <= pair_radius_km(a.precision, b.precision)
 
 
-def near_enough(a: Event, b: Event) -> bool:
+def near_enough(a: Judged, b: Judged) -> bool:
     """Compatible places (see places_compatible) and dates within the coarser window; an unknown
     date is near nothing."""
     if a.event_date is None or b.event_date is None:
@@ -252,7 +301,7 @@ def kept_apart(candidate: Event, event: Event) -> bool:
     return bool(document_ids(candidate) & document_ids(event)) and not holds_report_of(candidate, event)
 
 
-def may_be_same(a: Event, b: Event, actors: ActorCompatibility) -> bool:
+def may_be_same(a: Judged, b: Judged, actors: ActorCompatibility) -> bool:
     """The rules of `same_event` that do not read the sources: place, date, type and actors."""
     return near_enough(a, b) and types_compatible(a, b, actors) and actors_compatible(a, b, actors)
 
@@ -455,6 +504,14 @@ class EventIndex:
         """The events as they are: those held here have their sources."""
         return list(events)
 
+    def candidates_near_each(self, searches: Sequence[NearSearch]) -> list[list[Event]]:
+        """`events_near_each`: the events held here are whole already."""
+        return self.events_near_each(searches)
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
+        """The events held here with these ids, in the ids' order."""
+        return [self._events[i] for i in event_ids if i in self._events]
+
 
 def search_radii(event: Event) -> dict[int, float]:
     """How far a stored event of each geo precision may lie from `event` (see places_compatible)."""
@@ -521,14 +578,15 @@ def candidates_each(store: EventSource, events: Sequence[Event]) -> list[list[Ev
 
 
 def stored_candidates(store: EventSource, events: Sequence[Event],
-                      actors: ActorCompatibility) -> tuple[list[list[Event]], dict[str, Event]]:
-    """The stored candidates of each event without their sources, and, with their sources, those
-    of them that the event may merge with (`may_be_same`, or its own id: a re-run), in two calls
-    to the store: the sources are read only for the few that need them."""
-    found = store.events_near_each([near_search(e) for e in events], sources=False)
-    wanted = {c.event_id: c for event, near in zip(events, found, strict=True) for c in near
-              if c.event_id == event.event_id or may_be_same(c, event, actors)}
-    return found, {e.event_id: e for e in store.with_sources(list(wanted.values()))}
+                      actors: ActorCompatibility) -> tuple[Sequence[Sequence[Judged]], dict[str, Event]]:
+    """The stored candidates of each event, only what `may_be_same` reads of them
+    (`candidates_near_each`), and, whole with their sources, those of them that the event may
+    merge with (`may_be_same`, or its own id: a re-run), in two calls to the store: the rest of
+    a candidate's columns and its sources are read only for the few that need them."""
+    found = store.candidates_near_each([near_search(e) for e in events])
+    wanted = dict.fromkeys(c.event_id for event, near in zip(events, found, strict=True) for c in near
+                           if c.event_id == event.event_id or may_be_same(c, event, actors))
+    return found, {e.event_id: e for e in store.events_by_id(list(wanted))} if wanted else {}
 
 
 def merge_events(

@@ -51,19 +51,22 @@ from sqlalchemy import (
     cast,
     column,
     insert,
+    literal_column,
     or_,
     select,
     tuple_,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
+from sqlalchemy.dialects.sqlite import pysqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
 from kharita.geo import distance_km
-from kharita.merge.cluster import NearSearch
+from kharita.merge.cluster import Candidate, Held, NearSearch, Side, Spot
 from kharita.models import ControlChange, Document, Event, Place, shift_day
 from kharita.ontology import Certainty, GeoPrecision, SubEventType, TimePrecision
 from kharita.record import from_record, source_from_dict, source_to_dict, to_record
@@ -661,6 +664,48 @@ class Store:
                 for hits in found]
 
     @_read
+    def candidates_near_each(self, searches: Sequence[NearSearch]) -> list[list[Candidate]]:
+        """What `events_near_each` finds for each search, but only what merge's rules that need no
+        sources read of each event (a `Candidate`: `_CANDIDATE_COLUMNS`), in one statement (per
+        KEYS_PER_STATEMENT blocking keys), run as the driver's SQL text compiled once
+        (`_candidates_sql`). Merge reads the few that pass those rules whole (`events_by_id`)."""
+        found: list[list[Any]] = [[] for _ in searches]
+        built: dict[str, Candidate] = {}
+        keys = [key for i, search in enumerate(searches) if search.day is not None
+                for key in _search_keys(i, search)]
+        sqlite_dates = self.backend == "sqlite"
+        with self._connection() as conn:
+            for chunk in _chunks(keys, KEYS_PER_STATEMENT):
+                sql = _candidates_sql(self.backend, len(chunk))
+                if sqlite_dates:         # the driver's values, as SQLAlchemy's Date binds them
+                    params: Any = tuple(v.isoformat() if isinstance(v, dt.date) else v
+                                        for key in chunk for v in key)
+                else:
+                    params = _key_params(self.backend, chunk)
+                for row in conn.exec_driver_sql(sql, params).all():
+                    event_id, lat, lon, precision, place_key, n = row[0], row[4], row[5], row[6], row[7], row[-1]
+                    search = searches[n]
+                    if place_key == search.place_key or distance_km(
+                            search.lat, search.lon, lat, lon) <= search.radius_km.get(precision, 0.0):
+                        candidate = built.get(event_id)
+                        if candidate is None:
+                            candidate = built[event_id] = _candidate(row)
+                        found[n].append(candidate)
+        return [sorted(hits, key=_date_and_id) for hits in found]
+
+    @_read
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
+        """The stored events with these ids, whole and with their sources, in the ids' order (an id
+        that is not stored is left out): two statements (per PAGE ids)."""
+        ids = list(dict.fromkeys(event_ids))
+        table = schema.events
+        rows: dict[str, Any] = {}
+        with self._connection() as conn:
+            for chunk in _chunks(ids, PAGE):
+                rows.update((r.event_id, r) for r in conn.execute(select(table).where(table.c.event_id.in_(chunk))))
+            return self._events_from_rows(conn, [rows[i] for i in ids if i in rows])
+
+    @_read
     def event_ids_for_document(self, doc_id: str) -> list[str]:
         src = schema.event_sources
         with self._connection() as conn:
@@ -880,7 +925,7 @@ def _key_params(backend: str, keys: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=64)
-def _near_each_statement(backend: str, n_keys: int) -> Any:
+def _near_each_statement(backend: str, n_keys: int, columns: tuple[str, ...] | None = None) -> Any:
     """The SELECT of Store.events_near_each for n blocking keys (`_search_keys`, bound by
     `_key_params`): the keys as a table, each joined to the events it blocks by a range scan of
     ix_events_merge on (sub-event type, time precision, date window), with the widest box and
@@ -892,7 +937,8 @@ def _near_each_statement(backend: str, n_keys: int) -> Any:
     any number of keys, planned as a nested loop over the keys; a UNION ALL of one-row SELECTs
     there gets a parallel plan whose workers take longer to start than the whole search); on
     SQLite, a CTE of one-row SELECTs, one per key (SQLAlchemy compiles a VALUES list anew at
-    every run, these once)."""
+    every run, these once). `columns`: only these columns of the events (and the search number),
+    instead of all of them."""
     table = schema.events
     if backend == "postgresql":
         arrays = [cast(bindparam(c.name, type_=postgresql.ARRAY(c.type)), postgresql.ARRAY(c.type))
@@ -909,11 +955,54 @@ def _near_each_statement(backend: str, n_keys: int) -> Any:
         return and_(table.c.latitude.between(s.c[f"{prefix}lat0"], s.c[f"{prefix}lat1"]),
                     table.c.longitude.between(s.c[f"{prefix}lon0"], s.c[f"{prefix}lon1"]))
 
-    places = or_(*(and_(table.c.geo_precision == int(p), within(f"g{int(p)}_")) for p in GeoPrecision),
+    # the precisions as literals: the statement's only bind parameters are the keys' columns
+    places = or_(*(and_(table.c.geo_precision == literal_column(str(int(p))), within(f"g{int(p)}_"))
+                   for p in GeoPrecision),
                  table.c.place_key == s.c.place_key)
     blocked = and_(table.c.sub_event_type == s.c.sub_event_type, table.c.time_precision == s.c.time_precision,
                    table.c.event_date.between(s.c.day0, s.c.day1), within(""), places)
-    return select(table, s.c.search).select_from(s).join(table, blocked)
+    selected = [table] if columns is None else [table.c[c] for c in columns]
+    return select(*selected, s.c.search).select_from(s).join(table, blocked)
+
+
+#: What `Store.candidates_near_each` reads of a candidate: what merge's rules that need no sources
+#: read (`kharita.merge.cluster.Candidate`). Its filter reads the columns 4 to 7 by position.
+_CANDIDATE_COLUMNS = ("event_id", "sub_event_type", "event_date", "time_precision", "latitude", "longitude",
+                      "geo_precision", "place_key", "actor1", "actor1_parent", "actor2", "actor2_parent",
+                      "territory_new_controller")
+
+
+@functools.lru_cache(maxsize=64)
+def _candidates_sql(backend: str, n_keys: int) -> str:
+    """`_near_each_statement` of n keys for `Store.candidates_near_each`, as the driver's SQL
+    text, compiled once: its parameters are the keys' values in order (SQLite: qmark) or
+    `_key_params` (PostgreSQL: one array per column), so a run skips SQLAlchemy's compiled-cache
+    lookup and its binding of 22 parameters a key."""
+    dialect = pysqlite.dialect() if backend == "sqlite" else pg_psycopg.dialect()
+    compiled = _near_each_statement(backend, n_keys, _CANDIDATE_COLUMNS).compile(dialect=dialect)
+    if backend == "sqlite":
+        expected = [f"k{k}_{c.name}" for k in range(n_keys) for c in _KEY_COLUMNS]
+        assert list(compiled.positiontup or ()) == expected, "the keys' parameters out of order"
+    return str(compiled)
+
+
+_SUB_EVENT_TYPES = {t.value: t for t in SubEventType}
+_GEO_PRECISIONS = {int(p): p for p in GeoPrecision}
+_TIME_PRECISIONS = {int(t): t for t in TimePrecision}
+
+
+def _candidate(row: Sequence[Any]) -> Candidate:
+    """A Candidate of a row of `_CANDIDATE_COLUMNS`, read as `_event_from_row` reads them."""
+    (event_id, sub, day, time_precision, lat, lon, geo_precision, place_key,
+     actor1, parent1, actor2, parent2, controller) = row[:13]
+    return Candidate(
+        event_id, _SUB_EVENT_TYPES[sub], _as_date(day), _TIME_PRECISIONS[time_precision],
+        Spot(place_key, float(lat), float(lon), _GEO_PRECISIONS[geo_precision]), Side(actor1, parent1),
+        Side(actor2, parent2) if actor2 else None, Held(controller) if controller else None)
+
+
+def _date_and_id(candidate: Candidate) -> tuple[dt.date, str]:
+    return (candidate.event_date, candidate.event_id)  # type: ignore[return-value]
 
 
 # -- rows ----------------------------------------------------------------------------------------
