@@ -148,6 +148,7 @@ _TRAILING_HEADS = frozenset("""
 forces force fighters militia militias militiamen tribe tribes clan tribesmen units gangs mercenaries troops soldiers
 members militants guerrillas terrorists jihadists cells elements jets warplanes aircraft drones helicopters planes
 rebels insurgents guerillas gunmen separatists extremists operatives loyalists combatants commandos cadres personnel
+faction factions
 """.split())
 _HEAD_MODIFIERS = frozenset("defense defence protection combat military security elite special self tactical ground "
                             "armed".split())

@@ -18,7 +18,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -384,16 +384,13 @@ class ActorDictionary:
                 # "Military Forces of the United States" but "Civilians (United States)"
                 name = template.format(country.name if template.endswith(" of {}") else country.bare_name)
                 if name_key(name) in known_keys:
+                    if template.startswith(("Military", "Police")):
+                        self._extend(name, self._demonym_aliases(template, country), known_keys)
                     continue
                 aliases = [template.format(n) for n in (country.bare_name, *country.names)
                            if template.format(n) != name]
-                if template.startswith("Military"):
-                    aliases += [f"{d} {w}" for d in country.demonyms for w in _MILITARY_WORDS]
-                    aliases += [f"{n} army" for n in (country.bare_name, *country.names)]
-                    aliases += [f"army of {n}" for n in (country.bare_name, *country.names)]
-                    aliases += [f"armed forces of {n}" for n in (country.bare_name, *country.names)]
-                elif template.startswith("Police"):
-                    aliases += [f"{d} {w}" for d in country.demonyms for w in _POLICE_WORDS]
+                if template.startswith(("Military", "Police")):
+                    aliases += self._demonym_aliases(template, country)
                 elif template.startswith("Civilians"):
                     aliases += [f"{d} civilians" for d in country.demonyms]
                 elif template.startswith("Government"):
@@ -405,6 +402,31 @@ class ActorDictionary:
                 self._add(ActorEntry(name=name, actor_type=actor_type, country=country.code,
                                      aliases=tuple(dict.fromkeys(aliases)), generated=True,
                                      armed=not template.startswith("Government")))
+
+    @staticmethod
+    def _demonym_aliases(template: str, country: Country) -> list[str]:
+        """"Syrian forces", "Syria army", "armed forces of Syria": how reports name a state's forces."""
+        if template.startswith("Police"):
+            return [f"{d} {w}" for d in country.demonyms for w in _POLICE_WORDS]
+        names = (country.bare_name, *country.names)
+        return [f"{d} {w}" for d in country.demonyms for w in _MILITARY_WORDS] + [
+            f"{n} army" for n in names] + [f"army of {n}" for n in names] + [f"armed forces of {n}" for n in names]
+
+    def _extend(self, name: str, aliases: list[str], known_keys: set[str]) -> None:
+        """Give a hand-written state force (every period of it) the ordinary names the file leaves out
+        ("Syrian forces" for "Military Forces of Syria (2000-)"); a name another actor has stays its."""
+        new = tuple(dict.fromkeys(a for a in aliases if name_key(a) not in known_keys))
+        if not new:
+            return
+        for entry in list(self._by_key.get(name_key(name), ())):
+            if not entry.name.startswith(("Military Forces of", "Police Forces of")):
+                continue
+            wider = replace(entry, aliases=entry.aliases + new)
+            self._entries[entry.name] = wider
+            for bucket in self._by_key.values():
+                bucket[:] = [wider if e is entry else e for e in bucket]
+            for alias in new:
+                self._by_key.setdefault(name_key(alias), []).append(wider)
 
     def _check_references(self, raw: Any) -> None:
         for entry in self._entries.values():

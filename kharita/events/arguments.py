@@ -78,6 +78,16 @@ class Hit:
     head: Token
 
 
+#: What ends a dateline ("BEIRUT (Reuters) - Protesters ..."): the word after it starts the story.
+DATELINE_DASHES = {"-", "\u2013", "\u2014", "--"}
+
+
+def _month_before_a_day(tok: Token) -> bool:
+    """"March 4", "March 2021": a capitalised word before a number is a month, not a march."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.text[:1].isupper() and nxt is not None and nxt.like_num
+
+
 def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
     """Turn trigger Mentions into Hits on the parse; drops single verbs the tagger reads as something
     else ("clear" as an adjective, "March" the month) and any fight inside "without a fight"."""
@@ -104,8 +114,11 @@ def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
         if any(c.lower_ in NOT_WEAPON_MODIFIERS for c in head.children if c.dep_ in ("compound", "amod")):
             continue                      # "coal mines", "gold mine"
         if len(span) == 1 and pos == "n" and head.pos_ == "PROPN" and head.text[:1].isupper() \
-                and not head.is_sent_start and klass in ("PROTEST", "SHELL", "CLASH"):
+                and not head.is_sent_start and klass in ("PROTEST", "SHELL", "CLASH") \
+                and not (head.i and doc[head.i - 1].text in DATELINE_DASHES and not _month_before_a_day(head)):
             continue                      # "March", "Rocket Brigade": a name, not an event
+        if len(span) == 1 and (head.ent_type_ == "DATE" or _month_before_a_day(head)):
+            continue                      # "March 4": the month
         if head.dep_ == "amod" and head.tag_ in ("VBG", "VBN"):
             continue                      # "the migrating civilians", "liberated areas": a description
         if len(span) == 1 and klass in WEAPON_NOUN_CLASSES and pos == "n" and (
@@ -141,7 +154,7 @@ def clause_head(tok: Token) -> Token:
     for _ in range(40):
         if cur.pos_ in ("VERB", "AUX") and cur.dep_ in CLAUSE_DEPS:
             return cur
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return cur
         cur = cur.head
     return cur
@@ -164,7 +177,7 @@ def is_negated(head: Token) -> bool:
         return True
     cur = head
     for _ in range(4):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         parent = cur.head
         if cur.dep_ in ("dobj", "xcomp") and _infinitive_of_purpose(parent):
@@ -279,7 +292,7 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
                 return _antecedent_of(child, verb), False
             if child.dep_ == "nsubjpass":
                 return _antecedent_of(child, verb), True
-        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
             continue
         if verb.dep_ == "relcl":
@@ -552,7 +565,7 @@ def certainty_of(sent: Span, head: Token, next_text: str = "") -> tuple[Certaint
                                                      hedge.end() + sent.start_char, alignment_mode="expand")
     cur = head
     for _ in range(6):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
         if cur.lemma_.lower() in SAY_VERBS and cur.pos_ == "VERB":

@@ -18,7 +18,7 @@ from kharita.ontology import ActorType, SubEventType as S
 
 NONVIOLENT_CUES = re.compile(
     r"\b(without (?:a |any )?(?:fight|fighting|resistance|clash(?:es)?|battle|a shot(?: being)? fired)|"
-    r"peacefully|unopposed|handed over|hand over|handover|were handed|after (?:the )?withdrawal|"
+    r"peacefully|unopposed|hand(?:ed|s|ing)? (?:\w+ ){0,3}?over|handover|were handed|after (?:the )?withdrawal|"
     r"withdrew|pulled out|left the control|left control)\b", re.I)
 FIGHT_CLASSES = {"CLASH", "KILL", "AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE"}
 WEAPON_CLASSES = {"AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE", "CHEM"}
@@ -35,15 +35,15 @@ INTERVENTION_CUES = re.compile(
     r"\b(tear ?gas|teargas|water cannons?|dispers(?:ed|e|ing)|rubber bullets|pepper spray|baton|batons|"
     r"arrest(?:ed|s)?|detain(?:ed)?|broke up|break up|cut short|charged|clear(?:ed)? the|stun grenades?|"
     r"intervened|blocked|cordon(?:ed)?|suppress(?:ed|ing)?|pepper-spray(?:ed)?|halt(?:ed)?|drag(?:ged)?|"
-    r"banned|crackdown|forcibly)\b", re.I)
+    r"banned|crackdown|forcibly|attack(?:ed|ing)?|assault(?:ed|ing)?|beat(?:en)?|baton[- ]charg\w*)\b", re.I)
 FORCE_CUES = re.compile(
     r"\b(live (?:ammunition|fire|rounds|bullets)|shot dead|opened fire|open fire|killed|killing|"
-    r"gunned down|fired (?:on|at|into)|violently|excessive force|brutally|died|dead|deadly)\b", re.I)
+    r"gunned down|fired (?:on|at|into)|violently|excessive force|brutally|die(?!-in)|dies|died|dead|deadly)\b", re.I)
 VIOLENT_CUES = re.compile(
     r"\b(riot(?:s|ing|ers)?|violent|violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
     r"hurled|stones|rocks|petrol bombs?|molotov|torched|set fire|set ablaze|vandali[sz]ed|vandalism|"
     r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
-    r"turned violent|erupted|aggressive|bottles|hurling|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
+    r"turned violent|erupted|aggressive|bottles|hurling|scuffle[sd]?|scuffling|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
     r"clashes (?:that )?broke out|clashes erupted)\b", re.I)
 #: Police and protesters clashing is a Violent demonstration (ACLED Codebook, Riots): the crowd fought.
 CROWD_CLASH = re.compile(r"\bclash\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,40}?\b(?:protesters|protestors|demonstrators|"
@@ -53,7 +53,10 @@ GRIEVANCE = re.compile(r"\b(?:over|against|protest(?:ing)?|mourn(?:ing)?|condemn
                        r"\s+(?:the\s+)?(?:\w+[\s-]+){0,4}?(?:killings?|deaths?|shootings?|murders?|killed)\b[^.;]*", re.I)
 LABOUR_CUES = re.compile(r"\b(workers?|unions?|employees|staff|teachers|doctors|nurses|drivers|miners|"
                          r"general strike|hunger strike|on strike|strikers|wages?|pay|pensions?|walkout)\b", re.I)
-AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|planes?|drones?|barrel)\b", re.I)
+AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|choppers?|gunships?|planes?|drones?|barrel)\b",
+                      re.I)
+#: Verbs of detaining: a raid made to detain people is an arrest (ACLED Codebook, Arrests).
+DETAIN_LEMMAS = {"arrest", "detain", "apprehend", "nab", "round"}
 GROUND_FIRE_CUES = re.compile(r"\b(artillery|shell(?:s|ing|ed)?|mortars?|rockets?|missiles?|tank)\b", re.I)
 SUICIDE_CUES = re.compile(r"\bsuicide|blew (?:himself|herself|themselves) up\b", re.I)
 PLANTED_CUES = re.compile(r"\b(car bomb|roadside|planted|ied|improvised|explosive device|landmine|"
@@ -117,8 +120,8 @@ def is_state(actor: Actor | None) -> bool:
         return False
     if actor.actor_type is ActorType.STATE_FORCES:
         return True
-    parent = actor.parent or ""
-    return parent.startswith(("Military Forces of", "Police Forces of"))
+    # a foreign state's forces are state forces too ("Chadian troops recaptured the town")
+    return any(name.startswith(("Military Forces of", "Police Forces of")) for name in (actor.name, actor.parent or ""))
 
 
 def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMention | None, ActorMention | None,
@@ -139,8 +142,9 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                 actor1 = A.actor_of(cand, actors, offset)
                 if actor1 is not None:
                     break
-                if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in cand.subtree):
-                    actor1 = _sayer(head, actors, offset)        # "The YPG said its fighters took ..."
+                if cand.lower_ in ("it", "they", "we") or any(
+                        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in cand.subtree):
+                    actor1 = _sayer(head, actors, offset)        # "The YPG said its fighters took ...", "said it took"
                     if actor1 is not None:
                         break
             if head.dep_ == "conj" and _comma_before(head):
@@ -239,17 +243,27 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
 
 def _sayer(head: Token, actors: list[ActorMention], offset: int) -> ActorMention | None:
     """The actor whose statement a trigger is reported in."""
+    for subj in _speakers(head):
+        found = A.actor_of(subj, actors, offset)
+        if found is not None:
+            return found
+    return None
+
+
+def _speaker(head: Token) -> Token | None:
+    """The subject of the statement a trigger is reported in ("the army said it ..."), or None."""
+    return next(iter(_speakers(head)), None)
+
+
+def _speakers(head: Token) -> list[Token]:
     cur = head
     for _ in range(4):
-        if cur.head is cur:
-            return None
+        if cur.head.i == cur.i:
+            return []
         cur = cur.head
         if cur.lemma_.lower() in A.SAY_VERBS:
-            for subj in A.subjects_of(cur):
-                found = A.actor_of(subj, actors, offset)
-                if found is not None:
-                    return found
-    return None
+            return A.subjects_of(cur)
+    return []
 
 
 def _comma_before(tok: Token) -> bool:
@@ -271,7 +285,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return None
     if k == "BODY":
         return S.ATTACK if _body_of_a_killing(hit, sent, sent_klasses) else None
-    patient_words = {t.lower_ for t in A.np_tokens(patient)} if patient is not None else set()
+    patient_words = {t.lower_ for p in ([patient, *patient.conjuncts] if patient is not None else [])
+                     for t in A.np_tokens(p)}        # "seized three rifles and two grenades": both
     if k in ("TAKE", "SEIZE", "DISRUPT") and patient_words & A.WEAPON_WORDS:
         return S.DISRUPTED_WEAPONS_USE
     if k in ("SHELL", "IED", "GRENADE", "BOMB", "AIR", "CHEM"):
@@ -313,6 +328,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return S.NON_VIOLENT_TRANSFER
         if a1 is None:
             subj, _passive = A.subject_of(hit.head)
+            if subj is not None and subj.lower_ in ("it", "they", "we"):
+                subj = _speaker(hit.head)                # "the army said it took the town"
             if subj is not None and {t.lemma_.lower() for t in A.np_tokens(subj)} & STATE_WORDS:
                 return S.GOVERNMENT_REGAINS_TERRITORY
         return S.GOVERNMENT_REGAINS_TERRITORY if is_state(a1) else S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
@@ -324,6 +341,12 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         kind = A.victim_kind(patient, actor2)
         if actor1 is None and (NOT_CONFLICT.search(text) or _accused(hit.head)):
             return None
+        if k == "CLASH" and hit.head.lemma_.lower() == "raid":
+            told = _raid_detail(hit.head)
+            if AIR_CUES.search(" ".join(t.text for t in told)):
+                return S.AIR_DRONE_STRIKE         # "raids by army helicopters": aircraft struck
+            if any(t.lemma_.lower() in DETAIN_LEMMAS for t in told) and not _tells_deaths(sent):
+                return S.ARRESTS                  # "raids to detain activists" (a deadly raid is the fight)
         if k == "CLASH" and hit.head.lemma_.lower() in ("attack", "assault", "raid", "ambush", "open", "fire",
                                                         "shoot"):
             if kind == "civilian" or kind == "" and _civilians_hit(sent):
@@ -381,20 +404,82 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     if k in ("PROTEST", "RIOT"):
         if hit.head.lemma_.lower() == "strike" and not LABOUR_CUES.search(text):
             return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) or nation_of(hit.head) else None
-        if k == "RIOT" or VIOLENT_CUES.search(text) or CROWD_CLASH.search(text):
-            if re.search(r"\bmob\b|lynch", text, re.I):
+        told = _without_grievances(sent, hit.head)
+        if k == "RIOT" or VIOLENT_CUES.search(told) or CROWD_CLASH.search(told):
+            if re.search(r"\bmob\b|lynch", told, re.I):
                 return S.MOB_VIOLENCE
             return S.VIOLENT_DEMONSTRATION
-        if FORCE_CUES.search(GRIEVANCE.sub(" ", text)):
+        if FORCE_CUES.search(GRIEVANCE.sub(" ", told)):
             return S.EXCESSIVE_FORCE
-        if INTERVENTION_CUES.search(text):
+        if INTERVENTION_CUES.search(told):
             return S.PROTEST_WITH_INTERVENTION
         return S.PEACEFUL_PROTEST
     if k == "DISPLACE":
         if actor1 is not None and actor1.actor.actor_type is not ActorType.CIVILIANS:
             return None
+        if _names_a_shelter(hit.head):
+            return None                       # "the Internally Displaced Persons Camp": a place, no flight
         return S.DISPLACEMENT
     return None
+
+
+SHELTER_WORDS = {"camp", "camps", "centre", "center", "centres", "centers", "shelter", "shelters", "settlement",
+                 "settlements", "site", "sites", "school", "schools"}
+
+
+def _names_a_shelter(head: Token) -> bool:
+    """Whether a displacement word only modifies the name of where the displaced live ("an IDP
+    camp", "the displaced persons' camp in Dikwa"): the camp is a place, not an event of flight."""
+    cur = head
+    for _ in range(3):
+        if cur.dep_ not in ("compound", "amod", "nmod", "poss") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lower_ in SHELTER_WORDS:
+            return True
+    return False
+
+
+GRIEVANCE_VERBS = lexicon.words("grievance_verbs")
+GRIEVANCE_HEADS = lexicon.words("grievance_heads")
+
+
+def _without_grievances(sent: Span, protest: Token) -> str:
+    """The sentence with what its protest is about blanked out: the object of "to decry", "to
+    protest", the "against"/"over" phrase of a rally. Arrests or violence named there happened
+    elsewhere; only what is left tells what was done at this protest. A phrase that holds the
+    protest itself describes it ("condemned the incident where police beat protesters") and stays."""
+    blank: set[int] = set()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in GRIEVANCE_VERBS or (
+                tok.dep_ == "prep" and lemma in ("against", "over") and tok.head.lemma_.lower() in GRIEVANCE_HEADS):
+            if not tok.left_edge.i <= protest.i <= tok.right_edge.i:
+                blank.update(t.i for t in tok.subtree)
+    if not blank:
+        return sent.text
+    return "".join(" " * len(t.text_with_ws) if t.i in blank else t.text_with_ws for t in sent)
+
+
+def _tells_deaths(sent: Span) -> bool:
+    return any(t.lemma_.lower() in A.DEATH_WORDS or t.lower_ in A.DEATH_WORDS for t in sent)
+
+
+def _raid_detail(head: Token) -> list[Token]:
+    """What a raid noun or verb says of itself: its phrase, who made it ("by army helicopters") and
+    what it was for ("to detain ..."), not the rest of the sentence."""
+    out = list(A.np_tokens(head)) if head.pos_ != "VERB" else [head]
+    owners = [head]
+    if head.dep_ == "dobj" or head.dep_ == "pobj" and head.head.dep_ == "prep":
+        owners.append(head.head if head.dep_ == "dobj" else head.head.head)   # "carried out raids to ..."
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ in ("prep", "agent") and child.lower_ == "by" or child.dep_ in ("acl", "advcl", "xcomp",
+                                                                                         "relcl"):
+                out.extend(child.subtree)
+            elif child.dep_ == "nsubj" and owner.i != head.i:
+                out.extend(A.np_tokens(child))   # "helicopters carried out raids"
+    return out
 
 
 def _civilians_hit(sent: Span) -> bool:
@@ -416,13 +501,61 @@ def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] 
     klasses = {h.klass for h in hits}
     out: list[tuple[S, A.Hit]] = []
     for hit in hits:
-        if hit.head.lemma_.lower() not in PARTICIPANTS and A.is_negated(hit.head):
+        if hit.head.lemma_.lower() not in PARTICIPANTS and A.is_negated(hit.head) or _inside_a_name(hit):
             continue
         actor1, actor2, patient = roles(hit, actors, offset)
         sub = _choose(hit, sent, klasses, actor1, actor2, patient)
+        if sub is S.ARRESTS and any(_at_the_protest(hit.head, h.head) for h in hits if h.klass == "PROTEST"):
+            sub = S.PROTEST_WITH_INTERVENTION
         if sub is not None:
             out.append((sub, hit))
     return _subsume_types(out, clashes)
+
+
+#: Named-entity labels of names a trigger word can be part of without telling an event.
+NAME_LABELS = {"ORG", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"}
+
+
+def _inside_a_name(hit: A.Hit) -> bool:
+    """A capitalised trigger that is one word of a longer name ("the Government of National
+    Accord", "the Rally for Democracy", "the Displaced Persons Camp"): a name, not an event."""
+    span = hit.span
+    if not span.text[:1].isupper():
+        return False
+    ents = [e for e in span.doc.ents if e.start <= span.start and span.end <= e.end and e.label_ in NAME_LABELS]
+    if any(len(e) > len(span) for e in ents):
+        return True
+    i = span.start - 1                        # "Government of National Accord": capitalised words, "of", a name
+    while i > span.sent.start and span.doc[i].text[:1].isupper() and not span.doc[i].is_sent_start:
+        i -= 1
+    return i > span.sent.start and span.doc[i].lower_ in ("of", "for") \
+        and span.doc[i - 1].text[:1].isupper() and span.doc[i - 1].pos_ in ("PROPN", "NOUN")
+
+
+#: Nouns a protest may hang from under an arrest and still be the protest the arrest broke up.
+ATTEMPT_NOUNS = {"attempt", "bid", "effort", "protest", "rally", "demonstration", "march", "gathering"}
+
+
+def _at_the_protest(arrest: Token, protest: Token) -> bool:
+    """Whether an arrest was made at a protest (held or only attempted): "detained while trying to
+    hold a demonstration", "arrested during an attempt to protest". ACLED codes the arrest of
+    protesters as the protest's intervention (Codebook, Protest with intervention); an arrest "on
+    charges of organising a protest" was made elsewhere, so a noun other than an attempt between
+    the two breaks the link."""
+    if protest.i == arrest.i or not arrest.left_edge.i <= protest.i <= arrest.right_edge.i:
+        return False
+    cur = protest.head
+    for _ in range(12):
+        if cur.i == arrest.i:
+            return True
+        if cur.head.i == cur.i:
+            return False
+        if cur.pos_ in ("NOUN", "PROPN") and cur.lemma_.lower() not in ATTEMPT_NOUNS:
+            return False
+        if cur.dep_ == "prep" and cur.lower_ in ("for", "on", "over", "after", "of"):
+            return False
+        cur = cur.head
+    return False
 
 
 VIOLENT_DEATH = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(
@@ -451,7 +584,7 @@ def _accused(head: Token) -> bool:
     perpetrator the report itself gives, is not the report of an event."""
     cur = head
     for _ in range(6):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             return False
         cur = cur.head
         if cur.lemma_.lower() in ACCUSATION_WORDS:
@@ -479,6 +612,11 @@ def _subsume_types(found: list[tuple[S, A.Hit]], clashes: bool = True) -> list[t
             continue
         if hit.klass in ("KILL", "CLASH", "ARREST", "DESTROY", "LOOT") and subs & PROTEST_TYPES and sub not in PROTEST_TYPES:
             continue
+        if hit.klass == "ARREST" and hit.head.lemma_.lower() == "crackdown" and subs - {S.ARRESTS}:
+            continue                          # "in a crackdown on militants, troops recaptured ...": the operation
+        if hit.klass == "CLASH" and hit.head.lemma_.lower() == "raid" and sub is S.ARMED_CLASH and S.ARRESTS in subs \
+                and not _tells_deaths(hit.span.sent):
+            continue                          # "detained 20 people in overnight raids": the raids are the arrests
         if hit.klass in ("KILL", "CLASH") and sub is S.ATTACK and S.SEXUAL_VIOLENCE in subs:
             continue
         if hit.klass == "KILL" and subs & {S.ABDUCTION, S.MOB_VIOLENCE} and sub is S.ATTACK:
