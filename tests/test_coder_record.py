@@ -956,3 +956,26 @@ def test_the_people_of_the_civilians_killed_is_their_associated_actor(coder, tex
     events = code(coder, text)
     assert events and events[0].actor2.name == "Civilians (Nigeria)"
     assert events[0].assoc_actor_2 == ("Tiv Ethnic Group (Nigeria)",)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed four villagers near Jos, Plateau State, on Sunday. In a separate attack, gunmen killed two "
+    "villagers near Jos on Sunday.",
+    "Two villagers were killed by gunmen near Jos, Plateau State, on Sunday, police said. Separately, gunmen "
+    "killed four villagers near Jos on the same day.",
+])
+def test_a_separate_incident_stays_its_own_event(coder, text):
+    tolls = sorted(e.fatalities or 0 for e in code(coder, text) if e.sub_event_type is S.ATTACK)
+    assert tolls == [2, 4]
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed three farmers in Bokkos on Monday. At least 700 civilians have been killed in these two "
+    "states, a rights group said.",
+    "Gunmen killed three farmers in Bokkos on Monday. The militia killed 40 people in Plateau State alone, "
+    "a rights group said.",
+    "Gunmen killed three farmers in Bokkos on Monday. Ten soldiers and civilians died in three separate "
+    "attacks by the militia, officials said.",
+])
+def test_a_tally_of_many_incidents_is_no_event_s_toll(coder, text):
+    assert largest_toll(coder, text) == 3

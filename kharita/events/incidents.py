@@ -167,6 +167,11 @@ def _city_key(top: Toponym | None) -> str:
     return f"city:{place.country_code}:{place.name.split(' - ')[0]}"
 
 
+#: A sentence that says its incident is another one than those told before it.
+_SEPARATE = re.compile(r"\b(?:in|during) (?:a|an|another) (?:\w+ )?separate\b|\bin another (?:attack|incident|"
+                       r"clash|ambush|raid|bombing|explosion|strike|shooting)\b|\bseparately\b", re.I)
+
+
 #: Why an event the text reports is not coded (counted in the run's summary).
 NO_COUNTRY = "no place or country known"
 
@@ -194,6 +199,8 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
         if d.sub in _SYMMETRIC:
             pair = tuple(sorted(pair))
         place_key = d.toponym.place.key if d.sub in TERRITORIAL_SUBS else _city_key(d.toponym)
+        if _SEPARATE.search(d.sentence[2]):
+            place_key += f"#{d.sentence[0]}"    # "in a separate attack": its own incident, whatever it shares
         key = (d.sub, pair, place_key, d.date)
         merged.setdefault(key, []).append(d)
     for key in [k for k in merged if all(d.date_evidence is None for d in merged[k])]:
@@ -295,8 +302,10 @@ def _one_per_id(groups: list[list[Draft]], ctx: Context) -> list[list[Draft]]:
 
 
 def _event_key(first: Draft, ctx: Context) -> str:
-    return event_id(ctx.document.id, first.sub, first.toponym.place.key,  # type: ignore[union-attr]
-                    first.date, first.actor1.actor.name)  # type: ignore[union-attr]
+    place_key = first.toponym.place.key  # type: ignore[union-attr]
+    if _SEPARATE.search(first.sentence[2]):
+        place_key += f"#{first.sentence[0]}"      # a separate incident keeps an id of its own
+    return event_id(ctx.document.id, first.sub, place_key, first.date, first.actor1.actor.name)  # type: ignore[union-attr]
 
 
 def _build(group: list[Draft], ctx: Context) -> Event:
