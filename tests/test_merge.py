@@ -354,6 +354,59 @@ def test_candidates_read_without_sources_get_them_back(store):
     assert store.with_sources(bare) == whole
 
 
+@pytest.mark.issue(14)
+def test_light_candidates_are_what_the_rules_read_of_the_whole_events(store, monkeypatch):
+    """Store.candidates_near_each (merge's first read: only what `may_be_same` reads) finds, for
+    each search, the events events_near_each finds, in the same order, each carrying the whole
+    event's id, type, date, precisions, place key and point, actors with their parent forces and
+    the territory's new controller; the rules judge it as they judge the whole event; and
+    events_by_id gives the whole events back, sources included, in the ids' order."""
+    import random
+
+    import kharita.store.store as store_module
+    from kharita.merge.cluster import may_be_same, near_search
+
+    monkeypatch.setattr(store_module, "KEYS_PER_STATEMENT", 4)
+    rng = random.Random(41)
+    subs = [SubEventType.ARMED_CLASH, SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
+            SubEventType.GOVERNMENT_REGAINS_TERRITORY]
+    events = []
+    for i in range(120):
+        sub = rng.choice(subs)
+        place = km_north(HASAKAH, rng.uniform(-40, 40), precision=rng.choice(list(GeoPrecision)))
+        actor1, actor2 = rng.choice([(YPG, IS), (IS, None), (REGIME, SDF), (SDF, YPG)])
+        territory = (Territory(place.name, actor1.name, rng.choice([None, "Islamic State"]))
+                     if sub != SubEventType.ARMED_CLASH else None)
+        events.append(event(f"l{i}", sub, actor1=actor1, actor2=actor2, trigger=(i, i + 4),
+                            place=HASAKAH if i % 5 == 0 else place, territory=territory,
+                            day=DAY + dt.timedelta(days=rng.randint(-10, 10)),
+                            time_precision=rng.choice(list(TimePrecision))))
+    other_report = dataclasses.replace(events[0], event_id="other", sources=(
+        Source(document_id="other", outlet="another outlet", evidence=(Evidence("trigger", 1, 5, "clashed"),)),))
+    events[0] = combine(events[0], other_report)                          # one event of two reports
+    store.upsert_events(events)
+    probes = rng.sample(events, 40)
+    searches = [near_search(e) for e in probes]
+    light, whole = store.candidates_near_each(searches), store.events_near_each(searches)
+    assert [[c.event_id for c in found] for found in light] == [[e.event_id for e in found] for found in whole]
+    assert sum(len(found) > 1 for found in light) > 5
+    by_id = {e.event_id: e for found in whole for e in found}
+    for probe, found in zip(probes, light, strict=True):
+        for c in found:
+            e = by_id[c.event_id]
+            assert (c.sub_event_type, c.event_date, c.time_precision) == (e.sub_event_type, e.event_date,
+                                                                          e.time_precision)
+            assert tuple(c.place) == (e.place.key, e.place.lat, e.place.lon, e.place.precision)
+            assert (c.actor1.name, c.actor1.parent) == (e.actor1.name, e.actor1.parent)
+            assert (c.actor2 and (c.actor2.name, c.actor2.parent)) == (e.actor2 and (e.actor2.name, e.actor2.parent))
+            assert (c.territory and c.territory.new_controller) == (e.territory and e.territory.new_controller)
+            assert may_be_same(c, probe, SameName()) == may_be_same(e, probe, SameName())
+    ids = list(by_id)[::-1] + ["not stored"]
+    assert store.events_by_id(ids) == [store.get_event(i) for i in ids[:-1]]
+    assert [len(e.sources) for e in store.events_by_id([events[0].event_id])] == [2]
+    assert store.events_by_id([]) == []
+
+
 def test_the_actor_dictionary_decides_parent_forces_by_date():
     """YPG within the SDF from October 2015 (the packaged dictionary), the NDF with the army."""
     from kharita.actors import ActorDictionary

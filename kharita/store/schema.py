@@ -119,9 +119,13 @@ Index("ix_events_lat_lon", events.c.latitude, events.c.longitude)
 Index("ix_events_actor1", events.c.actor1)
 Index("ix_events_place_key", events.c.place_key)
 # merge's candidate search (revision 0006): one range scan per sub-event type and time precision,
-# each of its own date window, with every other candidate condition tested in the index
+# each of its own date window, with every other candidate condition tested in the index; on
+# PostgreSQL it also holds the rest of what merge's first read takes (revision 0007), so that read
+# is an index-only scan
 Index("ix_events_merge", events.c.sub_event_type, events.c.time_precision, events.c.event_date,
-      events.c.latitude, events.c.longitude, events.c.geo_precision, events.c.place_key)
+      events.c.latitude, events.c.longitude, events.c.geo_precision, events.c.place_key,
+      postgresql_include=["event_id", "actor1", "actor1_parent", "actor2", "actor2_parent",
+                          "territory_new_controller"])
 # the ACLED API's `timestamp` filter: what changed since a client's last refresh (revision 0004)
 Index("ix_events_timestamp", events.c.timestamp)
 

@@ -696,14 +696,27 @@ class Store:
     @_read
     def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
         """The stored events with these ids, whole and with their sources, in the ids' order (an id
-        that is not stored is left out): two statements (per PAGE ids)."""
+        that is not stored is left out): one statement (per PAGE ids), the events joined to their
+        sources."""
         ids = list(dict.fromkeys(event_ids))
-        table = schema.events
-        rows: dict[str, Any] = {}
+        table, src = schema.events, schema.event_sources
+        n_event, at = len(table.c), list(table.c.keys()).index("event_id")
+        source_names = [c.name for c in src.c if c.name != "event_id"]
+        stmt = (select(table, *(src.c[c].label(f"source_{c}") for c in source_names))
+                .outerjoin(src, src.c.event_id == table.c.event_id))
+        rows: dict[str, dict[str, Any]] = {}
+        sources: dict[str, list[dict[str, Any]]] = {}
         with self._connection() as conn:
             for chunk in _chunks(ids, PAGE):
-                rows.update((r.event_id, r) for r in conn.execute(select(table).where(table.c.event_id.in_(chunk))))
-            return self._events_from_rows(conn, [rows[i] for i in ids if i in rows])
+                for r in conn.execute(stmt.where(table.c.event_id.in_(chunk))
+                                      .order_by(table.c.event_id, src.c.position)):
+                    event_id = r[at]
+                    if event_id not in rows:
+                        rows[event_id] = dict(zip(r._fields[:n_event], r[:n_event]))
+                        sources[event_id] = []
+                    if r[n_event] is not None:          # its position: the event has a source
+                        sources[event_id].append(dict(zip(source_names, r[n_event:])))
+        return [_event_from_row(rows[i], sources[i]) for i in ids if i in rows]
 
     @_read
     def event_ids_for_document(self, doc_id: str) -> list[str]:
