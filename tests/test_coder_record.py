@@ -979,3 +979,41 @@ def test_a_separate_incident_stays_its_own_event(coder, text):
 ])
 def test_a_tally_of_many_incidents_is_no_event_s_toll(coder, text):
     assert largest_toll(coder, text) == 3
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Two women were shot in their home in Tijuana, Mexico, on Sunday. One of the women died.", 1),
+    ("Gunmen shot a taxi driver near Jos, Plateau State, on Sunday. The driver later died in hospital.", 1),
+    ("A taxi driver was shot by gunmen near Jos, Plateau State, on Sunday; he died on the way to hospital.", 1),
+])
+def test_a_later_death_of_those_just_told_of_is_the_event_s_toll(coder, text, toll):
+    assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed three farmers in Bokkos, Plateau State, on Monday. More than 1,500 people in the state "
+    "have died in such violence.",
+    "Gunmen killed three farmers in Bokkos, Plateau State, on Monday. A retired general died of cancer "
+    "in Jos the same day.",
+])
+def test_a_death_of_others_is_not_added_to_the_event(coder, text):
+    assert largest_toll(coder, text) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "Nureya was killed by a gunman outside her house in Narathiwat, Thailand, on Wednesday.",
+    "A gunman killed Nureya outside her house in Narathiwat, Thailand, on Wednesday.",
+])
+def test_a_lone_gunman_is_an_unidentified_armed_group(coder, text):
+    events = code(coder, text)
+    assert [e.actor1.name for e in events] == ["Unidentified Armed Group (Thailand)"]
+    assert events[0].fatalities == 1
+
+
+@pytest.mark.parametrize("text", [
+    "A civilian died of wounds he sustained in gunfire by rebels near Manbij, Syria, on Monday.",
+    "Rebel gunfire near Manbij, Syria, on Monday fatally wounded a civilian, who died of his wounds.",
+])
+def test_a_death_from_gunfire_by_a_named_party_is_their_attack(coder, text):
+    events = code(coder, text)
+    assert any(e.sub_event_type is S.ATTACK and e.fatalities == 1 for e in events)

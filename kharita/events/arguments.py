@@ -78,6 +78,10 @@ class Hit:
     head: Token
 
 
+#: Verbs of dying: their subject is the dead, never the killer ("one of the women died").
+DYING = {"die", "succumb", "perish"}
+
+
 #: What ends a dateline ("BEIRUT (Reuters) - Protesters ..."): the word after it starts the story.
 DATELINE_DASHES = {"-", "\u2013", "\u2014", "--"}
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from kharita.events import arguments as A
 from kharita.events import lexicon
@@ -158,12 +158,15 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor1 = _named_on_the_trigger(hit, s_actors, doc_text, offset)   # "YPG shelling", "a Houthi drone attack"
         if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
             actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs"
-        if actor1 is None and sub in UNKNOWN_PERPETRATOR and not (
+        dying = hit.head.lemma_.lower() in A.DYING      # who died tells no one's act: only a follow-up
+        if dying and not _the_known_dead(hit.head):
+            continue                          # "more than 1,500 people have died": not those just told of
+        if actor1 is None and sub in UNKNOWN_PERPETRATOR and not dying and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN"
                                          or _in_a_fight(hit, hits))):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
         orphan = False
-        if actor1 is None and hit.klass == "KILL" and sub is S.ARMED_CLASH and hit.head.pos_ == "VERB":
+        if actor1 is None and hit.klass == "KILL" and sub is S.ARMED_CLASH and hit.head.pos_ == "VERB" and not dying:
             victims = actor2 or _victims_generic(patient, ctx, hit, offset)
             if victims is not None:           # "an army major was killed": a clash with an unnamed side
                 other = _first_other(s_actors, victims)
@@ -548,6 +551,27 @@ def _by_whom(hit: A.Hit, actors: list[ActorMention], offset: int) -> ActorMentio
                     if found is not None:
                         return found
     return None
+
+
+#: Words that make the subject of "died" people the report has already told of.
+_KNOWN = {"the", "both", "another", "that", "this", "these", "those", "he", "she", "they", "others", "his", "her",
+          "their", "them"}
+
+
+def _the_known_dead(verb: Token) -> bool:
+    """Whether the subject of "died" points at people already told of ("one of the women died", "the
+    driver later died", "two others died in hospital", "he succumbed"), not a count of its own."""
+    subj, _passive = A.subject_of(verb)
+    if subj is None:
+        return False
+    if subj.lower_ in _KNOWN or subj.tag_ == "NNP":
+        return True
+    for child in subj.children:
+        if child.dep_ in ("det", "poss") and child.lower_ in _KNOWN:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "of":     # "one of the women", "two of them"
+            return any(g.lower_ in _KNOWN or any(d.lower_ in _KNOWN for d in g.children) for g in child.children)
+    return False
 
 
 def _in_a_fight(hit: A.Hit, hits: list[A.Hit]) -> bool:

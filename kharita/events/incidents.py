@@ -87,7 +87,8 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
         target = None
         if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None or d.orphan) \
                 or _refers_back(d):
-            earlier = [p for p in out if p.klass != "KILL" and p.sentence[0] < d.sentence[0]
+            dying = d.trigger[2].lower().split()[-1] in _DYING_FORMS   # "one of the women died": of any event
+            earlier = [p for p in out if (p.klass != "KILL" or dying) and p.sentence[0] < d.sentence[0]
                        and d.sentence[0] - p.sentence[1] < 40]
             target = earlier[-1] if earlier else None
         elif _anaphor(d) is not None:
@@ -97,6 +98,9 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
+
+
+_DYING_FORMS = {"die", "dies", "died", "succumb", "succumbs", "succumbed", "succumbing"}
 
 
 #: Definite nouns that point back at an event already told, and the sub-event types each may name.

@@ -130,6 +130,9 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
     head = hit.head
     actor1 = actor2 = None
     patient: Token | None = None
+    if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in A.DYING:
+        subj, _passive = A.subject_of(head)           # "one of the women died": the dead, nobody's act
+        return None, A.actor_of(subj, actors, offset) if subj is not None else None, subj
     if head.pos_ in ("VERB", "AUX") or hit.klass in ("TRANSFER",) and head.pos_ != "NOUN":
         subj, passive = A.subject_of(head)
         if passive:
@@ -209,6 +212,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                     actor2 = found
                     break
         by = A.prep_objects(head, ("by", "from"))
+        if not by and head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ in ("in", "during"):
+            by = A.prep_objects(head.head.head, ("by",))   # "wounds sustained in gunfire by rebels"
         if actor1 is None and by:
             actor1 = A.actor_of(by[0], actors, offset)
         if actor1 is None:
@@ -617,6 +622,10 @@ def _subsume_types(found: list[tuple[S, A.Hit]], clashes: bool = True) -> list[t
         if hit.klass == "CLASH" and hit.head.lemma_.lower() == "raid" and sub is S.ARMED_CLASH and S.ARRESTS in subs \
                 and not _tells_deaths(hit.span.sent):
             continue                          # "detained 20 people in overnight raids": the raids are the arrests
+        if hit.klass == "KILL" and hit.head.dep_ in ("advcl", "xcomp", "conj") and any(
+                other.klass in FIGHT_CLASSES - {"KILL"} and other.span.start <= hit.head.head.i < other.span.end
+                for _s, other in found):
+            continue                          # "opened fire on a shopkeeper, killing him": the attack's toll
         if hit.klass in ("KILL", "CLASH") and sub is S.ATTACK and S.SEXUAL_VIOLENCE in subs:
             continue
         if hit.klass == "KILL" and subs & {S.ABDUCTION, S.MOB_VIOLENCE} and sub is S.ATTACK:

@@ -192,7 +192,7 @@ def _one_person(tok: Token, any_noun: bool = False) -> bool:
     if tok.tag_ == "NNP":
         return True
     if tok.tag_ == "PRP" or tok.tag_ == "PRP$":
-        return tok.lower_ in ("him", "her", "his")
+        return tok.lower_ in ("him", "her", "his", "he", "she")
     lemma = tok.lemma_.lower()
     return tok.tag_ == "NN" and lemma not in NOT_PERSONS and lemma not in NOT_PEOPLE_UNITS and (
         any_noun or lemma in PEOPLE_WORDS or is_person_noun(tok))
@@ -237,11 +237,16 @@ def _in_tally(sent: Span, tok: Token) -> bool:
 
 def _is_death(tok: Token) -> bool:
     return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre") \
-        or tok.lemma_.lower() in ("gun", "shoot") and kills_outright(tok)
+        or tok.lemma_.lower() in ("gun", "shoot") and kills_outright(tok) or _fatally(tok)
+
+
+def _fatally(tok: Token) -> bool:
+    """"Fatally wounded", "mortally injured", "shot fatally": harmed to death, a death."""
+    return any(c.dep_ == "advmod" and c.lower_ in ("fatally", "mortally") for c in tok.children)
 
 
 def _is_injury(tok: Token) -> bool:
-    return tok.lower_ in INJURY_FORMS or tok.lemma_.lower() in ("wound", "injure")
+    return (tok.lower_ in INJURY_FORMS or tok.lemma_.lower() in ("wound", "injure")) and not _fatally(tok)
 
 
 def _gap(harm: int, first: int, last: int) -> int:
