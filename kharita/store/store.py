@@ -699,17 +699,13 @@ class Store:
         that is not stored is left out): one statement (per PAGE ids), the events joined to their
         sources."""
         ids = list(dict.fromkeys(event_ids))
-        table, src = schema.events, schema.event_sources
-        n_event, at = len(table.c), list(table.c.keys()).index("event_id")
-        source_names = [c.name for c in src.c if c.name != "event_id"]
-        stmt = (select(table, *(src.c[c].label(f"source_{c}") for c in source_names))
-                .outerjoin(src, src.c.event_id == table.c.event_id))
+        stmt, source_names = _by_id_statement()
+        n_event, at = len(schema.events.c), list(schema.events.c.keys()).index("event_id")
         rows: dict[str, dict[str, Any]] = {}
         sources: dict[str, list[dict[str, Any]]] = {}
         with self._connection() as conn:
             for chunk in _chunks(ids, PAGE):
-                for r in conn.execute(stmt.where(table.c.event_id.in_(chunk))
-                                      .order_by(table.c.event_id, src.c.position)):
+                for r in conn.execute(stmt, {"ids": chunk}):
                     event_id = r[at]
                     if event_id not in rows:
                         rows[event_id] = dict(zip(r._fields[:n_event], r[:n_event]))
@@ -976,6 +972,19 @@ def _near_each_statement(backend: str, n_keys: int, columns: tuple[str, ...] | N
                    table.c.event_date.between(s.c.day0, s.c.day1), within(""), places)
     selected = [table] if columns is None else [table.c[c] for c in columns]
     return select(*selected, s.c.search).select_from(s).join(table, blocked)
+
+
+@functools.cache
+def _by_id_statement() -> tuple[Any, list[str]]:
+    """The SELECT of `Store.events_by_id` (bound: `ids`, a list), built once, and the names of
+    the source columns it reads after the events' (labelled source_<name>)."""
+    table, src = schema.events, schema.event_sources
+    source_names = [c.name for c in src.c if c.name != "event_id"]
+    stmt = (select(table, *(src.c[c].label(f"source_{c}") for c in source_names))
+            .outerjoin(src, src.c.event_id == table.c.event_id)
+            .where(table.c.event_id.in_(bindparam("ids", expanding=True)))
+            .order_by(table.c.event_id, src.c.position))
+    return stmt, source_names
 
 
 #: What `Store.candidates_near_each` reads of a candidate: what merge's rules that need no sources
