@@ -117,6 +117,15 @@ def test_world_cities_resolve_without_context():
     assert load_default().candidates("Gaziantep")[0].place.country_code == "TR"
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Students marched from the University of Wisconsin-Milwaukee campus.", ["Wisconsin", "Milwaukee"]),
+    ("Shells landed on the Afghanistan-Pakistan border.", ["Afghanistan", "Pakistan"]),
+    ("Al-Qaeda and Pro-Russian fighters met at Franco-German talks.", []),
+])
+def test_places_joined_by_a_hyphen_are_each_a_place(text, names):
+    assert [t.text for t in geoparse(text)] == names
+
+
 def test_empty_and_whitespace_texts_have_no_places():
     assert geoparse("") == [] and geoparse("  \n\t ") == []
 

@@ -111,6 +111,22 @@ def tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+def _hyphen_parts(token: _Token, gazetteer: Gazetteer, knows) -> list[Found]:
+    """The places a hyphen joins when the whole is no place: each capitalised part the gazetteer
+    knows as a name of its own (not a stop word nor a word that is seldom a place)."""
+    out: list[Found] = []
+    pos = token.start
+    for part in token.text.split("-"):
+        start, pos = pos, pos + len(part) + 1
+        if len(part) < 3 or not part[:1].isupper() or _is_stop(gazetteer, part) \
+                or part.lower() in NOT_PLACES or not _known(gazetteer, knows, part):
+            continue
+        if getattr(gazetteer, "is_common_word", lambda _w: False)(part):
+            continue
+        out.append(Found(start, start + len(part), part))
+    return out
+
+
 def find_places(text: str, gazetteer: Gazetteer, *,
                 entities: dict[tuple[int, int], str] | None = None) -> list[Found]:
     """Place mentions of `text`, in order. `entities` maps (start, end) character spans to NER
@@ -143,6 +159,12 @@ def find_places(text: str, gazetteer: Gazetteer, *,
             if _known(gazetteer, knows, name):
                 match = (n, name)
                 break
+        if match is None and "-" in token.text and not _ARTICLE_HEAD.match(token.text):
+            parts = _hyphen_parts(token, gazetteer, knows)
+            if parts:                 # "Wisconsin-Milwaukee", "the Afghanistan-Pakistan border": each place
+                found.extend(parts)
+                i += 1
+                continue
         if match is None:
             unknown = _cue_named(text, tokens, i, label_at, gazetteer)
             if unknown is not None:
