@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, bindparam, select, tuple_
+from sqlalchemy import select, tuple_
 
 from kharita.record import COLUMNS
 from kharita.store import schema
@@ -37,21 +38,38 @@ _FIXED = {name: RECORD_COLUMNS.index(name) for name in ("event_id_cnty", "event_
 Cursor = tuple[dt.date | None, str]
 
 
+#: The record's columns of `events`, and the two scans' statements without filters, built once:
+#: a page adds its filters, cursor and size to one of them (coercing 45 columns per request is not free).
+_COLUMNS = tuple(schema.events.c[c] for c in RECORD_COLUMNS)
+_SCANS: dict[bool, Any] = {}
+
+
+def _scan(columns: Sequence[Any], dated: bool) -> Any:
+    """The dated (or undated) scan in its order, without filters; cached for the record's columns."""
+    if columns is _COLUMNS and dated in _SCANS:
+        return _SCANS[dated]
+    table = schema.events
+    if dated:
+        stmt = (select(*columns).where(table.c.event_date.is_not(None))
+                .order_by(table.c.event_date, table.c.event_id))
+    else:
+        stmt = select(*columns).where(table.c.event_date.is_(None)).order_by(table.c.event_id)
+    if columns is _COLUMNS:
+        _SCANS[dated] = stmt
+    return stmt
+
+
 def keyset_statement(columns: Sequence[Any], where: Sequence[Any], cursor: Cursor | None, *,
                      dated: bool, size: int) -> Any:
     """One keyset scan: the dated events by (event_date, event_id) after `cursor`, or (`dated`
     False) the undated ones by id after it; `size` rows at most."""
     table = schema.events
-    if dated:
-        stmt = (select(*columns).where(*where, table.c.event_date.is_not(None))
-                .order_by(table.c.event_date, table.c.event_id).limit(size))
-        if cursor is not None:
-            stmt = stmt.where(tuple_(table.c.event_date, table.c.event_id) > tuple_(*cursor))
-        return stmt
-    stmt = (select(*columns).where(*where, table.c.event_date.is_(None))
-            .order_by(table.c.event_id).limit(size))
+    stmt = _scan(columns, dated).where(*where).limit(size)
     if cursor is not None:
-        stmt = stmt.where(table.c.event_id > cursor[1])
+        if dated:
+            stmt = stmt.where(tuple_(table.c.event_date, table.c.event_id) > tuple_(*cursor))
+        else:
+            stmt = stmt.where(table.c.event_id > cursor[1])
     return stmt
 
 
@@ -62,9 +80,8 @@ def event_records(store: Any, *, after: Cursor | None = None, limit: int, **filt
 
 
 def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    table = schema.events
     where = store._filters(**filters)
-    columns = [table.c[c] for c in RECORD_COLUMNS]
+    columns = _COLUMNS
     scans = [True, False] if after is None or after[0] is not None else [False]
     if filters.get("since") is not None or filters.get("until") is not None:
         scans = [s for s in scans if s]                 # a date range leaves the undated out
@@ -94,26 +111,48 @@ def _record(row: Sequence[Any], sources: list[dict[str, Any]]) -> dict[str, Any]
     return record
 
 
-_src = schema.event_sources
-#: The sources of a page's events; the evidence as its JSON text, which orjson reads faster.
-_SOURCES = (select(_src.c.event_id, *(_src.c[k] for k in SOURCE_KEYS[:-1]), _src.c.evidence.cast(Text))
-            .where(_src.c.event_id.in_(bindparam("ids", expanding=True)))
-            .order_by(_src.c.event_id, _src.c.position))
+_SOURCE_SQL = ("SELECT event_id, document_id, external_id, url, outlet, title, published, fatalities, "
+               "certainty, confidence, coder_version, {evidence} FROM event_sources WHERE event_id IN ({marks}) "
+               "ORDER BY event_id, position")
+
+
+@lru_cache(maxsize=256)
+def _sources_sql(backend: str, count: int) -> str:
+    """The sources of `count` events as the driver's SQL, one per backend and count: compiling an
+    expanding IN of a hundred ids through SQLAlchemy cost more than running it."""
+    if backend == "sqlite":
+        return _SOURCE_SQL.format(evidence="evidence", marks=", ".join(["?"] * count))
+    return _SOURCE_SQL.format(evidence="evidence::text", marks=", ".join(["%s"] * count))
 
 
 def _sources(conn: Any, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each event's sources, in position order, as kharita.record.source_to_dict writes them."""
+    """Each event's sources, in position order, as kharita.record.source_to_dict writes them:
+    the driver's rows as they come (SQLite's dates are already ISO text, the evidence JSON text,
+    which orjson reads faster than the driver would)."""
     if not event_ids:
         return {}
+    backend = conn.dialect.name
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(_sources_sql(backend, len(event_ids)), event_ids)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     out: dict[str, list[dict[str, Any]]] = {}
-    for event_id, *values in conn.execute(_SOURCES, {"ids": event_ids}):
-        source = dict(zip(SOURCE_KEYS, values))
-        published = source["published"]
-        source["published"] = published.isoformat() if published is not None else None
-        source["certainty"] = source["certainty"] or "reported"
-        source["confidence"] = float(source["confidence"])
-        source["evidence"] = orjson.loads(source["evidence"])
-        out.setdefault(event_id, []).append(source)
+    loads = orjson.loads
+    for (event_id, document_id, external_id, url, outlet, title, published, fatalities, certainty, confidence,
+         coder_version, evidence) in rows:
+        if published is not None and not isinstance(published, str):
+            published = published.isoformat()
+        source = {"document_id": document_id, "external_id": external_id, "url": url, "outlet": outlet,
+                  "title": title, "published": published, "fatalities": fatalities,
+                  "certainty": certainty or "reported", "confidence": float(confidence),
+                  "coder_version": coder_version, "evidence": loads(evidence)}
+        bucket = out.get(event_id)
+        if bucket is None:
+            out[event_id] = [source]
+        else:
+            bucket.append(source)
     return out
 
 

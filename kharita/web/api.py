@@ -18,12 +18,14 @@ import hmac
 import io
 import json
 import logging
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kharita.errors import ConfigError, GazetteerError, InputError, KharitaError, StoreConnectionError
@@ -426,8 +428,6 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return Response(dumps(body), status_code=status, media_type="application/json", headers=headers)
 
 
-@router.get("/events", responses={200: {"model": EventPage}, **ERROR_RESPONSES},
-            summary="Events matching the filters, by date then id, one page at a time")
 def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_store)) -> Response:
     """Filter by date, type, actor, certainty, bbox and text. Pages follow a keyset cursor:
     pass the `next_cursor` of one page as `cursor` to get the next (with the same filters).
@@ -450,6 +450,53 @@ def list_events(query: Annotated[EventQuery, Query()], store: Any = Depends(get_
                 "next_cursor": next_cursor}
         return Response(dumps(body), media_type="application/geo+json", headers=headers)
     return _json({"ok": True, "events": records, "next_cursor": next_cursor}, headers=headers)
+
+
+class EventsRoute(APIRoute):
+    """/api/events without FastAPI's per-request dependency solving (issue 12: about 0.7 ms of a
+    4 ms request at 1M events): the query is validated by the same EventQuery, the values read
+    from the query string as FastAPI reads them (a list field takes every value, any other the
+    last, an unknown name stays in to be refused), and a failure is the same RequestValidationError
+    with the same `query.` locations. The OpenAPI document still comes from the endpoint's signature."""
+
+    def get_route_handler(self) -> Any:
+        endpoint = self.endpoint
+
+        async def handler(request: Request) -> Response:
+            query = query_model(EventQuery, request.query_params)
+            return await run_in_threadpool(endpoint, query, request.app.state.store)
+
+        return handler
+
+
+_SEQUENCE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def query_model(model: type[BaseModel], params: Any) -> Any:
+    """`model` validated from a request's QueryParams as FastAPI's `Annotated[model, Query()]` does."""
+    lists = _SEQUENCE_FIELDS.get(model)
+    if lists is None:
+        lists = _SEQUENCE_FIELDS[model] = frozenset(
+            name for name, field in model.model_fields.items() if get_origin(field.annotation) is list)
+    values: dict[str, Any] = {}
+    for key in params.keys():
+        if key in lists:
+            values[key] = params.getlist(key)
+        elif key in model.model_fields:
+            values[key] = params[key]
+        else:
+            got = params.getlist(key)
+            values[key] = got[0] if len(got) == 1 else got
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])}
+                                      for e in exc.errors(include_url=False)]) from None
+
+
+router.add_api_route("/events", list_events, methods=["GET"], route_class_override=EventsRoute,
+                     responses={200: {"model": EventPage}, **ERROR_RESPONSES},
+                     summary="Events matching the filters, by date then id, one page at a time")
 
 
 @router.get("/events/{event_id}", responses={200: {"model": EventRecord}, 404: {"model": ErrorEnvelope}},
