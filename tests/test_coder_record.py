@@ -1017,3 +1017,27 @@ def test_a_lone_gunman_is_an_unidentified_armed_group(coder, text):
 def test_a_death_from_gunfire_by_a_named_party_is_their_attack(coder, text):
     events = code(coder, text)
     assert any(e.sub_event_type is S.ATTACK and e.fatalities == 1 for e in events)
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Jihadist fighters ambushed a checkpoint in North Sinai, Egypt, on Saturday, killing at least five troops. "
+     "Soldiers killed three of the attackers in the firefight, officials said.", 8),
+    ("Taliban fighters attacked a police post in Kunduz, Afghanistan, on Monday, killing four policemen. "
+     "Police killed six attackers in the gun battle.", 10),
+    ("Militants ambushed an army convoy near Arish, Egypt, on Saturday, killing five soldiers. Five soldiers "
+     "were killed in the ambush, the army said.", 5),
+])
+def test_the_other_side_s_dead_told_later_are_summed_into_the_battle(coder, text, toll):
+    assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Commander Nagiali was killed along with his six colleagues in a raid by commandos in Chak district, "
+    "Wardak province, Afghanistan, on Monday.",
+    "A Taliban commander and his six companions were killed by commandos in Chak district, Wardak province, "
+    "Afghanistan, on Monday.",
+    "A Taliban commander with his six colleagues was killed by commandos in Chak district, Wardak province, "
+    "Afghanistan, on Monday.",
+])
+def test_a_victim_killed_with_his_companions_counts_them_all(coder, text):
+    assert largest_toll(coder, text) == 7

@@ -54,6 +54,7 @@ class Draft:
     road: bool = False
     fatalities: Mention | None = None
     fatalities_high: int | None = None  # the top of a reported range ("between 10 and 15")
+    other_side_dead: list[Mention] = field(default_factory=list)   # the battle's other side's dead, told later
     certainty: Certainty = Certainty.REPORTED
     certainty_evidence: tuple[int, int, str] | None = None
     recipient: ActorMention | None = None

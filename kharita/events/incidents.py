@@ -63,7 +63,8 @@ def _same_fight(take: Draft, clash: Draft) -> bool:
 
 _FOLLOW_UP = re.compile(
     r"\b(?:in|by|during|from) (?:the|that|this|these|those) (?:\w+ )?(?:strikes?|raids?|attacks?|shelling|"
-    r"bombing|bombardment|blasts?|explosions?|clashes|fighting|battles?|assault|ambush|air ?strikes?)\b", re.I)
+    r"bombing|bombardment|blasts?|explosions?|clashes|fighting|battles?|assault|ambush|air ?strikes?|"
+    r"firefight|gunfight|shoot-?out|gun ?battle|exchange of fire|encounter)\b", re.I)
 
 
 def _refers_back(d: Draft) -> bool:
@@ -146,11 +147,31 @@ def _antecedent(d: Draft, earlier: list[Draft]) -> Draft | None:
     return None
 
 
+def _same_side(a, b) -> bool:
+    """Two mentions of one party: the same actor, or state forces of one country (army and police)."""
+    if a is None or b is None:
+        return False
+    if a.actor.name == b.actor.name:
+        return True
+    state = ActorType.STATE_FORCES
+    return a.actor.actor_type is state and b.actor.actor_type is state and bool(a.actor.country) \
+        and a.actor.country == b.actor.country
+
+
 def _fold_into(target: Draft, d: Draft) -> None:
-    """What a follow-up adds to the event it tells about: a larger toll, the victims."""
-    if d.fatalities is not None and (target.fatalities is None
-                                     or int(d.fatalities.label) > int(target.fatalities.label)):
+    """What a follow-up adds to the event it tells about: a larger toll, the other side's dead of
+    a battle, the victims."""
+    if d.fatalities is not None and target.fatalities is not None and target.sub in _BATTLE and d.klass == "KILL" \
+            and not d.orphan and _same_side(d.actor1, target.actor2) and (
+                d.actor2 is None or _same_side(d.actor2, target.actor1)
+                or d.actor2.actor.name.startswith("Unidentified Armed Group")):
+        target.other_side_dead.append(d.fatalities)   # "... killing five troops. Troops killed three militants
+        d.fatalities = None                           # in the firefight": both sides' dead, eight (ACLED sums them)
+    told = int(target.fatalities.label) + sum(int(m.label) for m in target.other_side_dead) \
+        if target.fatalities is not None else 0
+    if d.fatalities is not None and (target.fatalities is None or int(d.fatalities.label) > told):
         target.fatalities, target.fatalities_high = d.fatalities, d.fatalities_high
+        target.other_side_dead = []           # a larger count told later is the whole toll
     victims = next((a for a in (d.actor2, d.actor1) if a is not None
                     and a.actor.actor_type is ActorType.CIVILIANS), None)
     if target.actor2 is None and target.actor1 is not None:
@@ -329,14 +350,16 @@ def _build(group: list[Draft], ctx: Context) -> Event:
             evidence.append(Evidence("location", d.toponym.start, d.toponym.end, d.toponym.text))
         if d.date_evidence is not None:
             evidence.append(Evidence("date", d.date_evidence.start, d.date_evidence.end, d.date_evidence.text))
-        if d.fatalities is not None:
-            evidence.append(Evidence("fatalities", d.fatalities.start, d.fatalities.end, d.fatalities.text))
+        for toll in ([d.fatalities] if d.fatalities is not None else []) + d.other_side_dead:
+            evidence.append(Evidence("fatalities", toll.start, toll.end, toll.text))
         if d.certainty_evidence is not None:
             evidence.append(Evidence("certainty", *d.certainty_evidence))
     evidence = list(dict.fromkeys(evidence))
-    counts = [int(d.fatalities.label) for d in group if d.fatalities is not None]
+    counts = [int(d.fatalities.label) + sum(int(m.label) for m in d.other_side_dead)
+              for d in group if d.fatalities is not None]
     fatalities = max(counts) if counts else None
-    highs = [d.fatalities_high or int(d.fatalities.label) for d in group if d.fatalities is not None]
+    highs = [(d.fatalities_high or int(d.fatalities.label)) + sum(int(m.label) for m in d.other_side_dead)
+             for d in group if d.fatalities is not None]
     high = max(highs) if highs else None
     certainty = max((d.certainty for d in group), key=lambda c: c.strength)
     actor1 = first.actor1.actor  # type: ignore[union-attr]

@@ -40,8 +40,9 @@ NOT_PEOPLE_UNITS = lexicon.words("not_people_units")
 LOW_WORDS = lexicon.words("low_words")
 NOT_PERSONS = lexicon.words("not_persons")
 PERPETRATORS = lexicon.words("perpetrator_nouns")
-PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | {"other", "others", "person", "persons", "people", "them", "those"}) \
-    - NOT_PERSONS
+COMPANION_WORDS = lexicon.words("companion_words")
+PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | COMPANION_WORDS | {"other", "others", "person", "persons", "people",
+                                                                  "them", "those"}) - NOT_PERSONS
 
 
 #: A month in a tally phrase: spelled out or abbreviated ("since Feb. 1", "from Sept to Nov").
@@ -86,7 +87,8 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     dead: list[tuple[Token, Token, int, int]] = []
     heads = {c[1].i for c in counts} | {c[1].head.i for c in counts if c[1].dep_ == "nummod"}
     for first, last, low, high in counts:
-        if any(a.i in heads for a in last.ancestors) and last.dep_ in ("pobj", "appos"):
+        if any(a.i in heads for a in last.ancestors) and last.dep_ in ("pobj", "appos") \
+                and not _beside(last):
             continue                          # "a member of a partner group", "one civilian, a child": one person
         fate = _governing_fate(first, last)
         if fate == "perpetrators":
@@ -110,7 +112,20 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     end = dead[-1][1].idx + len(dead[-1][1])
     text = doc.text[start:end]
     low, high = sum(d[2] for d in dead), sum(d[3] for d in dead)
+    if any(_beside(d[1]) for d in dead):
+        one = _named_victim(sent)             # "Nagiali was killed along with his six colleagues": seven
+        if one is not None and not any(d[0].i <= one.i <= d[1].i for d in dead):
+            low, high = low + 1, high + 1
     return Toll(Mention("number", start + offset, end + offset, text, str(low)), high)
+
+
+def _beside(tok: Token) -> bool:
+    """"A commander with his six colleagues", "along with her two companions": people besides the
+    one just counted, not the same person told again."""
+    noun = tok if tok.pos_ in ("NOUN", "PROPN") else tok.head
+    prep = noun.head if noun.dep_ == "pobj" else None
+    return prep is not None and prep.lower_ == "with" and any(
+        c.dep_ == "poss" or c.lower_ in COMPANION_WORDS for c in (noun, *noun.children))
 
 
 def _one_fight(dead: list[tuple[Token, Token, int, int]]) -> list[tuple[Token, Token, int, int]]:
