@@ -1041,3 +1041,15 @@ def test_the_other_side_s_dead_told_later_are_summed_into_the_battle(coder, text
 ])
 def test_a_victim_killed_with_his_companions_counts_them_all(coder, text):
     assert largest_toll(coder, text) == 7
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("One civilian was killed and up to five others, including a woman, were injured in air strikes on "
+     "Maarat al-Numan, Idlib, Syria, on Monday.", 1),
+    ("Two residents told reporters that soldiers shot dead a farmer in his field near Loikaw, Kayah State, "
+     "Myanmar, on Monday.", 1),
+    ("Three of the five hunters were gunned down by gunmen near Ilorin, Kwara State, Nigeria, on Monday, "
+     "while two others escaped.", 3),
+])
+def test_who_tells_of_the_dead_and_the_wounded_beside_them_are_not_the_dead(coder, text, toll):
+    assert largest_toll(coder, text) == toll

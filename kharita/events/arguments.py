@@ -511,9 +511,18 @@ def with_the_wounded(death: Token) -> bool:
     verb with its own victims ("killed two and wounded five") keeps the dead apart."""
     for other in death.conjuncts:
         if other.lemma_.lower() in INJURY_LEMMAS or other.lower_ in INJURY_LEMMAS:
-            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod") for c in other.children):
+            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod") for c in other.children) \
+                    and not _own_victims_between(death, other):
                 return True                   # ("and a third wounded": the third is the wounding's own)
     return False
+
+
+def _own_victims_between(death: Token, wound: Token) -> bool:
+    """"One civilian was killed and five others were injured", parsed with "others" hung on
+    "killed": a noun phrase between the two verbs is the wounding's own subject."""
+    lo, hi = sorted((death.i, wound.i))
+    return any(t.pos_ in ("NOUN", "PRON", "NUM") and t.dep_ in ("conj", "nsubj", "nsubjpass")
+               and t.head.i in (death.i, wound.i) for t in death.doc[lo + 1:hi])
 
 
 def _one_victim(cand: Token, offset: int, any_noun: bool = False) -> Mention | None:

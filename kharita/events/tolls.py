@@ -26,7 +26,8 @@ from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
 from kharita.events.arguments import (
-    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, clause_head, is_age, is_person_noun, kills_outright, with_the_wounded,
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, SAY_VERBS, clause_head, is_age, is_person_noun, kills_outright,
+    with_the_wounded,
 )
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
@@ -87,7 +88,8 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     dead: list[tuple[Token, Token, int, int]] = []
     heads = {c[1].i for c in counts} | {c[1].head.i for c in counts if c[1].dep_ == "nummod"}
     for first, last, low, high in counts:
-        if any(a.i in heads for a in last.ancestors) and last.dep_ in ("pobj", "appos") \
+        node = last.head if last.dep_ == "nummod" else last
+        if any(a.i in heads for a in node.ancestors) and node.dep_ in ("pobj", "appos") \
                 and not _beside(last):
             continue                          # "a member of a partner group", "one civilian, a child": one person
         fate = _governing_fate(first, last)
@@ -225,6 +227,15 @@ def _governing_fate(first: Token, last: Token) -> str | None:
             return "other"                   # "the arrest of two leaders", "the wounding of ten"
     if any(t.dep_ == "agent" for t in (noun, *noun.ancestors)):
         return "perpetrators"                # "shot dead by one of 50 rebels"
+    if noun.dep_ == "conj" and noun.head.pos_ == "VERB":   # "... was killed and five others were injured",
+        verb = next((t for t in noun.doc[noun.i + 1:noun.sent.end] if t.pos_ == "VERB" and t.dep_ == "conj"
+                     and t.head.i == noun.head.i), None)                                    # misparsed
+        if verb is not None and (_is_injury(verb) or verb.lower_ in OTHER_FATES):
+            return "other"
+        if verb is not None and _is_death(verb):
+            return "death"
+    if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in SAY_VERBS:
+        return "perpetrators"                # "two locals confirmed that troops killed a farmer": sources
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
             verb = tok.head
