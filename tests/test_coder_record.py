@@ -1053,3 +1053,25 @@ def test_a_victim_killed_with_his_companions_counts_them_all(coder, text):
 ])
 def test_who_tells_of_the_dead_and_the_wounded_beside_them_are_not_the_dead(coder, text, toll):
     assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "MEXICO CITY (AP) — Two men were killed in a shooting on Thursday on a beach in Tulum.",
+    "TULUM, Mexico (Reuters) - Two men were killed in a shooting on a beach on Thursday, police said.",
+    "Two men were killed in a shooting on Thursday on a beach in Tulum, Mexico.",
+])
+def test_a_dateline_is_not_the_subject_of_the_story_s_first_verb(coder, text):
+    events = code(coder, text)
+    assert any(e.sub_event_type is S.ATTACK and e.fatalities == 2
+               and e.actor1.name == "Unidentified Armed Group (Mexico)" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Three soldiers were killed and two others were injured in an attack with guided missiles by rebels "
+    "on an army post near Kafr Nabl, Idlib, Syria, on Monday.",
+    "Rebels fired guided missiles at an army post near Kafr Nabl, Idlib, Syria, on Monday, killing three "
+    "soldiers and injuring two others.",
+])
+def test_a_weapon_s_dead_told_through_the_attack_noun_stay_its_toll(coder, text):
+    events = code(coder, text)
+    assert [e.fatalities for e in events if e.sub_event_type is S.SHELLING] == [3]

@@ -246,7 +246,12 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                     and d.actor1 is not None and leaving[0].actor1.actor.name != d.actor1.actor.name:
                 d.actor2 = leaving[0].actor1
     if any(d.sub in WEAPON_TYPES and d.actor1 is not None for d in drafts):
-        drafts = [d for d in drafts if not (d.klass == "CLASH" and d.sub is S.ARMED_CLASH)]   # told by its weapon
+        told = [d for d in drafts if d.klass == "CLASH" and d.sub is S.ARMED_CLASH]     # told by its weapon
+        weapons = [d for d in drafts if d.sub in WEAPON_TYPES and d.actor1 is not None]
+        for clash in told:                    # "... killed in an attack with guided missiles": the missiles' dead
+            if clash.fatalities is not None and weapons[0].fatalities is None:
+                weapons[0].fatalities, weapons[0].fatalities_high = clash.fatalities, clash.fatalities_high
+        drafts = [d for d in drafts if d not in told]
     if s_places:
         ctx.last_place = s_places[-1]
     return drafts

@@ -24,7 +24,7 @@ from kharita.gazetteer.base import Gazetteer
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
 from kharita.nlp import extensions
 from kharita.nlp.dates import parse_label
-from kharita.nlp.lines import keep_abbreviations_inside, mark_line_starts, other_stories
+from kharita.nlp.lines import keep_abbreviations_inside, mark_datelines, mark_line_starts, other_stories
 from kharita.nlp.prefilter import Segment, select_segments
 from kharita.ontology import ActorType, SubEventType, TimePrecision
 
@@ -83,7 +83,7 @@ class EventCoder:
             for seg in self._segments(document, lights[index]):
                 owners.append(index)
                 segments.append(seg)
-                docs.append(keep_abbreviations_inside(mark_line_starts(self.nlp.make_doc(seg.text))))
+                docs.append(keep_abbreviations_inside(mark_datelines(mark_line_starts(self.nlp.make_doc(seg.text)))))
         parts: list[list[tuple[Segment, Doc]]] = [[] for _ in batch]
         disable = [name for name in self.nlp.pipe_names if name in KHARITA_COMPONENTS or name == "ner"]
         with self.nlp.select_pipes(disable=disable):

@@ -234,7 +234,8 @@ def _governing_fate(first: Token, last: Token) -> str | None:
             return "other"
         if verb is not None and _is_death(verb):
             return "death"
-    if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in SAY_VERBS:
+    if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in SAY_VERBS and noun.i < noun.head.i and any(
+            t.i > noun.head.i and _is_death(t) for t in noun.head.subtree):
         return "perpetrators"                # "two locals confirmed that troops killed a farmer": sources
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):

@@ -44,6 +44,56 @@ def mark_line_starts(doc: Doc) -> Doc:
     return doc
 
 
+#: What ends a dateline: "MEXICO CITY (AP) — Two men were killed ...".
+_DATELINE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+
+
+def mark_datelines(doc: Doc) -> Doc:
+    """Start a sentence after a dateline ("BEIRUT (Reuters) -", "MEXICO CITY (AP) —") at the start
+    of a line: the parser otherwise takes the capitalised place for the subject of the story's first
+    verb ("CITY ... were killed")."""
+    line_start = True
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if token.is_space:
+            line_start = line_start or "\n" in token.text
+            i += 1
+            continue
+        if line_start:
+            end = _dateline_end(doc, i)
+            if end is not None and end + 1 < len(doc):
+                doc[end + 1].is_sent_start = True
+        line_start = "\n" in token.whitespace_
+        i += 1
+    return doc
+
+
+def _dateline_end(doc: Doc, start: int) -> int | None:
+    """The index of the dash that ends a dateline opening at `start`, or None."""
+    words = 0
+    in_parens = False
+    for j in range(start, min(len(doc), start + 14)):
+        tok = doc[j]
+        if tok.text in _DATELINE_DASHES:
+            return j if words else None
+        if tok.text == "(":
+            in_parens = True
+        elif tok.text == ")":
+            in_parens = False
+        elif tok.text == ",":
+            continue
+        elif in_parens and tok.text[:1].isupper() or tok.is_alpha and tok.text.isupper() and len(tok.text) > 1:
+            words += 1
+        elif words and tok.is_alpha and tok.text[:1].isupper() and doc[j - 1].text in (",", "(") or (
+                words and tok.is_alpha and tok.text[:1].isupper() and doc[j - 1].is_alpha
+                and doc[j - 1].text[:1].isupper() and not doc[j - 1].text.isupper()):
+            words += 1                        # "KIRKUK, Iraq (Reuters) -", "ERBIL, Kurdistan Region -"
+        else:
+            return None
+    return None
+
+
 #: Abbreviations after which a number goes on the same sentence ("since the Feb. 1 coup", "No. 3").
 ABBREVIATIONS_BEFORE_NUMBERS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos art vol".split())
 #: Text that ends with one of them and its full stop (the pre-filter's rough splitter asks this).
