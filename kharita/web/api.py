@@ -20,12 +20,13 @@ import json
 import logging
 from typing import Annotated, Any, Literal, get_origin
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kharita.errors import ConfigError, GazetteerError, InputError, KharitaError, StoreConnectionError
@@ -464,9 +465,25 @@ class EventsRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             query = query_model(EventQuery, request.query_params)
-            return await run_in_threadpool(endpoint, query, request.app.state.store)
+            store = request.app.state.store
+            return await anyio.to_thread.run_sync(endpoint, query, store, limiter=_read_limiter(request))
 
         return handler
+
+
+#: Threads of a server process that read pages of /api/events at once, by backend. More only
+#: fight over the GIL: sqlite3 lets it go and takes it back for every row it steps, and at 1M
+#: events with 8 clients on 2 cores 4 threads a process cost 6 ms of CPU a request, 40 (anyio's
+#: default) 8 ms, 2 threads 3.9 ms (bench/api_load.py, issue 12). PostgreSQL's driver waits on the
+#: server, so 4 threads keep it busy; the other requests wait in the event loop, not in a thread.
+READ_THREADS = {"sqlite": 2, "postgresql": 4}
+def _read_limiter(request: Request) -> Any:
+    """The app's limiter of /api/events' reading threads, made on its first request."""
+    state = request.app.state
+    limiter = getattr(state, "events_limiter", None)
+    if limiter is None:
+        limiter = state.events_limiter = anyio.CapacityLimiter(READ_THREADS.get(state.store.backend, 4))
+    return limiter
 
 
 _SEQUENCE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
