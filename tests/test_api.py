@@ -458,3 +458,46 @@ def test_undated_events_come_last_with_null_dates_and_break_nothing(store_url, c
             assert "ev-undated-a" not in control.text        # an undated capture moves no front line
     finally:
         store.close()
+
+
+# -- the fast /api/events route (issue 12) answers as FastAPI's own handling of EventQuery would -------
+
+EVENT_QUERIES = [
+    "", "limit=2", "limit=3&limit=2", "type=Battles&type=Riots&limit=2", "type=Battles,Riots", "type=Nope",
+    "tpye=Battles", "foo=1&foo=2", "limit=0", "limit=abc", "since=2015-13-01", "since=2017-01-01&until=2016-01-01",
+    "since=2016-01-01&since=2017-01-01&limit=1", "bbox=1,2,3", "bbox=38,35,42,38&certainty=reported,claimed",
+    "fields=event_id,notes&limit=2", "fields=bogus", "cursor=%00", "cursor=zzzz", "actor=", "q=a%00b",
+    "format=xml", "format=geojson&limit=1", "format=csv&limit=2", "sub_type=Armed%20clash&limit=1",
+]
+
+
+def test_events_route_answers_as_fastapi_would(store):
+    from fastapi import APIRouter, FastAPI
+
+    from kharita.web import api as web_api
+
+    plain = FastAPI()
+    for kind, handler in web_api.EXCEPTION_HANDLERS.items():
+        plain.add_exception_handler(kind, handler)
+    router = APIRouter(prefix="/api")
+    router.add_api_route("/events", web_api.list_events, methods=["GET"])   # FastAPI's own route
+    plain.include_router(router)
+    plain.state.store = store
+    with ServerThread(plain) as reference, ServerThread(create_app(store)) as server, \
+            httpx.Client(base_url=reference.url) as want, httpx.Client(base_url=server.url) as got:
+        for query in EVENT_QUERIES:
+            a, b = want.get("/api/events?" + query), got.get("/api/events?" + query)
+            assert (b.status_code, b.headers["content-type"], b.content) == \
+                   (a.status_code, a.headers["content-type"], a.content), query
+        spec = got.get("/openapi.json").json()["paths"]["/api/events"]["get"]
+        assert [p["name"] for p in spec["parameters"]] == list(web_api.EventQuery.model_fields)
+        assert {"200", "422"} <= set(spec["responses"])
+
+
+def test_events_pages_are_read_in_few_threads(store):
+    from kharita.web.api import READ_THREADS
+
+    app = create_app(store)
+    with ServerThread(app) as server, httpx.Client(base_url=server.url) as client:
+        assert client.get("/api/events", params={"limit": 1}).status_code == 200
+    assert app.state.events_limiter.total_tokens == READ_THREADS["sqlite"] == 2
