@@ -1075,3 +1075,25 @@ def test_a_dateline_is_not_the_subject_of_the_story_s_first_verb(coder, text):
 def test_a_weapon_s_dead_told_through_the_attack_noun_stay_its_toll(coder, text):
     events = code(coder, text)
     assert [e.fatalities for e in events if e.sub_event_type is S.SHELLING] == [3]
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("The Syrian Observatory for Human Rights has documented the death of a civilian in Idlib, Syria, on "
+     "Monday after being shot by unknown gunmen.", "Unidentified Armed Group (Syria)", "Civilians (Syria)"),
+    ("Monitors documented the death of a member of the Syrian Democratic Forces in Hajin, Deir ez-Zor, Syria, "
+     "on Monday.", "QSD: Syrian Democratic Forces", "Unidentified Armed Group (Syria)"),
+])
+def test_the_monitor_that_documents_a_death_is_no_party_to_it(coder, text, actor1, actor2):
+    events = code(coder, text)
+    assert [(e.actor1.name, e.actor2.name if e.actor2 else None, e.fatalities) for e in events] == [
+        (actor1, actor2, 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "Zacarias was shot dead in Tecate, Baja California, Mexico, last week.",
+    "Gunmen shot dead Zacarias in Tecate, Baja California, Mexico, last week.",
+])
+def test_a_named_person_shot_dead_by_nobody_named_is_an_attack(coder, text):
+    events = code(coder, text)
+    assert [(e.sub_event_type, e.actor1.name, e.fatalities) for e in events] == [
+        (S.ATTACK, "Unidentified Armed Group (Mexico)", 1)]

@@ -78,6 +78,10 @@ class Hit:
     head: Token
 
 
+#: Verbs by which a monitor or a source tells of an event; their subject is no party to it.
+REPORTING_VERBS = SAY_VERBS | {"document", "record", "monitor", "verify", "observe", "count", "tally"}
+#: Verbs whose victim can only be a person ("killed Zacarias", "Zacarias was murdered").
+ONLY_PEOPLE_LEMMAS = {"kill", "murder", "assassinate", "slay", "behead", "lynch", "stab", "execute"}
 #: Verbs of dying: their subject is the dead, never the killer ("one of the women died").
 DYING = {"die", "succumb", "perish"}
 

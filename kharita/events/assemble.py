@@ -162,12 +162,18 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         if dying and not _the_known_dead(hit.head):
             continue                          # "more than 1,500 people have died": not those just told of
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not dying and not (
-                hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian" or hit.head.pos_ == "NOUN"
-                                         or _in_a_fight(hit, hits))):
+                hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian"
+                                         and not _a_named_person(patient, hit, s_places, offset)
+                                         or hit.head.pos_ == "NOUN" or _in_a_fight(hit, hits))):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
         orphan = False
-        if actor1 is None and hit.klass == "KILL" and sub is S.ARMED_CLASH and hit.head.pos_ == "VERB" and not dying:
-            victims = actor2 or _victims_generic(patient, ctx, hit, offset)
+        if actor1 is None and hit.klass == "KILL" and not dying and (
+                sub is S.ARMED_CLASH and hit.head.pos_ == "VERB" or sub in (S.ARMED_CLASH, S.ATTACK)
+                and _documented(hit.head)):
+            victims = actor2 or _victims_generic(patient, ctx, hit, offset) or (
+                _group_of_the_dead(sent, s_actors, None, offset) if hit.head.pos_ == "NOUN" else None)
+            if victims is not None and victims.actor.actor_type is ActorType.CIVILIANS:
+                victims = None                # dead civilians are no side of a clash
             if victims is not None:           # "an army major was killed": a clash with an unnamed side
                 other = _first_other(s_actors, victims)
                 if other is None and not victims.actor.name.startswith("Unidentified Armed Group"):
@@ -343,7 +349,7 @@ BY_POLICE = {S.ARRESTS, S.DISRUPTED_WEAPONS_USE}
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
 
 
-REPORT_VERBS = A.SAY_VERBS | {"document", "record", "monitor", "verify", "observe", "count", "tally"}
+REPORT_VERBS = A.REPORTING_VERBS
 
 
 def _reporter(mention: ActorMention, sent: Span, offset: int) -> bool:
@@ -556,6 +562,24 @@ def _by_whom(hit: A.Hit, actors: list[ActorMention], offset: int) -> ActorMentio
                     if found is not None:
                         return found
     return None
+
+
+def _a_named_person(patient: Token | None, hit: A.Hit, places: list[Toponym], offset: int) -> bool:
+    """"Zacarias was shot dead": a name no gazetteer or dictionary knows, as the victim of a verb
+    that only kills people, is a person; not said to be armed, a civilian (ACLED: Attack)."""
+    if patient is None or patient.tag_ != "NNP" or not (
+            hit.head.lemma_.lower() in A.ONLY_PEOPLE_LEMMAS or A.kills_outright(hit.head)
+            or len(hit.span) > 1 and hit.span[-1].lower_ in ("dead", "down")):
+        return False
+    at = patient.idx + offset
+    return not any(t.start <= at < t.end for t in places)
+
+
+def _documented(head: Token) -> bool:
+    """"SOHR documented the death of an SDF member": a death noun a monitor records, whose
+    victims are known and whose killer nobody names."""
+    gov = head.head
+    return head.dep_ == "dobj" and gov.lemma_.lower() in REPORT_VERBS and head.lemma_.lower() in ("death", "killing")
 
 
 #: Words that make the subject of "died" people the report has already told of.

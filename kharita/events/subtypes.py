@@ -135,6 +135,9 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
         return None, A.actor_of(subj, actors, offset) if subj is not None else None, subj
     if head.pos_ in ("VERB", "AUX") or hit.klass in ("TRANSFER",) and head.pos_ != "NOUN":
         subj, passive = A.subject_of(head)
+        if not passive and A.agent_of(head) is not None and head.tag_ == "VBN":
+            passive = True                    # "after being shot by unknown gunmen": the agent acted
+            subj = None
         if passive:
             agent = A.agent_of(head)
             actor1 = A.actor_of(agent, actors, offset) if agent is not None else None
@@ -228,9 +231,10 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
             gov = head.head
             if head.dep_ == "pobj" and gov.dep_ == "prep":
                 gov = gov.head
-            if gov.pos_ in ("VERB", "AUX") and head.dep_ in ("dobj", "pobj", "nsubjpass", "attr"):
+            if gov.pos_ in ("VERB", "AUX") and head.dep_ in ("dobj", "pobj", "nsubjpass", "attr") \
+                    and gov.lemma_.lower() not in A.REPORTING_VERBS:      # "SOHR documented the death of": the monitor
                 subj, passive = A.subject_of(gov)
-                if subj is not None and subj is not head and not passive:
+                if subj is not None and subj.i != head.i and not passive:
                     actor1 = A.actor_of(subj, actors, offset)
             elif head.dep_ == "nsubj" and gov.pos_ == "VERB":
                 for obj in A.objects_of(gov):
@@ -360,6 +364,10 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return S.ARMED_CLASH
         if kind == "armed" or (actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS):
             return S.ARMED_CLASH
+        if kind == "" and patient is not None and patient.tag_ == "NNP" and patient.ent_type_ not in NOT_PERSON_LABELS \
+                and (hit.head.lemma_.lower() in A.ONLY_PEOPLE_LEMMAS or A.kills_outright(hit.head)
+                     or len(hit.span) > 1 and hit.span[-1].lower_ in ("dead", "down")):   # "shot dead", "gunned down"
+            return S.ATTACK                   # "gunmen shot dead Zacarias": a person not said to be armed
         if kind == "" and (_armed_hit(sent) or "CLASH" in sent_klasses):
             return S.ARMED_CLASH              # "23 killed as fighting rages"
         return S.ATTACK
@@ -517,6 +525,8 @@ def classify_sentence(sent: Span, hits: list[A.Hit], actors: list[ActorMention] 
     return _subsume_types(out, clashes)
 
 
+#: Named-entity labels of names that are no person.
+NOT_PERSON_LABELS = {"GPE", "LOC", "FAC", "ORG", "NORP", "PRODUCT"}
 #: Named-entity labels of names a trigger word can be part of without telling an event.
 NAME_LABELS = {"ORG", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"}
 
