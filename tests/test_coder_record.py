@@ -1097,3 +1097,12 @@ def test_a_named_person_shot_dead_by_nobody_named_is_an_attack(coder, text):
     events = code(coder, text)
     assert [(e.sub_event_type, e.actor1.name, e.fatalities) for e in events] == [
         (S.ATTACK, "Unidentified Armed Group (Mexico)", 1)]
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Two unidentified gunmen shot dead a guard in Busayrah, Deir ez-Zor, Syria, on Monday.", 1),
+    ("Gunmen killed three farmers in Bokkos, Plateau State, Nigeria, on Monday. Dozens of police officers "
+     "have also been killed in the region in various attacks by the militia.", 3),
+])
+def test_the_killers_and_a_tally_of_other_attacks_are_not_the_toll(coder, text, toll):
+    assert largest_toll(coder, text) == toll

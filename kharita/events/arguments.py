@@ -479,7 +479,9 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
             candidates.extend(c for c in death.children if c.dep_ in ("pobj", "prep"))
             if death.dep_ in ("amod", "acomp", "oprd") or death.lower_ == "dead":
                 candidates.append(death.head)
-                candidates.extend(c for c in death.head.children if c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod"))
+                killing = kills_outright(death.head) and any(c.dep_ == "dobj" for c in death.head.children)
+                candidates.extend(c for c in death.head.children if c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod")
+                                  and not (killing and c.dep_ == "nsubj"))   # "two gunmen shot dead a member"
         for cand in candidates:
             if death.lower_ in ("casualties",):
                 continue
