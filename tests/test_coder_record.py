@@ -1106,3 +1106,13 @@ def test_a_named_person_shot_dead_by_nobody_named_is_an_attack(coder, text):
 ])
 def test_the_killers_and_a_tally_of_other_attacks_are_not_the_toll(coder, text, toll):
     assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Srinagar, Oct 08: A militant was killed in an exchange of fire with the police in Natipora, Jammu and "
+     "Kashmir, India, officials said on Friday.", 1),
+    ("A Grade 9 student was shot dead by soldiers in Magway, Myanmar, on Monday.", 1),
+    ("Tin Ohn and his son were killed by soldiers in Magway, Myanmar, on Monday.", 2),
+])
+def test_days_and_labels_are_no_counts_and_named_victims_are_counted(coder, text, toll):
+    assert largest_toll(coder, text) == toll

@@ -558,9 +558,23 @@ def _count_of(cand: Token, by_start: dict[int, Mention]) -> Mention | None:
         if tok.i in skip:
             continue
         mention = by_start.get(tok.idx)
-        if mention is not None and tok.dep_ in _COUNT_DEPS and not is_age(tok):
+        if mention is not None and tok.dep_ in _COUNT_DEPS and not is_age(tok) and not is_label(tok):
             return mention
     return None
+
+
+LABEL_WORDS = lexicon.words("label_words")
+_MONTH_WORDS = {m.lower() for m in MONTHS} | {m.lower()[:3] for m in MONTHS} | {"sept"}
+
+
+def is_label(tok: Token) -> bool:
+    """"Oct 08", "9 June", "a Grade 9 student", "Highway 1": a number that is a day of the month or
+    names something, not a count of people."""
+    doc = tok.doc
+    before = doc[tok.i - 1].lower_.rstrip(".") if tok.i > 0 else ""
+    after = doc[tok.i + 1].lower_.rstrip(".") if tok.i + 1 < len(doc) else ""
+    day = tok.like_num and tok.text.isdigit() and int(tok.text) <= 31 and (before in _MONTH_WORDS or after in _MONTH_WORDS)
+    return day or before in LABEL_WORDS
 
 
 def is_age(tok: Token) -> bool:

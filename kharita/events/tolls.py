@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
 from kharita.events.arguments import (
-    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, SAY_VERBS, clause_head, is_age, is_person_noun, kills_outright,
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, SAY_VERBS, clause_head, is_age, is_label, is_person_noun, kills_outright,
     with_the_wounded,
 )
 from kharita.models import Mention
@@ -106,6 +106,11 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
         if fate == "death":
             dead.append((first, last, low, high))
     if not dead:
+        named = _named_victims(sent)
+        if named:                             # "Set Aung, his son and Myint Ngwe were killed": three
+            first, last = named[0], named[-1]
+            return Toll(Mention("number", first.idx + offset, last.idx + len(last) + offset,
+                                doc.text[first.idx:last.idx + len(last)], str(len(named))), len(named))
         one = _named_victim(sent)
         return Toll(Mention("number", one.idx + offset, one.idx + len(one) + offset, one.text, "1"), 1) \
             if one is not None else None
@@ -168,6 +173,27 @@ def _named_victim(sent: Span) -> Token | None:
             if _one_person(victim, only_people):
                 return victim
     return None
+
+
+def _named_victims(sent: Span) -> list[Token]:
+    """People told one by one as the dead ("Set Aung, his son Maung Poe and Myint Ngwe were
+    killed"): each conjunct a single person, two or more of them."""
+    for tok, victims in the_dead(sent):
+        if tok.pos_ == "NOUN" and tok.tag_ != "NN":
+            continue
+        for victim in victims:
+            people = [victim, *victim.conjuncts]
+            if len(people) > 1 and all(_a_person(p) for p in people):
+                return sorted(people, key=lambda t: t.i)
+    return []
+
+
+def _a_person(tok: Token) -> bool:
+    """One person, named or by a singular person noun ("Myint Ngwe", "his son")."""
+    lemma = tok.lemma_.lower()
+    return tok.tag_ == "NNP" or tok.tag_ == "NN" and lemma not in NOT_PERSONS and (
+        lemma in PEOPLE_WORDS or is_person_noun(tok) or lemma in ("son", "daughter", "wife", "husband", "brother",
+                                                                  "sister", "father", "mother"))
 
 
 def the_dead(sent: Span) -> list[tuple[Token, list[Token]]]:
@@ -297,7 +323,8 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
                 continue
             first, last = span[0], span[-1]
             value = int(mention.label)
-            if is_age(first) or _is_year(first, value) or _is_day(doc, first, last, value) or _is_subset(doc, first, sent.start) \
+            if is_age(first) or is_label(first) or _is_year(first, value) or _is_day(doc, first, last, value) \
+                    or _is_subset(doc, first, sent.start) \
                     or vague_multitude(mention):
                 continue
             high = value
