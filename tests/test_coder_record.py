@@ -12,7 +12,7 @@ from kharita.events import EventCoder
 from kharita.gazetteer.resolve import named_countries
 from kharita.models import Document
 from kharita.nlp.load import default_pipeline
-from kharita.ontology import GeoPrecision, SubEventType as S
+from kharita.ontology import ActorType, GeoPrecision, SubEventType as S
 
 pytestmark = pytest.mark.issue(10)
 
@@ -1116,3 +1116,19 @@ def test_the_killers_and_a_tally_of_other_attacks_are_not_the_toll(coder, text, 
 ])
 def test_days_and_labels_are_no_counts_and_named_victims_are_counted(coder, text, toll):
     assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("A man was attacked by gunmen outside a supermarket in Monterrey, Nuevo Leon, Mexico, on Monday and "
+     "died minutes later in hospital.", 1),
+    ("On Monday, residents of Mezquital, Durango, Mexico, alerted the authorities about gunfire, in addition "
+     "to locating two dead men.", 2),
+])
+def test_a_victim_who_died_of_the_attack_and_dead_men_found_are_counted(coder, text, toll):
+    assert largest_toll(coder, text) == toll
+
+
+def test_civilians_are_never_the_perpetrators(coder):
+    events = code(coder, "On Monday, residents of Mezquital, Durango, Mexico, alerted the authorities about "
+                         "gunfire, in addition to locating two dead men.")
+    assert events and all(e.actor1.actor_type is not ActorType.CIVILIANS for e in events)

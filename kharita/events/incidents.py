@@ -213,6 +213,7 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
                 lost.add((d.sub, d.sentence[0]))    # no country for its unnamed party, nor its place
             continue
         _claimed_by(d, ctx)
+        _civilians_are_victims(d, ctx)
         d.sub = consistent_sub(d.sub, d.actor1.actor, d.actor2.actor if d.actor2 else None)
         if d.toponym is None or d.toponym.place is None:
             d.toponym = fallback_place(ctx)
@@ -270,6 +271,30 @@ def _one_blast(merged: dict[tuple, list[Draft]]) -> None:
 CLAIM = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bclaimed\s+(?:the\s+)?"
                    r"(?:attack|attacks|bombing|bombings|blast|killing|killings)\b", re.I)
 CLAIM_REACH = 800         # characters between a claim of responsibility and the event it claims
+
+
+#: Sub-event types whose actor1 may be civilians: ACLED codes civilians only as the victims of
+#: violence, as actor2 (ACLED Codebook, Actors: Civilians), but they flee.
+_CIVILIANS_ACT = {S.DISPLACEMENT}
+_ARMED_VIOLENCE = {S.ATTACK, S.ARMED_CLASH, S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB,
+                   S.GRENADE, S.CHEMICAL_WEAPON, S.ABDUCTION, S.SEXUAL_VIOLENCE, S.LOOTING}
+
+
+def _civilians_are_victims(d: Draft, ctx: Context) -> None:
+    """"Residents alerted the police about gunfire": civilians are never the perpetrators; the
+    unnamed side is an Unidentified Armed Group and the civilians are its victims."""
+    if d.actor1 is None or d.actor1.actor.actor_type is not ActorType.CIVILIANS or d.sub in _CIVILIANS_ACT \
+            or d.sub not in _ARMED_VIOLENCE:
+        return
+    from kharita.actors import code_actor
+
+    unknown = code_actor("unidentified gunmen", country=d.actor1.actor.country or None, date=ctx.published)
+    if unknown is None:
+        return
+    victims = d.actor1
+    d.actor1 = replace(victims, actor=unknown, generic=True, score=0.5)
+    if d.actor2 is None or d.actor2.actor.actor_type is ActorType.CIVILIANS:
+        d.actor2 = victims
 
 
 def _claimed_by(d: Draft, ctx: Context) -> None:

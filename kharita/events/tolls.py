@@ -263,9 +263,15 @@ def _governing_fate(first: Token, last: Token) -> str | None:
     if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in SAY_VERBS and noun.i < noun.head.i and any(
             t.i > noun.head.i and _is_death(t) for t in noun.head.subtree):
         return "perpetrators"                # "two locals confirmed that troops killed a farmer": sources
+    if any(c.dep_ == "amod" and c.lower_ in ("dead", "slain", "murdered") for c in noun.children):
+        return "death"                       # "located two dead men", "the slain soldiers"
     for tok in (noun, noun.head):
         if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
             verb = tok.head
+            if tok.dep_ in ("nsubj", "nsubjpass") and any(
+                    _is_death(c) and not any(g.dep_ in ("nsubj", "nsubjpass", "dobj") for g in c.children)
+                    for c in verb.conjuncts):
+                return "death"               # "a man was attacked by gunmen and died minutes later"
             if tok.dep_ == "nsubj" and (verb.lemma_.lower() in KILLERS_OF or _is_death(verb)) and any(
                     c.dep_ == "dobj" for c in verb.children):
                 return "perpetrators"        # "two gunmen killed a young man": the killers, not the dead
