@@ -1132,3 +1132,15 @@ def test_civilians_are_never_the_perpetrators(coder):
     events = code(coder, "On Monday, residents of Mezquital, Durango, Mexico, alerted the authorities about "
                          "gunfire, in addition to locating two dead men.")
     assert events and all(e.actor1.actor_type is not ActorType.CIVILIANS for e in events)
+
+
+@pytest.mark.parametrize("text, actor2", [
+    ("Unknown gunmen shot dead a man working for the Syrian army's intelligence in Nawa, Daraa, Syria, on "
+     "Monday.", "Military Forces of Syria (2000-)"),
+    ("A man who had joined the Syrian army was shot dead by unknown gunmen in Nawa, Daraa, Syria, on Monday.",
+     "Military Forces of Syria (2000-)"),
+    ("Unknown gunmen shot dead a man working for a charity in Nawa, Daraa, Syria, on Monday.", "Civilians (Syria)"),
+])
+def test_a_victim_who_serves_a_force_is_that_force(coder, text, actor2):
+    events = code(coder, text)
+    assert [e.actor2.name if e.actor2 else None for e in events] == [actor2]

@@ -265,19 +265,42 @@ def actor_in(tokens: list[Token], actors: list[ActorMention], offset: int = 0) -
 
 
 def actor_of(tok: Token, actors: list[ActorMention], offset: int = 0) -> ActorMention | None:
-    """The actor a noun token stands for: the token itself, then its noun phrase, then a conjunct."""
-    direct = actor_in([tok], actors, offset)
+    """The actor a noun token stands for: the token itself, then its noun phrase, then a conjunct;
+    a person said to serve a force is that force ("a man working for the military security")."""
+    direct = actor_in([tok], actors, offset) or actor_in(np_tokens(tok), actors, offset)
+    if direct is not None and direct.actor.actor_type is ActorType.CIVILIANS:
+        served = actor_in(served_by(tok), actors, offset)
+        if served is not None and served.actor.actor_type is not ActorType.CIVILIANS:
+            return served
     if direct is not None:
         return direct
-    found = actor_in(np_tokens(tok), actors, offset)
-    if found is not None:
-        return found
     for child in tok.children:
         if child.dep_ == "appos":
             found = actor_of(child, actors, offset)
             if found is not None:
                 return found
+    found = actor_in(served_by(tok), actors, offset)
+    if found is not None and found.actor.actor_type is not ActorType.CIVILIANS:
+        return found                          # "a man working for the regime's Military Security"
     return None
+
+
+#: Verbs that tie a person to the force they serve ("a man working for the military security").
+SERVE_LEMMAS = {"work", "serve", "belong", "join", "affiliate"}
+
+
+def served_by(tok: Token) -> list[Token]:
+    """The tokens of the force a person is said to serve or belong to ("working for X", "who had
+    joined X", "affiliated to X"), or nothing."""
+    out: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in SERVE_LEMMAS:
+            for obj in child.children:
+                if obj.dep_ == "dobj":
+                    out.extend(obj.subtree)
+                elif obj.dep_ == "prep" and obj.lower_ in ("for", "with", "to", "in"):
+                    out.extend(t for g in obj.children if g.dep_ == "pobj" for t in g.subtree)
+    return out
 
 
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
@@ -386,6 +409,9 @@ def prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
 
 def victim_kind(tok: Token | None, actor: ActorMention | None) -> str:
     """"civilian", "armed" or "" for the target of a violent verb."""
+    if tok is not None and any(t.lemma_.lower() in ARMED_WORDS | {"military", "security", "intelligence"}
+                               for t in served_by(tok)):
+        return "armed"                # "a man working for the military security service"
     if actor is not None:
         return "civilian" if actor.actor.actor_type is ActorType.CIVILIANS else "armed"
     if tok is None:
