@@ -1144,3 +1144,13 @@ def test_civilians_are_never_the_perpetrators(coder):
 def test_a_victim_who_serves_a_force_is_that_force(coder, text, actor2):
     events = code(coder, text)
     assert [e.actor2.name if e.actor2 else None for e in events] == [actor2]
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish forces shelled regime and SDF positions near Tal Tamr, al-Hasakah, Syria, on Monday.",
+    "Turkish forces shelled positions of the Syrian army and the SDF near Tal Tamr, al-Hasakah, Syria, on Monday.",
+])
+def test_parties_struck_together_are_the_target_s_associates(coder, text):
+    events = code(coder, text)
+    sides = {e.actor2.name for e in events if e.actor2} | {a for e in events for a in e.assoc_actor_2}
+    assert {"Military Forces of Syria (2000-)", "QSD: Syrian Democratic Forces"} <= sides

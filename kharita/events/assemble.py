@@ -225,6 +225,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 fatalities=deaths, certainty=certainty, certainty_evidence=cert_ev, recipient=recipient,
                 tags=tags, head_i=hit.head.i, prep_parent=prep_parent, orphan=orphan,
                 allies=_allies_of(actor1, s_actors, doc_text, offset),
+                co_targets=_co_targets(patient, actor1, actor2, s_actors, offset),
             ))
     drafts = subsume_drafts(drafts)
     drafts = _objects_of_other_triggers(drafts, sent)
@@ -519,6 +520,21 @@ _WEAPON_MODIFIERS = re.compile(r"^(?:[\s-]+(?:" + "|".join(
 #: What joins two parties that act together ("Turkish forces and their proxies", "X, backed by Y").
 _ALLIED = re.compile(r"^\s*,?\s*(?:" + "|".join(
     re.escape(w) for w in sorted(lexicon.words("ally_joiners"), key=len, reverse=True)) + r")\s*$", re.I)
+
+
+def _co_targets(patient: Token | None, actor1: ActorMention | None, actor2: ActorMention | None,
+                actors: list[ActorMention], offset: int) -> list[ActorMention]:
+    """The other parties struck together with actor2 ("shelled regime and SDF positions"): ACLED's
+    associated actors of actor2."""
+    if patient is None or actor2 is None:
+        return []
+    out = []
+    for conj in (*patient.conjuncts, *(t for t in patient.subtree if t.dep_ == "conj" and t.i != patient.i)):
+        found = A.actor_of(conj, actors, offset)
+        if found is not None and found.actor.name not in {actor2.actor.name, actor1.actor.name if actor1 else ""} \
+                and found.actor.actor_type is not ActorType.CIVILIANS and found not in out:
+            out.append(found)
+    return out
 
 
 def _allies_of(actor1: ActorMention | None, actors: list[ActorMention], text: str, offset: int) -> list[ActorMention]:

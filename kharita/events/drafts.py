@@ -59,6 +59,7 @@ class Draft:
     certainty_evidence: tuple[int, int, str] | None = None
     recipient: ActorMention | None = None
     allies: list[ActorMention] = field(default_factory=list)   # parties told beside actor1 ("X and its proxies")
+    co_targets: list[ActorMention] = field(default_factory=list)   # parties struck beside actor2 ("regime and SDF positions")
     tags: list[str] = field(default_factory=list)
     head_i: int = 0
     prep_parent: int = -1               # the head token a "after clashes" phrase hangs on

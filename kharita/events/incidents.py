@@ -393,6 +393,8 @@ def _build(group: list[Draft], ctx: Context) -> Event:
     sides = {actor1.name, actor2.name if actor2 else ""}
     allies = tuple(dict.fromkeys(a.actor.name for d in group for a in d.allies if a.actor.name not in sides))
     peoples = _peoples_of_the_civilians(group, actor2, place.country_code) if actor2 is not None else ()
+    peoples = tuple(dict.fromkeys((*peoples, *(a.actor.name for d in group for a in d.co_targets
+                                                if a.actor.name not in sides))))
     territory = None
     if first.sub in TERRITORIAL_SUBS and not first.road and not (first.klass == "TRANSFER" and first.recipient is None):
         territory = Territory(place=place.name, new_controller=actor1.name,
