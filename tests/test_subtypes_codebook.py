@@ -131,3 +131,15 @@ def test_a_deadly_raid_is_the_fight_not_the_arrests(nlp):
 def test_a_month_is_no_march(nlp, text):
     assert not {sub for sub in types(nlp, text)} & {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION,
                                                        S.EXCESSIVE_FORCE}
+
+
+@pytest.mark.parametrize("text", [
+    "Police caught a gang that was engaged in stealing cars across the city.",
+    "Four children died after drinking contaminated water in the village.",
+])
+def test_an_occupation_or_a_death_alone_is_no_conflict_event(nlp, text):
+    assert types(nlp, text) == []
+
+
+def test_troops_engaged_with_rebels_fought(nlp):
+    assert types(nlp, "Troops engaged with rebels near the border on Monday.") == [S.ARMED_CLASH]

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kharita.events import assemble as asm
-from kharita.events.arguments import trigger_hits
+from kharita.events.arguments import DYING, trigger_hits
 from kharita.events.incidents import CLAIM
 from kharita.gazetteer.base import Gazetteer
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
@@ -225,6 +225,8 @@ def classify_doc(doc: Doc) -> list[tuple[SubEventType, str]]:
     for sent in doc.sents:
         hits = trigger_hits(doc, [m for m in triggers if sent.start_char <= m.start < sent.end_char][:asm.MAX_TRIGGERS])
         for sub, hit in asm.classify_sentence(sent, hits, actors, 0):
+            if hit.head.lemma_.lower() in DYING:
+                continue                      # "the three died after drinking ...": dying tells no one's act
             if sub not in seen:
                 seen.add(sub)
                 out.append((sub, hit.span.text))

@@ -346,6 +346,10 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return S.NON_VIOLENT_TRANSFER
     if k == "ENTER":                          # "entered X without a fight"; a plain "entered" is no capture
         return S.NON_VIOLENT_TRANSFER if NONVIOLENT_CUES.search(text) and "CLASH" not in sent_klasses else None
+    if k == "CLASH" and hit.head.lemma_.lower() == "engage" and any(
+            c.dep_ == "prep" and c.lower_ == "in" for c in hit.head.children) and not any(
+            c.dep_ == "prep" and c.lower_ == "with" for c in hit.head.children):
+        return None                           # "a gang engaged in stealing cars": an occupation, no fight
     if k in ("CLASH", "KILL"):
         kind = A.victim_kind(patient, actor2)
         if actor1 is None and (NOT_CONFLICT.search(text) or _accused(hit.head)):
