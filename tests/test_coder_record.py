@@ -1154,3 +1154,17 @@ def test_parties_struck_together_are_the_target_s_associates(coder, text):
     events = code(coder, text)
     sides = {e.actor2.name for e in events if e.actor2} | {a for e in events for a in e.assoc_actor_2}
     assert {"Military Forces of Syria (2000-)", "QSD: Syrian Democratic Forces"} <= sides
+
+
+def test_the_other_side_s_dead_join_the_battle_across_a_sentence_about_its_wounded(coder):
+    text = ("Jihadist fighters ambushed a checkpoint near Rafah, North Sinai, Egypt, on Saturday, killing five "
+            "troops. Six other troops were wounded in the attack, officials said. Soldiers killed three "
+            "militants in the firefight.")
+    events = code(coder, text)
+    assert [e.fatalities for e in events] == [8]
+
+
+def test_fighters_of_a_group_the_dictionary_does_not_know_are_counted(coder):
+    text = ("Two BIFF radicals and an army soldier were killed in an encounter in Datu Saudi Ampatuan, "
+            "Maguindanao, Philippines, on Thursday.")
+    assert largest_toll(coder, text) == 3

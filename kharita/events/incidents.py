@@ -84,18 +84,20 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
     a definite reference ("the attack", "the blast", "the fighting") told in a later sentence about
     an event just reported is that event's toll and victims, not a new event."""
     out: list[Draft] = []
+    told_until: dict[int, int] = {}           # where the last sentence folded into a draft ends
     for d in drafts:
         target = None
         if d.klass == "KILL" and (_FOLLOW_UP.search(d.sentence[2]) or d.actor1 is None or d.orphan) \
                 or _refers_back(d):
             dying = d.trigger[2].lower().split()[-1] in _DYING_FORMS   # "one of the women died": of any event
             earlier = [p for p in out if (p.klass != "KILL" or dying) and p.sentence[0] < d.sentence[0]
-                       and d.sentence[0] - p.sentence[1] < 40]
+                       and d.sentence[0] - told_until.get(id(p), p.sentence[1]) < 40]
             target = earlier[-1] if earlier else None
         elif _anaphor(d) is not None:
             target = _antecedent(d, out)
         if target is not None:
             _fold_into(target, d)
+            told_until[id(target)] = max(told_until.get(id(target), target.sentence[1]), d.sentence[1])
             continue
         out.append(d)
     return out
@@ -112,8 +114,8 @@ _BLAST = {S.REMOTE_EXPLOSIVE, S.SUICIDE_BOMB, S.GRENADE, S.AIR_DRONE_STRIKE, S.S
 
 
 ANAPHORS: dict[str, set[S]] = {
-    **dict.fromkeys(("fighting", "clashes", "clash", "battle", "battles", "confrontation", "confrontations"),
-                    _BATTLE),
+    **dict.fromkeys(("fighting", "clashes", "clash", "battle", "battles", "confrontation", "confrontations",
+                     "firefight", "gunfight", "shootout", "shoot-out", "encounter", "skirmish"), _BATTLE),
     **dict.fromkeys(("blast", "blasts", "explosion", "explosions", "bombing", "bombings", "bomb", "detonation"),
                     _BLAST),
     **dict.fromkeys(("strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "shelling", "bombardment"),
@@ -140,8 +142,8 @@ def _antecedent(d: Draft, earlier: list[Draft]) -> Draft | None:
     """The latest event of a kind the anaphor can name, told in the two sentences before it."""
     kinds = _anaphor(d) or set()
     for p in reversed(earlier):
-        if p.sentence[0] >= d.sentence[0] or d.sentence[0] - p.sentence[1] > 400:
-            continue
+        if p.sentence[0] >= d.sentence[0] or d.sentence[0] - p.sentence[1] > 400 or p.actor1 is None:
+            continue                          # (a draft no one carried out is no event to refer to)
         if p.sub in kinds and (p.sub not in TERRITORIAL_SUBS or d.sub in _BATTLE):
             return p
     return None
@@ -175,8 +177,8 @@ def _fold_into(target: Draft, d: Draft) -> None:
     victims = next((a for a in (d.actor2, d.actor1) if a is not None
                     and a.actor.actor_type is ActorType.CIVILIANS), None)
     if target.actor2 is None and target.actor1 is not None:
-        named = [a for a in (d.actor1, d.actor2) if a is not None and not a.generic
-                 and a.actor.name != target.actor1.actor.name]
+        named = [a for a in (d.actor1, d.actor2) if a is not None and a.actor.name != target.actor1.actor.name
+                 and (not a.generic or a.actor.actor_type is ActorType.STATE_FORCES)]   # "government troops" too
         target.actor2 = victims or (named[0] if named else None)
     if victims is not None and target.sub is S.ARMED_CLASH and target.klass in ("CLASH", "KILL"):
         target.sub = S.ATTACK             # "gunmen attacked ...; five villagers died in the attack"

@@ -42,6 +42,7 @@ LOW_WORDS = lexicon.words("low_words")
 NOT_PERSONS = lexicon.words("not_persons")
 PERPETRATORS = lexicon.words("perpetrator_nouns")
 COMPANION_WORDS = lexicon.words("companion_words")
+ANIMALS = lexicon.words("animal_words")
 PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | COMPANION_WORDS | {"other", "others", "person", "persons", "people",
                                                                   "them", "those"}) - NOT_PERSONS
 
@@ -410,6 +411,9 @@ def _of_people(doc, last: Token, end: int) -> bool:
             return True
         if tok.pos_ in ("VERB", "PUNCT") and low not in (",",):
             return False
+        if tok.pos_ == "NOUN" and last.head.i == tok.i and tok.dep_ in ("nsubjpass", "dobj") \
+                and _is_death(tok.head) and tok.lemma_.lower() not in ANIMALS:
+            return True                       # "two BIFF radicals ... were killed": only people are killed so
         if tok.pos_ == "NOUN" and not (tok.dep_ == "compound" and tok.head.i > tok.i):
             return False                      # the count's own noun is no person: "a few moments ago a man"
     return False
