@@ -1168,3 +1168,13 @@ def test_fighters_of_a_group_the_dictionary_does_not_know_are_counted(coder):
     text = ("Two BIFF radicals and an army soldier were killed in an encounter in Datu Saudi Ampatuan, "
             "Maguindanao, Philippines, on Thursday.")
     assert largest_toll(coder, text) == 3
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Gunmen shot dead five people in Tepito, Mexico City, on Saturday. More than 300,000 people have been "
+     "murdered since the government sent the army against the cartels.", 5),
+    ("Nelson Vargas, a local boss, and Jessica Romero, approximately 25, were shot dead in Tehuixtla, Morelos, "
+     "Mexico, on Sunday.", 2),
+])
+def test_a_country_s_tally_and_an_age_are_not_the_toll(coder, text, toll):
+    assert largest_toll(coder, text) == toll

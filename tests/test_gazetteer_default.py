@@ -154,3 +154,13 @@ def test_governorates_districts_and_sentence_context():
 def test_capitalised_datelines_are_places_and_acronyms_are_not():
     found = [t.text for t in geoparse("DAMASCUS (Reuters) - UNICEF and NATO said ISIS and the SDF fought in RAQQA.")]
     assert found == ["DAMASCUS", "RAQQA"]
+
+
+def test_a_name_a_place_goes_by_weighs_more_than_the_same_name_as_another_place_s_other_name():
+    from kharita.gazetteer import ranking
+
+    [city] = [c.place for c in load_default().candidates("Ecatepec de Morelos") if c.place.feature_code == "PPL"][:1]
+    own = ranking.score(city, "exact", primary=True)
+    other = ranking.score(city, "exact", primary=False)
+    assert other < own
+    assert round(own - other, 4) == round(ranking.WEIGHTS["match"] * ranking.SECONDARY_NAME_PENALTY, 4)

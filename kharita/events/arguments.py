@@ -611,7 +611,11 @@ def is_age(tok: Token) -> bool:
     if before is not None and before.lower_ in ("aged", "age"):
         return True
     after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    return before is not None and before.text == "," and tok.i > 1 and doc[tok.i - 2].pos_ == "PROPN" \
+    j = tok.i - 1
+    if before is not None and before.lower_ in ("approximately", "about", "around", "roughly"):
+        j -= 1                        # "Jessica Romero, approximately 25, a neighbour"
+        before = doc[j] if j >= 0 else None
+    return before is not None and before.text == "," and j > 0 and doc[j - 1].pos_ == "PROPN" \
         and (after is None or after.text in (",", ".", ")", ";") or after.lower_ in ("and", "was", "were"))
 
 

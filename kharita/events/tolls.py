@@ -351,10 +351,18 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
     return out
 
 
+#: A count of dead above this is a tally of many events ("more than 300,000 people have been
+#: murdered"), not one event's toll: ACLED codes each event's own dead.
+ONE_EVENT_MOST = 1000
+
+
 def vague_multitude(mention: Mention) -> bool:
-    """"Killing thousands", "tens of thousands dead": no one event's toll is given in thousands without
-    a figure, so such a count is a tally of many events (ACLED codes each event's own dead)."""
-    return any(w in mention.text.lower() for w in ("thousands", "millions"))
+    """"Killing thousands", "tens of thousands dead", "more than 300,000 murdered": no one event's
+    toll is given in thousands, so such a count is a tally of many events (ACLED codes each event's
+    own dead)."""
+    if any(w in mention.text.lower() for w in ("thousands", "millions")):
+        return True
+    return mention.label.isdigit() and int(mention.label) > ONE_EVENT_MOST
 
 
 def _range_end(doc, last: Token, by_start: dict[int, Mention]) -> tuple[Token, int] | None:

@@ -22,6 +22,8 @@ from kharita.models import Place
 WEIGHTS = {"match": 0.35, "population": 0.15, "type": 0.15, "country": 0.15, "near": 0.20}
 MATCH_QUALITY = {"alias": 1.0, "exact": 0.85, "key": 0.6, "skeleton": 0.45, "fuzzy": 0.35}
 NEAR_SCALE_KM = 100.0
+#: An exact match on one of a place's other names weighs a little less than on its own name.
+SECONDARY_NAME_PENALTY = 0.1
 
 # cue word -> the feature (class, code prefix) that fits it, best first.
 CUE_FEATURES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -106,11 +108,16 @@ def spelling_similarity(name: str, matched: str) -> float:
 
 
 def score(place: Place, match: str, *, cue: str = "", country: str | None = None,
-          near: Place | None = None, short: bool = False, similarity: float = 1.0) -> float:
+          near: Place | None = None, short: bool = False, similarity: float = 1.0,
+          primary: bool = True) -> float:
     """`short`: the name's key has three letters or fewer, so a loose match ("Sur" for "Syria")
     is weak evidence. `similarity`: spelling_similarity of the name and the entry's name that
-    matched; it scales loose matches only (an alias or exact name is already the spelling)."""
+    matched; it scales loose matches only (an alias or exact name is already the spelling).
+    `primary`: the name is the place's own, not one of its other names ("Morelos" is the state;
+    it is only another name of Ecatepec de Morelos)."""
     quality = MATCH_QUALITY.get(match, 0.5)
+    if match == "exact" and not primary:
+        quality -= SECONDARY_NAME_PENALTY
     if match not in ("alias", "exact"):
         # the same spelling but for an article or a diacritic (al-Ghuwayran, Ghuwayran) is exact
         quality = MATCH_QUALITY["exact"] if similarity >= 0.999 else quality * (0.4 + 0.6 * similarity)

@@ -100,7 +100,8 @@ class SqliteGazetteer:
         short = len(name_key(name).replace(" ", "")) <= 3
         ranked = [Candidate(place, ranking.score(place, match, cue=cue, country=country, near=near,
                                                  short=short,
-                                                 similarity=ranking.spelling_similarity(name, matched)),
+                                                 similarity=ranking.spelling_similarity(name, matched),
+                                                 primary=name_key(place.name) == name_key(name)),
                             matched, match)
                   for place, matched, match in found]
         ranked.sort(key=lambda c: (-c.score, -c.place.population, c.place.key))
