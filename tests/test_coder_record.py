@@ -1178,3 +1178,13 @@ def test_fighters_of_a_group_the_dictionary_does_not_know_are_counted(coder):
 ])
 def test_a_country_s_tally_and_an_age_are_not_the_toll(coder, text, toll):
     assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("At least five Taliban fighters were killed and seven more were wounded in an operation in Chak, Wardak, "
+     "Afghanistan, last night.", 5),
+    ("Soldiers of Light Infantry Battalion (LIB) 407 killed two civilians in Dwelo, Kayin State, Myanmar, on "
+     "Monday.", 2),
+])
+def test_the_wounded_told_after_and_a_unit_s_number_are_not_the_dead(coder, text, toll):
+    assert largest_toll(coder, text) == toll

@@ -600,6 +600,12 @@ def is_label(tok: Token) -> bool:
     before = doc[tok.i - 1].lower_.rstrip(".") if tok.i > 0 else ""
     after = doc[tok.i + 1].lower_.rstrip(".") if tok.i + 1 < len(doc) else ""
     day = tok.like_num and tok.text.isdigit() and int(tok.text) <= 31 and (before in _MONTH_WORDS or after in _MONTH_WORDS)
+    if before == ")":                         # "Light Infantry Battalion (LIB) 407": the unit's number
+        j = tok.i - 2
+        while j > 0 and doc[j].text != "(" and tok.i - j < 6:
+            j -= 1
+        if j > 0 and doc[j].text == "(" and doc[j - 1].lower_ in LABEL_WORDS:
+            return True
     return day or before in LABEL_WORDS
 
 

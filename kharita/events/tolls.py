@@ -245,7 +245,8 @@ def _one_person(tok: Token, any_noun: bool = False) -> bool:
 def _governing_fate(first: Token, last: Token) -> str | None:
     """The fate the parse gives a count: the verb whose subject or object its noun phrase is
     ("three security personnel were wounded": wounded), None when the parse says nothing."""
-    noun = last if last.pos_ in ("NOUN", "PROPN", "PRON") else last.head
+    noun = last if last.pos_ in ("NOUN", "PROPN", "PRON") or last.dep_ in (
+        "nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos") else last.head   # "seven more were wounded"
     if noun.dep_ == "pobj" and noun.head.lower_ == "of":
         owner = noun.head.head
         if _is_death(owner):
