@@ -1188,3 +1188,15 @@ def test_a_country_s_tally_and_an_age_are_not_the_toll(coder, text, toll):
 ])
 def test_the_wounded_told_after_and_a_unit_s_number_are_not_the_dead(coder, text, toll):
     assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed two men in Reynosa, Tamaulipas, Mexico, on Sunday. On February 17, 2009, federal police "
+    "attacked a house in Reynosa, killing 12 people.",
+    "Gunmen killed two men in Reynosa, Tamaulipas, Mexico, on Sunday. Federal police had attacked a house in "
+    "Reynosa in February 2009, killing 12 people.",
+])
+def test_an_event_told_as_history_is_not_coded_and_is_counted(coder, text):
+    events = code(coder, text, published="2021-05-10")
+    assert [(e.fatalities, e.event_date.year) for e in events] == [(2, 2021)]
+    assert any("history" in reason for reason in coder.dropped)

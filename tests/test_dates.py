@@ -47,3 +47,16 @@ def test_relative_dates_need_a_publication_date():
 def test_no_date():
     assert find_dates("", PUBLISHED) == []
     assert find_dates("Militants may attack soon.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Police had raided the house in February 2009.", dt.date(2009, 2, 15)),
+    ("The town fell in Sept. 2014 after weeks of fighting.", dt.date(2014, 9, 15)),
+])
+def test_a_month_and_year_is_that_month(text, day):
+    (mention,) = find_dates(text, None)
+    assert parse_label(mention.label)[:2] == (day, TimePrecision.MONTH)
+
+
+def test_may_before_a_year_can_be_the_verb():
+    assert find_dates("Officials said talks may 2021 resume.", None) == []

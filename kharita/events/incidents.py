@@ -201,6 +201,11 @@ _SEPARATE = re.compile(r"\b(?:in|during) (?:a|an|another) (?:\w+ )?separate\b|\b
 
 #: Why an event the text reports is not coded (counted in the run's summary).
 NO_COUNTRY = "no place or country known"
+HISTORY = "told as history: dated more than a year before the report"
+#: An event the text dates more than this many days before the report's publication is the report's
+#: background ("On February 17, 2009, police attacked the house"), not news it brings: its own
+#: reports of the day are its sources.
+HISTORY_DAYS = 365
 
 
 def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
@@ -209,10 +214,14 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
     others count a city's districts as the city."""
     merged: dict[tuple, list[Draft]] = {}
     lost: set[tuple] = set()                  # (type, sentence) of the events no country can place
+    history: set[tuple] = set()               # (type, sentence) of events told as a report's background
     for d in drafts:
         if d.actor1 is None:
             if ctx.country_place is None and d.klass != "KILL":
                 lost.add((d.sub, d.sentence[0]))    # no country for its unnamed party, nor its place
+            continue
+        if d.date is not None and ctx.published is not None and (ctx.published - d.date).days > HISTORY_DAYS:
+            history.add((d.sub, d.sentence[0]))     # "On February 17, 2009, police attacked ...": background
             continue
         _claimed_by(d, ctx)
         _civilians_are_victims(d, ctx)
@@ -243,6 +252,8 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
     _one_blast(merged)
     if lost:
         ctx.dropped[NO_COUNTRY] = ctx.dropped.get(NO_COUNTRY, 0) + len(lost)
+    if history:
+        ctx.dropped[HISTORY] = ctx.dropped.get(HISTORY, 0) + len(history)
     return [_build(group, ctx) for group in _one_per_id(list(merged.values()), ctx)]
 
 

@@ -35,6 +35,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("month_day", re.compile(rf"\b(?:on\s+)?({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)),
     ("day_month", re.compile(rf"\b(?:on\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b", re.I)),
+    ("month_year", re.compile(rf"\b(?:in\s+)?({_MONTH_RE})\s+(\d{{4}})\b", re.I)),
     ("period", re.compile(
         rf"\b(?:for|over|during|in|within|throughout)\s+the\s+(?:past|last|previous)\s+({_COUNT_RE})?\s*"
         r"(hours|days|weeks|months|day|week|month)\b", re.I)),
@@ -113,6 +114,11 @@ def resolve(kind: str, match: re.Match[str], published: dt.date | None) -> str |
     if kind == "day_month":
         day = _in_year(_month(g[1]), int(g[0]), int(g[2]) if g[2] else None, published)
         return make_label(day, TimePrecision.DAY) if day else None
+    if kind == "month_year":                 # "in February 2009": the month (ACLED time precision 3)
+        if g[0] == "may":
+            return None                      # "they may 2021 ...": the verb
+        day = _in_year(_month(g[0]), 15, int(g[1]), None)
+        return make_label(day, TimePrecision.MONTH) if day else None
     if published is None:
         return None
     if kind == "period":
