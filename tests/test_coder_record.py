@@ -1200,3 +1200,11 @@ def test_an_event_told_as_history_is_not_coded_and_is_counted(coder, text):
     events = code(coder, text, published="2021-05-10")
     assert [(e.fatalities, e.event_date.year) for e in events] == [(2, 2021)]
     assert any("history" in reason for reason in coder.dropped)
+
+
+@pytest.mark.parametrize("text, police", [
+    ("Federal Police arrested three Islamic State suspects in Kirkuk, Iraq, on Sunday.", "Police Forces of Iraq (2014-)"),
+    ("Federal police arrested three cartel gunmen in Reynosa, Tamaulipas, Mexico, on Sunday.", "Police Forces of Mexico"),
+])
+def test_federal_police_are_the_report_s_country_s(coder, text, police):
+    assert [e.actor1.name for e in code(coder, text)] == [police]

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kharita.actors.dictionary import ActorDictionary, ActorEntry, GenericRule, Word, case_mask, fold, load_default, words
+from kharita.actors.dictionary import ActorDictionary, ActorEntry, GenericRule, Word, case_mask, fold, load_default, name_key, words
 from kharita.models import Actor, ActorMention
 from kharita.ontology import ActorType
 
@@ -305,9 +305,11 @@ class ActorMatcher:
             for name in entry.names():
                 self.names.add(name, entry.name)
         self.generic = _Trie()
+        self.generic_keys: set[str] = set()
         for rule in self.dictionary.generic_rules():
             for phrase in rule.phrases:
                 self.generic.add(phrase, rule)
+                self.generic_keys.add(name_key(phrase))
         self.countries = _Trie()
         for c in self.dictionary.countries():
             for n in (c.bare_name, *c.names, *c.demonyms):
@@ -351,6 +353,8 @@ class ActorMatcher:
         ]
         spans = [(m.start, m.end) for m in mentions]
         for m in find_new_groups(text, self.dictionary, country=country, date=date):
+            if name_key(m.text) in self.generic_keys:
+                continue                      # "Federal Police": the country's police, not a new group
             if not _overlaps(spans, m.start, m.end) and not _overlaps(blocked, m.start, m.end):
                 mentions.append(m)
                 spans.append((m.start, m.end))
