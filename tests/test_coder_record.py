@@ -1208,3 +1208,11 @@ def test_an_event_told_as_history_is_not_coded_and_is_counted(coder, text):
 ])
 def test_federal_police_are_the_report_s_country_s(coder, text, police):
     assert [e.actor1.name for e in code(coder, text)] == [police]
+
+
+@pytest.mark.parametrize("text", [
+    "Ahmad Khalil and Omar Saleh were killed by unknown gunmen in Daraa, Syria, on Monday.",
+    "Unknown gunmen killed Omar Saleh in Daraa, Syria, on Monday.",
+])
+def test_a_victim_s_name_that_is_also_a_village_is_no_place(coder, text):
+    assert [e.place.country_code for e in code(coder, text)] == ["SY"]

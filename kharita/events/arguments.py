@@ -379,6 +379,23 @@ def is_acting(top: Toponym, verb: Token, offset: int = 0) -> bool:
     return any(tok.idx <= top.start - offset < tok.idx + len(tok) for tok in acting_tokens(verb))
 
 
+#: Trigger classes whose subject (passive) or object can only be people: a place name there is a person's.
+PEOPLE_ONLY_CLASSES = {"KILL", "EXECUTE", "ABDUCT", "ARREST", "SEXUAL"}
+
+
+def is_victim_name(top: Toponym, hit_head: Token, klass: str, offset: int = 0) -> bool:
+    """"Ahmad Khalil and Omar Saleh were killed": a name the gazetteer knows (a village 'Omar
+    Saleh') that stands as the victim of a verb that harms only people is a person, not the place."""
+    if klass not in PEOPLE_ONLY_CLASSES or hit_head.pos_ != "VERB" or top.place is None \
+            or top.place.feature_class != "P":
+        return False
+    victims = [c for c in hit_head.children if c.dep_ in ("nsubjpass", "dobj")]
+    victims += [t for v in victims for t in v.conjuncts]
+    return any(v.idx <= top.start - offset < v.idx + len(v) or any(
+        t.idx <= top.start - offset < t.idx + len(t) for t in v.subtree if t.dep_ in ("compound", "flat"))
+        for v in victims if v.pos_ == "PROPN")
+
+
 TIME_WORDS = {w.lower() for w in WEEKDAYS} | set(MONTHS) | {
     "morning", "afternoon", "evening", "night", "dawn", "dusk", "midnight", "noon", "day", "week", "weekend",
     "month", "year", "today", "yesterday"}

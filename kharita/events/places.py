@@ -52,7 +52,8 @@ def choose_places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym],
     if hit.klass == "DISPLACE":                # "fled towards Hesekê": where they went, not where from
         s_places = [t for t in s_places if not DESTINATION_BEFORE.search(text[max(0, t.start - offset - 25):
                                                                               t.start - offset])]
-    s_places = [t for t in s_places if not A.is_acting(t, hit.head, offset)]
+    s_places = [t for t in s_places if not A.is_acting(t, hit.head, offset)
+                and not A.is_victim_name(t, hit.head, hit.klass, offset)]
     own = A.toponyms_in_clause(hit.head, s_places, offset)
     if not own and hit.head.dep_ == "conj" and hit.head.head.pos_ == "VERB":
         own = A.toponyms_in_clause(hit.head.head, s_places, offset)   # "looted shops in X and burned houses"
