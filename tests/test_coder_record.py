@@ -1216,3 +1216,13 @@ def test_federal_police_are_the_report_s_country_s(coder, text, police):
 ])
 def test_a_victim_s_name_that_is_also_a_village_is_no_place(coder, text):
     assert [e.place.country_code for e in code(coder, text)] == ["SY"]
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Gunmen ambushed a truck near Loikaw, Kayah State, Myanmar, on Monday; the vehicle overturned and the "
+     "driver killed.", 1),
+    ("Police exchanged fire with two robbery suspects in Bole, Addis Ababa, Ethiopia, on Monday. One suspect "
+     "was killed in the shootout and the other was arrested.", 1),
+])
+def test_a_passive_without_its_auxiliary_and_a_suspect_are_counted(coder, text, toll):
+    assert largest_toll(coder, text) == toll

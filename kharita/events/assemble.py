@@ -609,8 +609,8 @@ def _the_known_dead(verb: Token) -> bool:
     subj, _passive = A.subject_of(verb)
     if subj is None:
         return False
-    if subj.lower_ in _KNOWN or subj.tag_ == "NNP":
-        return True
+    if subj.lower_ in _KNOWN or subj.tag_ == "NNP" or any(c.lower_ == "also" for c in verb.children):
+        return True                           # ("a subject nicknamed El Cumbayo also died": of the same attack)
     for child in subj.children:
         if child.dep_ in ("det", "poss") and child.lower_ in _KNOWN:
             return True

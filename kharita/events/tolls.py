@@ -42,9 +42,10 @@ LOW_WORDS = lexicon.words("low_words")
 NOT_PERSONS = lexicon.words("not_persons")
 PERPETRATORS = lexicon.words("perpetrator_nouns")
 COMPANION_WORDS = lexicon.words("companion_words")
+PERSON_NOUNS = lexicon.words("person_nouns")
 ANIMALS = lexicon.words("animal_words")
-PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | COMPANION_WORDS | {"other", "others", "person", "persons", "people",
-                                                                  "them", "those"}) - NOT_PERSONS
+PEOPLE_WORDS = (ARMED_WORDS | CIVILIAN_WORDS | COMPANION_WORDS | PERSON_NOUNS
+                | {"other", "others", "person", "persons", "people", "them", "those"}) - NOT_PERSONS
 
 
 #: A month in a tally phrase: spelled out or abbreviated ("since Feb. 1", "from Sept to Nov").
@@ -208,8 +209,10 @@ def the_dead(sent: Span) -> list[tuple[Token, list[Token]]]:
         if not lethal:
             continue
         if tok.pos_ == "VERB":
+            reduced = tok.tag_ == "VBN" and not any(c.dep_ in ("dobj", "aux") for c in tok.children)
             victims = [c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")
-                       or c.dep_ == "nsubj" and tok.lemma_.lower() in ("die", "perish")]
+                       or c.dep_ == "nsubj" and (tok.lemma_.lower() in ("die", "perish") or reduced)]
+            # ("... and the driver killed": a passive without its auxiliary)
         elif tok.pos_ == "NOUN":
             victims = [c for c in tok.children if c.dep_ == "poss"]
             victims += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
