@@ -1226,3 +1226,12 @@ def test_a_victim_s_name_that_is_also_a_village_is_no_place(coder, text):
 ])
 def test_a_passive_without_its_auxiliary_and_a_suspect_are_counted(coder, text, toll):
     assert largest_toll(coder, text) == toll
+
+
+def test_the_dead_of_an_attack_by_nobody_named_are_its_target(coder):
+    text = ("Four members of the Asayish were killed in an armed attack on a checkpoint near Kabsh, Raqqa, "
+            "Syria, on Monday.")
+    events = code(coder, text)
+    sides = [{e.actor1.name, e.actor2.name if e.actor2 else None} for e in events]
+    assert sides and all(s == {"Asayish: Internal Security Forces of North and East Syria",
+                               "Unidentified Armed Group (Syria)"} for s in sides)

@@ -141,6 +141,12 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             else:                             # "twelve soldiers and five militants died in clashes"
                 actor1 = _first_other(s_actors)
                 actor2 = _first_other(s_actors, actor1) if actor1 is not None else None
+                dead = _group_of_the_dead(sent, s_actors, None, offset)
+                if actor2 is None and dead is not None and actor1 is not None and dead.actor.name == actor1.actor.name:
+                    # "the death of four Asayish members in an armed attack": the dead are the attacked
+                    unknown = _generic(ctx, "unidentified gunmen", hit, offset)
+                    if unknown is not None:
+                        actor1, actor2 = unknown, dead
         if sub in (S.ARMED_CLASH, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY) \
                 and actor2 is None and actor1 is not None:
             actor2 = _first_other(s_actors, actor1)
