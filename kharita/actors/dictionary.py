@@ -423,7 +423,8 @@ class ActorDictionary:
                 continue
             wider = replace(entry, aliases=entry.aliases + new)
             self._entries[entry.name] = wider
-            for bucket in self._by_key.values():
+            for key in {name_key(n) for n in entry.names()}:     # the entry sits under its own names only
+                bucket = self._by_key[key]
                 bucket[:] = [wider if e is entry else e for e in bucket]
             for alias in new:
                 self._by_key.setdefault(name_key(alias), []).append(wider)

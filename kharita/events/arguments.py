@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from kharita.events import lexicon
 from kharita.models import ActorMention, Mention, Toponym
 from kharita.nlp.dates import MONTHS, WEEKDAYS
+from kharita.nlp.lines import DATELINE_DASHES
 from kharita.nlp.numbers import VAGUE
 from kharita.nlp.triggers import SURFACE_POS, trigger_class
 from kharita.ontology import ActorType, Certainty
@@ -84,10 +85,6 @@ REPORTING_VERBS = SAY_VERBS | {"document", "record", "monitor", "verify", "obser
 ONLY_PEOPLE_LEMMAS = {"kill", "murder", "assassinate", "slay", "behead", "lynch", "stab", "execute"}
 #: Verbs of dying: their subject is the dead, never the killer ("one of the women died").
 DYING = {"die", "succumb", "perish"}
-
-
-#: What ends a dateline ("BEIRUT (Reuters) - Protesters ..."): the word after it starts the story.
-DATELINE_DASHES = {"-", "\u2013", "\u2014", "--"}
 
 
 def _month_before_a_day(tok: Token) -> bool:
@@ -546,6 +543,12 @@ def fatalities_near(head: Token, numbers: list[Mention], offset: int = 0) -> Men
 KILLERS_OF = frozenset({"kill", "murder", "execute", "massacre", "assassinate", "slay", "behead", "lynch"})
 
 
+def kills_a_person(hit: Hit) -> bool:
+    """A trigger that can only kill a person: "murdered", "assassinated", "shot dead", "gunned down"."""
+    return hit.head.lemma_.lower() in ONLY_PEOPLE_LEMMAS or kills_outright(hit.head) \
+        or len(hit.span) > 1 and hit.span[-1].lower_ in ("dead", "down")
+
+
 def kills_outright(verb: Token) -> bool:
     """"Shot dead", "gunned down": a verb whose particle or complement says its victim died."""
     return any(c.lower_ in ("dead", "down") for c in verb.children)
@@ -607,7 +610,8 @@ def _count_of(cand: Token, by_start: dict[int, Mention]) -> Mention | None:
 
 
 LABEL_WORDS = lexicon.words("label_words")
-_MONTH_WORDS = {m.lower() for m in MONTHS} | {m.lower()[:3] for m in MONTHS} | {"sept"}
+#: Month names and their abbreviations, lower case.
+MONTH_WORDS = frozenset({m.lower() for m in MONTHS} | {m.lower()[:3] for m in MONTHS} | {"sept"})
 
 
 def is_label(tok: Token) -> bool:
@@ -616,7 +620,7 @@ def is_label(tok: Token) -> bool:
     doc = tok.doc
     before = doc[tok.i - 1].lower_.rstrip(".") if tok.i > 0 else ""
     after = doc[tok.i + 1].lower_.rstrip(".") if tok.i + 1 < len(doc) else ""
-    day = tok.like_num and tok.text.isdigit() and int(tok.text) <= 31 and (before in _MONTH_WORDS or after in _MONTH_WORDS)
+    day = tok.like_num and tok.text.isdigit() and int(tok.text) <= 31 and (before in MONTH_WORDS or after in MONTH_WORDS)
     if before == ")":                         # "Light Infantry Battalion (LIB) 407": the unit's number
         j = tok.i - 2
         while j > 0 and doc[j].text != "(" and tok.i - j < 6:

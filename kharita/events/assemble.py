@@ -356,7 +356,6 @@ BY_POLICE = {S.ARRESTS, S.DISRUPTED_WEAPONS_USE}
 _CROWD = {ActorType.PROTESTERS, ActorType.RIOTERS}
 
 
-REPORT_VERBS = A.REPORTING_VERBS
 
 
 def _reporter(mention: ActorMention, sent: Span, offset: int) -> bool:
@@ -375,8 +374,8 @@ def _reporter(mention: ActorMention, sent: Span, offset: int) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ in ("of", "from") and root.head.head.lemma_.lower() in \
             ("source", "activist", "report", "statement", "correspondent", "network"):
         return True                           # "sources of the Observatory", "a report from Amnesty"
-    return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in REPORT_VERBS \
-        or root.dep_ == "pobj" and root.head.lower_ in ("to", "by") and root.head.head.lemma_.lower() in REPORT_VERBS
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in A.REPORTING_VERBS \
+        or root.dep_ == "pobj" and root.head.lower_ in ("to", "by") and root.head.head.lemma_.lower() in A.REPORTING_VERBS
 
 
 _MEMBER_OF = re.compile(r"^\s*(?:,\s*)?(?:from|of|belonging to|affiliated with|linked to|members of)\s+(?:the\s+)?$", re.I)
@@ -589,9 +588,7 @@ def _by_whom(hit: A.Hit, actors: list[ActorMention], offset: int) -> ActorMentio
 def _a_named_person(patient: Token | None, hit: A.Hit, places: list[Toponym], offset: int) -> bool:
     """"Zacarias was shot dead": a name no gazetteer or dictionary knows, as the victim of a verb
     that only kills people, is a person; not said to be armed, a civilian (ACLED: Attack)."""
-    if patient is None or patient.tag_ != "NNP" or not (
-            hit.head.lemma_.lower() in A.ONLY_PEOPLE_LEMMAS or A.kills_outright(hit.head)
-            or len(hit.span) > 1 and hit.span[-1].lower_ in ("dead", "down")):
+    if patient is None or patient.tag_ != "NNP" or not A.kills_a_person(hit):
         return False
     at = patient.idx + offset
     return not any(t.start <= at < t.end for t in places)
@@ -601,7 +598,7 @@ def _documented(head: Token) -> bool:
     """"SOHR documented the death of an SDF member": a death noun a monitor records, whose
     victims are known and whose killer nobody names."""
     gov = head.head
-    return head.dep_ == "dobj" and gov.lemma_.lower() in REPORT_VERBS and head.lemma_.lower() in ("death", "killing")
+    return head.dep_ == "dobj" and gov.lemma_.lower() in A.REPORTING_VERBS and head.lemma_.lower() in ("death", "killing")
 
 
 #: Words that make the subject of "died" people the report has already told of.

@@ -15,11 +15,12 @@ from dataclasses import replace
 
 from kharita.actors.coding import ETHNIC
 from kharita.actors.dictionary import fold, load_default
-from kharita.events.arguments import CIVILIAN_WORDS
+from kharita.events.arguments import CIVILIAN_WORDS, DYING
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
 from kharita.models import Event, Evidence, Source, Territory, Toponym
+from kharita.nlp.triggers import verb_forms
 from kharita.ontology import DATE_WINDOW_DAYS, ActorType, GeoPrecision, SubEventType as S
 
 
@@ -103,7 +104,7 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
-_DYING_FORMS = {"die", "dies", "died", "succumb", "succumbs", "succumbed", "succumbing"}
+_DYING_FORMS = {form for lemma in DYING for form in verb_forms(lemma)}
 
 
 #: Definite nouns that point back at an event already told, and the sub-event types each may name.

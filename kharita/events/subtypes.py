@@ -369,8 +369,7 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         if kind == "armed" or (actor2 is not None and actor2.actor.actor_type is not ActorType.CIVILIANS):
             return S.ARMED_CLASH
         if kind == "" and patient is not None and patient.tag_ == "NNP" and patient.ent_type_ not in NOT_PERSON_LABELS \
-                and (hit.head.lemma_.lower() in A.ONLY_PEOPLE_LEMMAS or A.kills_outright(hit.head)
-                     or len(hit.span) > 1 and hit.span[-1].lower_ in ("dead", "down")):   # "shot dead", "gunned down"
+                and A.kills_a_person(hit):
             return S.ATTACK                   # "gunmen shot dead Zacarias": a person not said to be armed
         if kind == "" and (_armed_hit(sent) or "CLASH" in sent_klasses):
             return S.ARMED_CLASH              # "23 killed as fighting rages"

@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
 from kharita.events.arguments import (
-    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, SAY_VERBS, clause_head, is_age, is_label, is_person_noun, kills_outright,
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, MONTH_WORDS, SAY_VERBS, clause_head, is_age, is_label, is_person_noun, kills_outright,
     with_the_wounded,
 )
 from kharita.models import Mention
@@ -393,7 +393,7 @@ def _is_subset(doc, first: Token, start: int) -> bool:
     return after in ("of them", "of whom", "of those", "among them")
 
 
-MONTHS = set(DATE_MONTHS) | {m[:3] for m in DATE_MONTHS} | {"sept"}
+MONTHS = MONTH_WORDS
 
 
 def _is_day(doc, first: Token, last: Token, value: int) -> bool:

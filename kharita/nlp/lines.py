@@ -44,8 +44,8 @@ def mark_line_starts(doc: Doc) -> Doc:
     return doc
 
 
-#: What ends a dateline: "MEXICO CITY (AP) — Two men were killed ...".
-_DATELINE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+#: What ends a dateline ("MEXICO CITY (AP) — Two men were killed ..."): the word after it starts the story.
+DATELINE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 
 
 def mark_datelines(doc: Doc) -> Doc:
@@ -75,7 +75,7 @@ def _dateline_end(doc: Doc, start: int) -> int | None:
     in_parens = False
     for j in range(start, min(len(doc), start + 14)):
         tok = doc[j]
-        if tok.text in _DATELINE_DASHES:
+        if tok.text in DATELINE_DASHES:
             return j if words else None
         if tok.text == "(":
             in_parens = True
