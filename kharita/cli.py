@@ -160,8 +160,9 @@ def main(verbose: int, quiet: bool) -> None:
 @click.option("-s", "--silent", is_flag=True, help="No progress bar.")
 @extractor_option
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: this process; dask: a Dask cluster codes the reports while this process "
-                   "stores and merges them in input order, then refreshes control.")
+              help="local: this process; dask: a Dask cluster codes the reports; on PostgreSQL each "
+                   "worker merges and stores its own, on SQLite this process does, in input order; "
+                   "then control is refreshed.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="With --engine dask: the scheduler of a running cluster.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,

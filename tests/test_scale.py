@@ -17,7 +17,7 @@ from kharita.errors import ConfigError
 from kharita.models import RunSummary
 from kharita.pipeline import MinimalExtractor
 from kharita.record import to_record
-from kharita.scale.runner import connect, expand, loaded_extractors, run_dask
+from kharita.scale.runner import connect, expand, loaded_extractors, opened_stores, run_dask
 from kharita.store import Store
 
 DATA = Path(__file__).parent / "data" / "scale"
@@ -79,6 +79,24 @@ def test_a_resumed_run_skips_what_is_stored_and_ends_as_one_run(client, in_proce
     assert (first.read, first.stored) == (6, 6)
     assert (second.read, second.stored, second.unchanged) == (12, 5, 7)
     assert got == expected
+
+
+@pytest.mark.dask
+@pytest.mark.postgres
+@pytest.mark.issue(14)
+def test_workers_write_postgresql_themselves_and_store_what_the_in_process_run_stores(
+        client, in_process, pg_schema_url) -> None:
+    expected_summary, expected = in_process
+    with Store.open(pg_schema_url) as store:
+        summary = run_dask(SHARDS, store, client=client, extractor=CODER, batch_size=2)
+        got = flat_events(store)
+        assert store.count_documents() == 11
+    writers = [url for urls in client.run(opened_stores).values() for url in urls]
+    assert writers and all(url.startswith("postgresql") and "search_path" in url for url in writers)
+    assert opened_stores() == []                       # the client wrote nothing itself
+    assert expected_summary.events_merged == 0         # nothing to merge: the order cannot matter
+    assert got == expected
+    assert counts(summary) == counts(expected_summary)
 
 
 @pytest.mark.dask

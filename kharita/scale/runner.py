@@ -5,21 +5,32 @@ shards, streamed record by record), drops the reports the store already holds (s
 resumes where it stopped), and cuts the rest into partitions of `batch_size` reports, each one
 task. Each worker process builds the extractor once (a worker plugin warms it at start-up; a module
 cache keeps it for the life of the process) and runs `extractor.extract` on its partitions: the
-very call the in-process run makes, so the events are the same. The client stores the results in
-input order with the in-process run's own step (merge into the stored events, write, one
-transaction a report), keeping a bounded number of partitions in flight, so memory stays flat
-however large the corpus; control is refreshed once at the end, as after an in-process run.
+very call the in-process run makes, so the events are the same. Who then writes them (`writers`):
 
-A bad report fails alone, as in-process: the worker extracts with the pipeline's `extract_each`
-and sends back, beside the results, the reports whose extraction raised (named, with the reason);
-the client stores each report with the pipeline's isolation. A task that fails as a whole (its
-worker died) is retried one report a task, so only a report that fails on its own is lost, and
-the run goes on. `strict` raises the first failure instead.
+- "workers" (PostgreSQL's default): each worker stores its own partition's reports, one
+  transaction a report, with the in-process run's own step (`pipeline.store_document`: merge into
+  the stored events, write), on a Store of its own. Throughput grows with the workers, since no one
+  process does every write. Merge stays correct: a report's merge holds the PostgreSQL advisory
+  locks of its merge blocks to the end of its transaction (`kharita.merge.cluster`), so two
+  workers storing reports of one incident at once take turns and make one event; the store ends as
+  a sequential run of the reports in the order they were committed, which is no longer the input
+  order (an event keeps the id of the report of it stored first).
+- "client" (SQLite's default, and the only choice there: SQLite has one writer at a time): the
+  client stores the results in input order, a partition a transaction, so the store fills exactly
+  as an in-process run fills it (merge is incremental and order matters).
+
+Either way a bounded number of partitions is in flight, so memory stays flat however large the
+corpus, and control is refreshed once at the end, as after an in-process run.
+
+A bad report fails alone, as in-process: the worker extracts (and stores) with the pipeline's own
+isolation, and sends back the reports that raised (named, with the reason). A task that fails as
+a whole (its worker died) is retried one report a task, so only a report that fails on its own is
+lost, and the run goes on (a report the dead worker had committed is then found stored, and
+counted unchanged). `strict` raises the first failure instead.
 
 Why the client reads, not the workers: a document's id is the hash of its text, so skipping what is
-stored needs the text; the client stores every result anyway; and reading costs a thousandth of
-the parse, so the workers' time goes to parsing. Merge stays on the client because it is
-incremental and order-dependent: the store must see the reports in the same order as in-process.
+stored needs the text, and reading costs a thousandth of the parse, so the workers' time goes to
+parsing and writing.
 """
 
 from __future__ import annotations
@@ -39,10 +50,10 @@ from distributed import Client, Future, LocalCluster, Worker, WorkerPlugin
 from kharita import pipeline, settings
 from kharita.errors import ConfigError
 from kharita.models import Document, Event, RunSummary
+from kharita.store import Store
 
 if TYPE_CHECKING:
     from kharita.pipeline import Extractor
-    from kharita.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +62,12 @@ ExtractorFactory = Callable[[], "Extractor"]
 PLUGIN_NAME = "kharita-extractor"
 DEFAULT_BATCH = 16                     # reports per task: ~1 s of parsing, enough for nlp.pipe to batch
 
-# One extractor per worker process, keyed by the factory that builds it.
+#: Who writes the reports (see the module docstring); None: "workers" on PostgreSQL, else "client".
+WRITERS = ("client", "workers")
+
+# One extractor per worker process, keyed by the factory that builds it; one Store per URL.
 _EXTRACTORS: dict[str, Extractor] = {}
+_STORES: dict[str, Store] = {}
 
 
 def _factory_key(factory: ExtractorFactory) -> str:
@@ -95,6 +110,52 @@ def extract_batch(factory: ExtractorFactory, documents: list[Document], strict: 
     pairs = [(doc, list(events)) for doc, events in
              pipeline.extract_each(worker_extractor(factory), documents, failures)]
     return pairs, failures.summary.failed
+
+
+def worker_store(url: str) -> Store:
+    """This process's Store of `url`, opened on first use (the client has migrated it) and kept."""
+    store = _STORES.get(url)
+    if store is None:
+        store = _STORES[url] = Store.open(url, migrate=False)
+    return store
+
+
+def opened_stores() -> list[str]:
+    """The stores this process writes, by URL (`client.run` it to see which workers wrote)."""
+    return sorted(_STORES)
+
+
+def store_batch(factory: ExtractorFactory, url: str, documents: list[Document], merge: bool = True,
+                strict: bool = False) -> RunSummary:
+    """The task of a worker that writes: extract one batch of reports and store each, merged, in
+    a transaction of its own, exactly as the in-process run does (`pipeline.run`'s loop). Returns
+    what it did; `read` stays 0 (the client counted the reports it read)."""
+    summary = RunSummary()
+    failures = pipeline.ReportFailures(summary, strict=strict)
+    store = worker_store(url)
+    extractor = worker_extractor(factory)
+    merge_events = pipeline.merge_events_into if merge else None
+    for doc, events in pipeline.extract_each(extractor, documents, failures):
+        with failures.isolate(pipeline.report_name(doc), doc):
+            pipeline.store_document(store, doc, events, merge_events, summary)
+    dropped = getattr(extractor, "dropped", None)        # as pipeline.run collects it
+    if isinstance(dropped, dict) and dropped:
+        summary.drop(dropped)
+        dropped.clear()
+    return summary
+
+
+def choose_writers(store: Store, writers: str | None) -> str:
+    """"workers" on PostgreSQL, "client" on SQLite, unless `writers` says which; workers writing
+    SQLite is refused (it has one writer at a time, and a remote worker cannot reach the file)."""
+    if writers is None:
+        return "workers" if store.backend == "postgresql" else "client"
+    if writers not in WRITERS:
+        raise ConfigError(f"writers must be one of {', '.join(WRITERS)}, not {writers!r}.")
+    if writers == "workers" and store.backend != "postgresql":
+        raise ConfigError("Only a PostgreSQL store can be written by the workers: SQLite has one writer at "
+                          "a time, so the client writes it (writers='client').")
+    return writers
 
 
 class ExtractorPlugin(WorkerPlugin):
@@ -197,6 +258,7 @@ def run_dask(
     merge: bool = True,
     client: Client | None = None,
     strict: bool = False,
+    writers: str | None = None,
 ) -> RunSummary:
     """Code `inputs` on a Dask cluster into `store`: the same stored result as `pipeline.run`.
 
@@ -207,18 +269,21 @@ def run_dask(
     worker) are out at once, and results are stored in input order, so the store fills exactly as
     an in-process run fills it (merge is incremental and order matters) and the client's memory
     does not grow with the corpus. A report that raises is rolled back and listed in the summary's
-    `failed`, and the run goes on; `strict` raises the first such exception instead.
+    `failed`, and the run goes on; `strict` raises the first such exception instead. `writers`:
+    who stores the reports, "workers" (each its own, the default on PostgreSQL) or "client" (in
+    input order, the default and only choice on SQLite); see the module docstring.
     """
     factory = extractor_factory or named_extractor(extractor)
     if batch_size < 1:
         raise ConfigError(f"batch_size must be at least 1, not {batch_size}.")
+    distribute = _distribute_writes if choose_writers(store, writers) == "workers" else _distribute
     summary = RunSummary()
     failures = pipeline.ReportFailures(summary, strict=strict)
     if client is None:
         with connect(scheduler, workers) as own:
-            _distribute(inputs, store, own, factory, batch_size, in_flight, merge, failures)
+            distribute(inputs, store, own, factory, batch_size, in_flight, merge, failures)
     else:
-        _distribute(inputs, store, client, factory, batch_size, in_flight, merge, failures)
+        distribute(inputs, store, client, factory, batch_size, in_flight, merge, failures)
     if summary.stored:
         pipeline.refresh_control(store, failures)
     return summary
@@ -286,3 +351,45 @@ def _distribute(inputs: Sequence[str | Path], store: Store, client: Client, fact
             store_oldest()
     while pending:
         store_oldest()
+
+
+def _distribute_writes(inputs: Sequence[str | Path], store: Store, client: Client, factory: ExtractorFactory,
+                       batch_size: int, in_flight: int | None, merge: bool,
+                       failures: pipeline.ReportFailures) -> None:
+    """`_distribute` where each worker stores its own reports (`store_batch`): the client only
+    reads, skips what is stored, submits and adds up the summaries."""
+    client.register_plugin(ExtractorPlugin(factory), name=PLUGIN_NAME)
+    n_workers = max(1, len(client.scheduler_info()["workers"]))
+    limit = in_flight or 3 * n_workers
+    url = store.engine.url.render_as_string(hide_password=False)
+    summary, strict = failures.summary, failures.strict
+    pending: deque[tuple[Future, list[Document]]] = deque()
+
+    def submit(batch: list[Document]) -> Future:
+        return client.submit(store_batch, factory, url, batch, merge, strict, pure=False)
+
+    def collect_oldest() -> None:
+        future, batch = pending.popleft()
+        try:
+            summary.merge_from(future.result())
+            return
+        except Exception as exc:       # counted below: each of its reports is stored or failed
+            if strict:
+                raise
+            if len(batch) == 1:
+                failures.fail(pipeline.report_name(batch[0]), pipeline.failure_reason(exc), batch[0])
+                return
+            log.warning("a task of %d report(s) failed (%s); redoing them one a task",
+                        len(batch), pipeline.failure_reason(exc))
+        finally:
+            future.release()
+        for doc in batch:
+            with failures.isolate(pipeline.report_name(doc), doc):
+                summary.merge_from(submit([doc]).result())
+
+    for batch in _unstored(_batches(read_all(inputs, summary), batch_size), store, summary):
+        pending.append((submit(batch), batch))
+        while len(pending) >= limit:
+            collect_oldest()
+    while pending:
+        collect_oldest()
