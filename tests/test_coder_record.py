@@ -1235,3 +1235,42 @@ def test_the_dead_of_an_attack_by_nobody_named_are_its_target(coder):
     sides = [{e.actor1.name, e.actor2.name if e.actor2 else None} for e in events]
     assert sides and all(s == {"Asayish: Internal Security Forces of North and East Syria",
                                "Unidentified Armed Group (Syria)"} for s in sides)
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels and soldiers exchanged prisoners on Monday outside Homs, a city that has seen heavy fighting "
+    "in recent weeks.",
+    "On Monday rebels and government troops swapped prisoners near Idlib, a province that has been shelled "
+    "daily since January.",
+])
+def test_a_period_said_of_a_place_does_not_make_the_event_a_tally(coder, text):
+    subs = {e.sub_event_type for e in code(coder, text)}
+    assert S.AGREEMENT in subs, "the exchange is an event; the period describes the place"
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes in recent months have killed 300 people in Homs, a monitor said.",
+    "Since January, attacks by gunmen in Daraa killed 120 people, the monitor said.",
+])
+def test_a_period_said_of_the_event_still_makes_a_tally(coder, text):
+    assert all((e.fatalities or 0) < 100 for e in code(coder, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen threw a grenade at a bus stop in Jolo on Tuesday, killing two people, the second such attack "
+    "in two weeks, police said.",
+    "Two people were killed on Tuesday when a grenade was thrown at a bus stop in Jolo, the third attack "
+    "in a month, police said.",
+])
+def test_an_ordinal_makes_a_period_a_comparison(coder, text):
+    assert largest_toll(coder, text) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed three traders on a road in Lower Shabelle region on Friday, a local official said.",
+    "Three traders were shot dead by gunmen on Friday in the Lower Shabele region, an official said.",
+])
+def test_a_first_level_division_is_known_by_another_transliteration(coder, text):
+    events = code(coder, text)
+    assert events and {e.place.country_code for e in events} == {"SO"}
+    assert {e.place.admin1 for e in events} == {"Lower Shabeelle"}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from kharita.actors.dictionary import ActorDictionary, ActorEntry, GenericRule, Word, case_mask, fold, load_default, name_key, words
 from kharita.models import Actor, ActorMention
+from kharita.nlp.dates import MONTHS, WEEKDAYS
 from kharita.ontology import ActorType
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ with without against among between under into onto upon according reports report
 turkish russian iranian american british french israeli lebanese jordanian saudi ethnic fire freedom
 separatist separatists secessionist insurgent insurgents guerrilla guerrillas terrorist terrorists extremist
 extremists suspected alleged gunmen bandits
-""".split())
+""".split()) | frozenset(WEEKDAYS) | frozenset(MONTHS)     # "On Monday rebels ...": a day is no name
 
 #: Descriptive compounds that qualify a group without naming it: "Iran-backed", "US-led".
 _DESCRIPTIVE = re.compile(r"-(?:backed|led|aligned|affiliated|linked|allied|supported|based|funded|trained|sponsored)$")

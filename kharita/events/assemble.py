@@ -30,7 +30,7 @@ from kharita.events.subtypes import (
     roles,
 )
 from kharita.events.tolls import (
-    INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll, the_dead, vague_multitude,
+    INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll, tally_over, the_dead, vague_multitude,
 )
 from kharita.models import Actor, ActorMention, Mention, Toponym
 from kharita.nlp.dates import parse_label
@@ -102,7 +102,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     typed = classify_sentence(sent, hits, s_actors, offset, clashes=False)
     typed = [(sub, hit) for sub, hit in typed         # "since 2019, SOHR documented 1,170 killed": no event
              if sub in PROTEST_TYPES               # "protests nationwide" are events all the same
-             or not is_tally(_clause_text(sent_text, hit.span.start_char - sent.start_char))]
+             or not tally_over(_clause_span(sent, hit.span.start_char - sent.start_char), hit.head)]
     clause_of_hit = {h.head.i: A.clause_head(h.head).i for h in hits}
     drafts: list[Draft] = []
     for sub, hit in typed:
@@ -147,8 +147,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                     unknown = _generic(ctx, "unidentified gunmen", hit, offset)
                     if unknown is not None:
                         actor1, actor2 = unknown, dead
-        if sub in (S.ARMED_CLASH, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY) \
-                and actor2 is None and actor1 is not None:
+        if sub is S.AGREEMENT and actor1 is None and actor2 is not None:
+            actor1, actor2 = actor2, None     # an agreement's parties have no order (ACLED: actor1 and actor2)
+        if sub in (S.ARMED_CLASH, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY,
+                   S.AGREEMENT) and actor2 is None and actor1 is not None:
             actor2 = _first_other(s_actors, actor1)
         if sub in PROTEST_TYPES or sub in (S.MOB_VIOLENCE,):
             actor1, actor2 = _crowd_roles(sub, s_actors, actor1, actor2, hit, ctx, offset)
@@ -281,11 +283,22 @@ def _continues_a_tally(sentence: str, start: int, ctx: Context) -> bool:
     return ctx.tally_end >= 0 and 0 <= start - ctx.tally_end <= 3 and bool(CONTINUATIONS.match(sentence))
 
 
+def _clause_span(sent: Span, at: int) -> Span:
+    """The tokens of `sent` between semicolons or colons around character `at` of it."""
+    start, end = _clause_bounds(sent.text, at)
+    return sent.char_span(start, end, alignment_mode="expand") or sent
+
+
 def _clause_text(sentence: str, at: int) -> str:
     """The part of a sentence between semicolons or colons that holds character `at`."""
+    start, end = _clause_bounds(sentence, at)
+    return sentence[start:end]
+
+
+def _clause_bounds(sentence: str, at: int) -> tuple[int, int]:
     start = max(sentence.rfind(";", 0, at), sentence.rfind(":", 0, at)) + 1
     ends = [i for i in (sentence.find(";", at), sentence.find(":", at)) if i >= 0]
-    return sentence[start:min(ends) if ends else len(sentence)]
+    return start, min(ends) if ends else len(sentence)
 
 
 def _named_over_generic(drafts: list[Draft]) -> list[Draft]:

@@ -62,11 +62,42 @@ TOLL_VERBS = lexicon.words("toll_verbs")
 def is_tally(text: str) -> bool:
     """Whether a sentence counts the dead of a period, not of one event ("the deadliest attack in ten
     years" is a comparison, not a tally)."""
+    return any(True for _match in _tallies(text))
+
+
+def _tallies(text: str):
     for match in TALLY.finditer(text):
         before = re.findall(r"[\w-]+", text[max(0, match.start() - 40):match.start()].lower())
         if not SUPERLATIVES.intersection(before[-4:]):
+            yield match
+
+
+#: Arcs that attach a clause or phrase to a noun: what is said there describes that noun, not the event.
+NOUN_MODIFIERS = ("appos", "relcl", "acl")
+
+
+def tally_over(span: Span, head: Token) -> bool:
+    """Whether a period phrase in `span` (a clause of the parsed sentence) makes the event of trigger
+    `head` a tally. A phrase inside a description of a named place or person that the trigger is not
+    part of tells of that place or person, not of the event ("swapped prisoners near Aleppo, a city
+    that has seen heavy fighting in recent weeks" is one exchange)."""
+    for match in _tallies(span.text):
+        at = span.start_char + match.start()
+        tok = next((t for t in span if t.idx <= at < t.idx + len(t.text) + 1), None)
+        if tok is None:
+            return True
+        if not any(a.dep_ in NOUN_MODIFIERS and head not in a.subtree and _names_something(a.head)
+                   for a in (tok, *tok.ancestors)):
             return True
     return False
+
+
+def _names_something(noun: Token) -> bool:
+    """A name (a proper noun or a capitalised word inside the sentence), or a common noun set beside
+    one ("Homs, a city that ..."): a description of it is about that place or person."""
+    def named(tok: Token) -> bool:
+        return tok.pos_ == "PROPN" or tok.text[:1].isupper() and not tok.is_sent_start
+    return named(noun) or noun.dep_ == "appos" and named(noun.head)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ ENV_VAR = "KHARITA_GAZETTEER"
 FUZZY_CUTOFF = 88.0
 REGION_CODES = ("ADM1", "ADM2", "PCL")
 HOME_COUNTRIES = SKELETON_COUNTRIES
+#: The shortest transliteration key (letters) by which a first-level division is recognised abroad.
+MIN_DIVISION_KEY = 6
 
 _PLACE_COLUMNS = ("p.id, p.name, p.cc, p.lat, p.lon, p.fclass, p.fcode, a1.value, a2.value, "
                   "p.population, p.geonameid, p.wof_id, p.approximate, src.value")
@@ -154,7 +156,11 @@ class SqliteGazetteer:
             return "alias" if any(k in (ALIAS, ALIAS_NEAR) for k in exact) else "exact"
         if len(key.replace(" ", "")) <= 3 or self.is_english(name):
             return ""
-        return "key" if any(place.country_code in HOME_COUNTRIES for _m, _k, place in rows) else ""
+        # A looser spelling counts in the region kharita reads about, and for first-level divisions
+        # anywhere: few, long and distinctive names whose transliterations vary ("Lower Shabelle" for
+        # GeoNames' Lower Shabeelle, "Hilmand" for Helmand).
+        return "key" if any(place.country_code in HOME_COUNTRIES or place.feature_code == "ADM1"
+                            and len(key.replace(" ", "")) >= MIN_DIVISION_KEY for _m, _k, place in rows) else ""
 
     def is_english(self, text: str) -> bool:
         """Every word of `text` is a common English word (or an inflection of one)."""
