@@ -7,6 +7,13 @@ publication date, so that every report has its own text (its own content id) whi
 sentence lengths and the mix of eventful and uneventful text stay those of real news.
 
     python bench/corpus.py --reports 10000 --out /tmp/kharita-corpus
+    python bench/corpus.py --articles 0 --out /tmp/kharita-articles     # the article corpus, all of it
+
+The article corpus (issue 14) is real-length news, each article once and as it is: the GeoWebNews
+articles (geoparsing-gritta/GWN.xml), the re3d documents and the UCDP-AEC validation articles
+(ucdp-aec-validation/validation.jsonl, `source_article`, published on its `source_date`), taken
+in turn from the three, so that a shorter corpus keeps their mix. Most of their sentences tell no
+event, where the snippet corpus above is mostly event sentences.
 
 The generator is deterministic for a given --seed, and streams: memory does not grow with --reports.
 """
@@ -17,6 +24,7 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -173,6 +181,53 @@ def write_corpus(n: int, out: Path, *, shard_size: int = 5000, data: Path = DEFA
     return shards
 
 
+def load_articles(data: Path = DEFAULT_DATA) -> list[list[dict[str, object]]]:
+    """The article corpus's three sources, each a list of report records, in a fixed order."""
+    import xml.etree.ElementTree as ET
+
+    gwn = data / "geoparsing-gritta" / "GWN.xml"
+    ucdp = data / "ucdp-aec-validation" / "validation.jsonl"
+    re3d = sorted((data / "re3d").glob("*/documents.json"))
+    if not gwn.exists() or not ucdp.exists() or not re3d:
+        sys.exit(f"No evaluation data under {data}: pass --data pointing at shared/evaldata")
+    web = [{"id": f"gwn-{art.get('file')}", "url": art.findtext("link") or None,
+            "title": art.findtext("title") or None, "outlet": "GeoWebNews", "published": None,
+            "text": art.findtext("text") or ""} for art in ET.parse(gwn).getroot().iter("article")]
+    documents = []
+    for path in re3d:
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    rec = json.loads(line)
+                    documents.append({"id": f"re3d-{len(documents)}", "url": rec.get("sourceUrl") or None,
+                                      "title": rec.get("title") or None, "outlet": rec.get("sourceName") or None,
+                                      "published": None, "text": rec["text"]})
+    validation = []
+    with ucdp.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                rec = json.loads(line)
+                validation.append({"id": f"ucdp-{rec['id']}", "url": None, "title": None, "outlet": "UCDP-AEC",
+                                   "published": (rec.get("source_date") or "")[:10] or None,
+                                   "text": rec["source_article"]})
+    return [web, documents, validation]
+
+
+def write_articles(out: Path, *, limit: int = 0, data: Path = DEFAULT_DATA) -> list[Path]:
+    """The article corpus (every article, or the first `limit` taken in turn from the three
+    sources) as one JSON Lines shard under `out`; returns [the shard]."""
+    sources = load_articles(data)
+    mixed = [rec for group in itertools.zip_longest(*sources) for rec in group if rec is not None]
+    if limit:
+        mixed = mixed[:limit]
+    out.mkdir(parents=True, exist_ok=True)
+    shard = out / "articles-00000.jsonl"
+    with shard.open("w", encoding="utf-8") as f:
+        for rec in mixed:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return [shard]
+
+
 def iter_texts(shards: list[Path]) -> Iterator[str]:
     """The texts of a written corpus, in order (for the bare spaCy baseline)."""
     for shard in shards:
@@ -188,11 +243,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shard-size", type=int, default=5000, help="reports per JSON Lines shard")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared/evaldata folder")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--articles", type=int, default=None,
+                        help="write the article corpus instead: this many articles (0: all)")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="kharita-corpus-"))
-    shards = write_corpus(args.reports, out, shard_size=args.shard_size, data=args.data, seed=args.seed)
-    words = sum(len(t.split()) for t in iter_texts(shards))
-    print(f"{args.reports} reports, {words} words, {len(shards)} shards in {out}")
+    if args.articles is not None:
+        shards = write_articles(out, limit=args.articles, data=args.data)
+    else:
+        shards = write_corpus(args.reports, out, shard_size=args.shard_size, data=args.data, seed=args.seed)
+    texts = list(iter_texts(shards))
+    words = sum(len(t.split()) for t in texts)
+    print(f"{len(texts)} reports, {words} words, {len(shards)} shards in {out}")
 
 
 if __name__ == "__main__":

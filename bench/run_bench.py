@@ -1,16 +1,20 @@
-"""The benchmark of issue 7, in one command: throughput, memory and Dask scaling, with the machine.
+"""The benchmark of issues 7 and 14, in one command: throughput, memory and Dask scaling, with the machine.
 
     python bench/run_bench.py                          # 10k reports; memory at 10k and 100k; Dask 1 and 2 workers
     python bench/run_bench.py --reports 2000 --big 0   # a quick look (no 100k memory run)
 
-It builds the corpus with bench/corpus.py (the seed, re3d documents and CASE-2021 snippets, varied)
-and measures, each in a fresh child process so that one measurement's memory cannot leak into the
-next:
+It builds two corpora with bench/corpus.py: the snippet corpus (--reports reports: the seed, re3d
+documents and CASE-2021 snippets, varied; mostly event sentences) and the article corpus
+(--articles real-length articles, each once: GeoWebNews, re3d, UCDP-AEC validation; most
+sentences tell no event). It measures, each in a fresh child process so that one measurement's
+memory cannot leak into the next, on each corpus:
   (a) bare `nlp.pipe` of the spaCy pipeline kharita loads, every component on every text;
   (b) kharita end to end (`kharita.pipeline.run`: read, code, store into SQLite, merge, control);
-  the ratio b/a of their words/s; Dask with 1 and 2 local worker processes (`run_dask` into SQLite,
-  the cluster started and warmed before the clock starts) and the scaling efficiency
-  throughput(2) / (2 x throughput(1)); peak memory at --reports and at --big reports.
+  the ratio b/a of their words/s (both whole processes, loading included); then, on the snippet
+  corpus, Dask with 1 and 2 local worker processes (`run_dask`, the cluster started and warmed
+  before the clock starts) into SQLite (the client the one writer) and into PostgreSQL (each
+  worker writes its own reports), with the scaling efficiency throughput(2) / (2 x throughput(1))
+  of each backend; peak memory at --reports and at --big reports.
 Timings include loading the pipeline in (a) and (b) (a few seconds), not the corpus build.
 
 Peak memory is the highest sum of the resident set sizes of the child process and all its
@@ -45,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -54,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus as corpus_mod  # noqa: E402
 
 RESULT = "BENCH-RESULT "
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 CHILD_ENV: dict[str, str] = {}         # KHARITA_EXTRACTOR for the measurements (--extractor)
 
 
@@ -108,10 +114,24 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def child_env() -> dict[str, str]:
+    env = {**os.environ, **CHILD_ENV}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def warm_bytecode() -> None:
+    """Import, once, what the measurements import, so that each finds its bytecode compiled (the
+    first would otherwise pay a few seconds of compiling for all)."""
+    code = ("import spacy, distributed, kharita.pipeline, kharita.events, kharita.scale.runner; "
+            "from kharita.nlp import load; load.default_pipeline()")
+    subprocess.run([sys.executable, "-c", code], env=child_env(), check=True, stdout=subprocess.DEVNULL)
+
+
 def measure(kind: str, *args: str) -> dict:
     """Run one measurement in a child process; its result, its peak RSS and its RSS over time."""
     cmd = [sys.executable, __file__, "--measure", kind, *args]
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, **CHILD_ENV})
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=child_env())
     proc = psutil.Process(child.pid)
     samples: list[tuple[float, int]] = []
     done = threading.Event()
@@ -206,15 +226,85 @@ def run_on_dask(folder: str, db: str, workers: int) -> None:
         # warm: every worker has built its extractor before the clock starts
         client.register_plugin(runner.ExtractorPlugin(runner.named_extractor()), name=runner.PLUGIN_NAME)
         me = psutil.Process()
+        pg_start = _postgres_cpu()
         t_start, cpu_start = _clock(), _cpu([me])
         workers_start = _cpu(me.children(recursive=True))
         with Store.open(db) as store:
+            writers = runner.choose_writers(store, None)
             summary = runner.run_dask(_shards(folder), store, client=client)
         t_end, cpu_end = _clock(), _cpu([me])
         workers_end = _cpu(me.children(recursive=True))
+        pg_cpu = _postgres_cpu() - pg_start if db.startswith("postgresql") else 0.0
     _emit(reports=summary.read, stored=summary.stored, events=_stored_events(db),
           skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end,
-          client_cpu=cpu_end - cpu_start, workers_cpu=workers_end - workers_start)
+          client_cpu=cpu_end - cpu_start, workers_cpu=workers_end - workers_start, writers=writers, pg_cpu=pg_cpu,
+          failed=len(summary.failed))
+
+
+def run_stages(folder: str, db: str) -> None:
+    """(b) again, its time split by stage: start-up (imports, loading the pipeline), the light
+    pass over whole reports (each kharita component), the parse of the selected sentences, coding
+    the parsed sentences, store (merge and write). The stages are timed by wrapping them in this
+    process only; the run is the real `pipeline.run`."""
+    import collections
+
+    t0 = time.perf_counter()
+    from kharita import pipeline
+    from kharita.events import coder as coder_mod
+    from kharita.store import Store
+
+    spent: collections.Counter = collections.Counter()
+    counts: collections.Counter = collections.Counter()
+    spent["start-up: imports"] = time.perf_counter() - t0
+
+    def timed(owner, name: str, label: str) -> None:  # type: ignore[no-untyped-def]
+        inner = getattr(owner, name)
+
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            try:
+                return inner(*a, **k)
+            finally:
+                spent[label] += time.perf_counter() - t
+        setattr(owner, name, wrapper)
+
+    t = time.perf_counter()
+    extractor = pipeline.default_extractor()
+    spent["start-up: loading the pipeline"] = time.perf_counter() - t
+    nlp = extractor.nlp
+    for name, proc in nlp.pipeline:
+        if name.startswith("kharita_"):
+            timed(type(proc), "__call__", f"light pass: {name}")
+    timed(coder_mod, "code_document", "coding the parsed sentences")
+    timed(pipeline, "store_document", "store (merge, write)")
+    plain_pipe = type(nlp).pipe
+
+    def pipe(self, docs, **kw):  # type: ignore[no-untyped-def]
+        it = plain_pipe(self, docs, **kw)
+        while True:
+            t = time.perf_counter()
+            try:
+                doc = next(it)
+            except StopIteration:
+                spent["parse of the selected sentences"] += time.perf_counter() - t
+                return
+            spent["parse of the selected sentences"] += time.perf_counter() - t
+            counts["parsed tokens"] += len(doc)
+            yield doc
+    type(nlp).pipe = pipe
+    plain_segments = coder_mod.EventCoder._segments
+
+    def segments(self, document, light):  # type: ignore[no-untyped-def]
+        segs = plain_segments(self, document, light)
+        counts["tokens"] += len(light)
+        counts["reports with no trigger"] += not segs
+        return segs
+    coder_mod.EventCoder._segments = segments
+    with Store.open(db) as store:
+        summary = pipeline.run(_shards(folder), store, extractor=extractor)
+    total = time.perf_counter() - t0
+    spent["other (reading, skip checks, control, the rest)"] = total - sum(spent.values())
+    _emit(reports=summary.read, seconds=total, stages=dict(spent), counts=dict(counts))
 
 
 def _stored_events(db: str) -> int:
@@ -223,6 +313,21 @@ def _stored_events(db: str) -> int:
 
     with Store.open(db) as store:
         return store.count_events()
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of the PostgreSQL server on this machine so far: its processes' own and that of
+    the backends they have reaped (the server forks one a connection); 0 when none is readable."""
+    total = 0.0
+    for p in psutil.process_iter(["username"]):
+        if p.info["username"] != "postgres":
+            continue
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
 
 
 def _cpu(procs: list[psutil.Process]) -> float:
@@ -276,17 +381,61 @@ def run_replay(folder: str, db: str, templates: int) -> None:
           skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
 
 
-def same_events(a: Path, b: Path) -> bool:
+def same_events(a: Path | str, b: Path | str) -> bool:
     """Whether two stores hold the same events, compared as flat records less their write time."""
     from kharita.record import to_record
     from kharita.store import Store
 
-    def records(path: Path) -> Iterator[dict]:
+    def records(path: Path | str) -> Iterator[dict]:
         with Store.open(path) as store:
             for event in store.iter_events():
                 yield {k: v for k, v in to_record(event).items() if k != "timestamp"}
 
     return all(x == y for x, y in itertools.zip_longest(records(a), records(b)))
+
+
+def same_partition(a: Path | str, b: Path | str) -> bool:
+    """Whether two stores group the same reports into events (whatever the events' ids: with the
+    workers writing, an event keeps the id of its report stored first, which may differ)."""
+    from kharita.store import Store
+
+    def partition(path: Path | str) -> Counter:
+        with Store.open(path) as store:
+            return Counter(frozenset(source_key(s) for s in ev.sources) for ev in store.iter_events())
+
+    return partition(a) == partition(b)
+
+
+class PostgresDatabases:
+    """Fresh PostgreSQL databases of the bench's own on a server, all dropped at the end."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.names: list[str] = []
+
+    def _admin(self):  # type: ignore[no-untyped-def]
+        import psycopg
+
+        return psycopg.connect(self.server, autocommit=True)
+
+    def new(self, label: str) -> str:
+        name = f"kharita_bench_{os.getpid()}_{label}"
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.names.append(name)
+        return f"{self.server.rsplit('/', 1)[0]}/{name}"
+
+    def describe(self) -> str:
+        with self._admin() as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+            sync = conn.execute("SHOW synchronous_commit").fetchone()[0]
+        return f"PostgreSQL {version} at {self.server.rsplit('/', 1)[0]} (synchronous_commit={sync}, same machine)"
+
+    def drop_all(self) -> None:
+        with self._admin() as conn:
+            for name in self.names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -306,20 +455,64 @@ def build(n: int, root: Path, data: Path) -> tuple[str, int]:
     start = time.perf_counter()
     shards = corpus_mod.write_corpus(n, folder, data=data)
     words = sum(len(t.split()) for t in corpus_mod.iter_texts(shards))
-    print(f"corpus {n:,}: {words:,} words, {len(shards)} shards, built in {time.perf_counter() - start:.1f} s",
-          flush=True)
+    print(f"snippet corpus {n:,}: {words:,} words, {len(shards)} shards, built in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
     return str(folder), words
+
+
+def build_articles(limit: int, root: Path, data: Path) -> tuple[str, int, int]:
+    folder = root / "articles"
+    shards = corpus_mod.write_articles(folder, limit=limit, data=data)
+    texts = list(corpus_mod.iter_texts(shards))
+    words = sum(len(t.split()) for t in texts)
+    print(f"article corpus: {len(texts):,} articles (GeoWebNews, re3d, UCDP-AEC validation in turn), "
+          f"{words:,} words, {words / len(texts):,.0f} words an article", flush=True)
+    return str(folder), len(texts), words
+
+
+def throughput(label: str, folder: str, n: int, words: int, root: Path, skip: list[str],
+               results: dict[str, dict], target: str) -> None:
+    """(a), (b) and their ratio on one corpus."""
+    header = f"{'':<36} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10}"
+    print(f"\nthroughput on the {label} corpus, {n:,} reports ({words:,} words), one process each\n{header}",
+          flush=True)
+    if "bare" not in skip:
+        results[f"bare-{label}"] = bare = measure("bare", folder)
+        print(_row("(a) bare nlp.pipe (all components)", bare, words), flush=True)
+    if "e2e" not in skip:
+        results[f"e2e-{label}"] = e2e = measure("e2e", folder, str(root / f"e2e-{label}.sqlite"))
+        print(_row("(b) kharita end to end, SQLite", e2e, words), flush=True)
+        print(f"    stored {e2e['stored']:,} reports, {e2e['events']:,} events after merge, {e2e['skipped']} skipped; "
+              f"RSS at 25/50/75/100% of the run: {' / '.join(_mb(r) for r in e2e['rss_quarters'])}")
+    if f"bare-{label}" in results and f"e2e-{label}" in results:
+        ratio = results[f"bare-{label}"]["seconds"] / results[f"e2e-{label}"]["seconds"]
+        print(f"ratio b/a on the {label} corpus (words/s, same run): {ratio:.2f}   target {target}", flush=True)
+    if "stages" not in skip:
+        r = measure("stages", folder, str(root / f"stages-{label}.sqlite"))
+        c = r["counts"]
+        print(f"(b) by stage, one more run of it ({r['seconds']:,.1f} s; {c.get('parsed tokens', 0):,} of "
+              f"{c.get('tokens', 0):,} tokens parsed, {c.get('reports with no trigger', 0):,} of {n:,} reports "
+              f"with no trigger):", flush=True)
+        for stage, sec in sorted(r["stages"].items(), key=lambda kv: -kv[1]):
+            print(f"    {stage:<48} {sec:>7,.1f} s  {sec / r['seconds']:>4.0%}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reports", type=int, default=10_000, help="corpus size for throughput (default 10000)")
+    parser.add_argument("--reports", type=int, default=10_000, help="snippet corpus size (default 10000)")
+    parser.add_argument("--articles", type=int, default=0,
+                        help="article corpus size (default 0: all 949 articles)")
+    parser.add_argument("--corpus", action="append", choices=("snippets", "articles"), default=None,
+                        help="which corpus's throughput to measure (repeatable; default both)")
     parser.add_argument("--big", type=int, default=100_000, help="corpus size for the memory run (0: none)")
     parser.add_argument("--big-method", choices=("replay", "full"), default="replay",
                         help="replay: streaming path with the parse replayed (default); full: real end to end")
     parser.add_argument("--dask-reports", type=int, default=None, help="corpus size for Dask (default --reports)")
+    parser.add_argument("--dask-backend", action="append", choices=("sqlite", "postgresql"), default=None,
+                        help="the stores Dask writes (repeatable; default both)")
+    parser.add_argument("--pg", default=PG_SERVER, help=f"PostgreSQL server for Dask (default {PG_SERVER})")
     parser.add_argument("--data", type=Path, default=corpus_mod.DEFAULT_DATA, help="the shared/evaldata folder")
-    parser.add_argument("--skip", action="append", default=[], choices=("bare", "e2e", "dask", "memory"),
+    parser.add_argument("--skip", action="append", default=[], choices=("bare", "e2e", "stages", "dask", "memory"),
                         help="leave a measurement out (repeatable)")
     parser.add_argument("--extractor", default="coder", help="the extractor kharita runs with (default: coder)")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and databases (printed at the end)")
@@ -328,6 +521,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.measure:
         kind, *rest = args.measure
         {"bare": run_bare, "e2e": run_end_to_end, "replay": lambda f, d, t: run_replay(f, d, int(t)),
+         "stages": run_stages,
          "dask": lambda f, d, w: run_on_dask(f, d, int(w))}[kind](*rest)
         return
 
@@ -335,62 +529,87 @@ def main(argv: list[str] | None = None) -> None:
     print(f"command: {shlex.join(['python', 'bench/run_bench.py', *(argv if argv is not None else sys.argv[1:])])}")
     print(f"started: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
     print(f"machine: {machine()}", flush=True)
+    print(f"load average at start (the cores may be shared): {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+          flush=True)
     print(f"kharita extractor: {args.extractor} (KHARITA_EXTRACTOR in every measurement)", flush=True)
     fingerprint = code_fingerprint()
     print(f"kharita code and data: {fingerprint}", flush=True)
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("PYTHONDONTWRITEBYTECODE is set here: the measurements run without it, as an installed "
+              "Python does (pip compiles at install), after one process has compiled what they import",
+              flush=True)
+    warm_bytecode()
     root = Path(tempfile.mkdtemp(prefix="kharita-bench-"))
     n_templates = len(corpus_mod.load_templates(args.data))
-    folder, words = build(args.reports, root, args.data)
+    corpora = args.corpus or ["snippets", "articles"]
     header = f"{'':<36} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10}"
     results: dict[str, dict] = {}
-
-    print(f"\nthroughput on {args.reports:,} reports ({words:,} words), one process each\n{header}", flush=True)
-    if "bare" not in args.skip:
-        results["bare"] = measure("bare", folder)
-        print(_row("(a) bare nlp.pipe (all components)", results["bare"], words), flush=True)
-    if "e2e" not in args.skip:
-        results["e2e"] = measure("e2e", folder, str(root / "e2e.sqlite"))
-        e2e = results["e2e"]
-        print(_row("(b) kharita end to end, SQLite", e2e, words), flush=True)
-        print(f"    stored {e2e['stored']:,} reports, {e2e['events']:,} events after merge, {e2e['skipped']} skipped; "
-              f"RSS at 25/50/75/100% of the run: {' / '.join(_mb(r) for r in e2e['rss_quarters'])}")
-    if "bare" in results and "e2e" in results:
-        ratio = results["bare"]["seconds"] / results["e2e"]["seconds"]
-        print(f"ratio b/a (words/s, same run): {ratio:.2f}   target >= 1.0", flush=True)
+    folder, words = build(args.reports, root, args.data)
+    if "snippets" in corpora:
+        throughput("snippet", folder, args.reports, words, root, args.skip, results, ">= 1.0")
+    if "articles" in corpora:
+        afolder, n_articles, awords = build_articles(args.articles, root, args.data)
+        throughput("article", afolder, n_articles, awords, root, args.skip, results, ">= 3.0")
+    results["e2e"] = results.get("e2e-snippet", {})
 
     if "dask" not in args.skip:
         dn = args.dask_reports or args.reports
         dfolder, dwords = (folder, words) if dn == args.reports else build(dn, root, args.data)
-        print(f"\nDask LocalCluster on {dn:,} reports ({dwords:,} words), cluster warm before the clock\n{header}",
-              flush=True)
-        for w in (1, 2):
-            results[f"dask{w}"] = measure("dask", dfolder, str(root / f"dask{w}.sqlite"), str(w))
-            r = results[f"dask{w}"]
-            print(_row(f"dask, {w} worker{'s' if w > 1 else ''}", r, dwords), flush=True)
-            print(f"    stored {r['stored']:,} reports, {r['events']:,} events after merge; "
-                  f"CPU: client (reading, merge, SQLite writes) and scheduler {r['client_cpu']:,.0f} s = "
-                  f"{r['client_cpu'] / r['seconds']:.0%} of a core; workers {r['workers_cpu']:,.0f} s = "
-                  f"{r['workers_cpu'] / r['seconds']:.0%} of a core", flush=True)
-        if dn == args.reports and "e2e" in results:
-            same = [same_events(root / "e2e.sqlite", root / f"dask{w}.sqlite") for w in (1, 2)]
-            print(f"stored events equal the in-process run's (records less timestamps): 1 worker "
-                  f"{'yes' if same[0] else 'NO'}, 2 workers {'yes' if same[1] else 'NO'}", flush=True)
-        eff = results["dask1"]["seconds"] / (2 * results["dask2"]["seconds"])
-        print(f"scaling efficiency throughput(2) / (2 x throughput(1)): {eff:.2f}   target >= 0.85", flush=True)
-        r2 = results["dask2"]
-        c, w = r2["client_cpu"] / r2["reports"], r2["workers_cpu"] / r2["reports"]
-        print(f"    per report: client + scheduler {c * 1000:.1f} ms CPU, worker {w * 1000:.1f} ms CPU; with "
-              f"the client sharing {os.cpu_count()} cores with {os.cpu_count()} workers the best efficiency "
-              f"is w / (w + c) = {w / (w + c):.2f}; one client tops out near {1 / c:,.0f} reports/s", flush=True)
+        backends = args.dask_backend or ["sqlite", "postgresql"]
+        pg = PostgresDatabases(args.pg) if "postgresql" in backends else None
+        try:
+            for backend in backends:
+                where = pg.describe() if backend == "postgresql" and pg else "a SQLite file"
+                print(f"\nDask LocalCluster on {dn:,} snippet reports ({dwords:,} words) into {where}, "
+                      f"cluster warm before the clock\n{header}", flush=True)
+                targets = {}
+                for w in (1, 2):
+                    targets[w] = (pg.new(f"dask{w}") if backend == "postgresql" and pg
+                                  else str(root / f"dask{w}.sqlite"))
+                    r = results[f"dask{w}-{backend}"] = measure("dask", dfolder, targets[w], str(w))
+                    print(_row(f"dask, {w} worker{'s' if w > 1 else ''}, {backend}", r, dwords), flush=True)
+                    who = ("the client (reading, merge, writes)" if r["writers"] == "client"
+                           else "the client (reading, skipping what is stored)")
+                    print(f"    writers: {r['writers']}; stored {r['stored']:,} reports, {r['events']:,} events "
+                          f"after merge, {r['failed']} failed; CPU: {who} and scheduler {r['client_cpu']:,.0f} s "
+                          f"= {r['client_cpu'] / r['seconds']:.0%} of a core; workers {r['workers_cpu']:,.0f} s "
+                          f"= {r['workers_cpu'] / r['seconds']:.0%} of a core"
+                          + (f"; PostgreSQL server (all its work, anyone's) {r['pg_cpu']:,.0f} s = {r['pg_cpu'] / r['seconds']:.0%} of a core"
+                             if backend == "postgresql" else ""), flush=True)
+                if dn == args.reports and "e2e-snippet" in results:
+                    e2e_db = root / "e2e-snippet.sqlite"
+                    if backend == "sqlite":
+                        same = [same_events(e2e_db, targets[w]) for w in (1, 2)]
+                        what = "stored events equal the in-process run's (records less timestamps)"
+                    else:
+                        same = [same_partition(e2e_db, targets[w]) for w in (1, 2)]
+                        what = "the same reports make each event as in the in-process run"
+                    print(f"{what}: 1 worker {'yes' if same[0] else 'NO'}, 2 workers {'yes' if same[1] else 'NO'}",
+                          flush=True)
+                r1, r2 = results[f"dask1-{backend}"], results[f"dask2-{backend}"]
+                eff = r1["seconds"] / (2 * r2["seconds"])
+                print(f"scaling efficiency on {backend}, throughput(2) / (2 x throughput(1)): {eff:.2f}", flush=True)
+                c, w = r2["client_cpu"] / r2["reports"], r2["workers_cpu"] / r2["reports"]
+                server = (f", PostgreSQL server {r2['pg_cpu'] / r2['reports'] * 1000:.1f} ms CPU"
+                          if backend == "postgresql" else "")
+                print(f"    per report: client + scheduler {c * 1000:.1f} ms CPU, worker {w * 1000:.1f} ms CPU"
+                      f"{' (parse, merge and write)' if r2['writers'] == 'workers' else ' (parse)'}{server}; "
+                      f"one client tops out near {1 / c:,.0f} reports/s", flush=True)
+            print(f"\nonly this {os.cpu_count()}-core machine was at hand: no figures for 4, 8 or 16 workers "
+                  f"(with {os.cpu_count()} cores the workers share them with the client, the scheduler and "
+                  f"the database server)", flush=True)
+        finally:
+            if pg is not None and not args.keep:
+                pg.drop_all()
 
     if "memory" not in args.skip and args.big:
         print(f"\npeak memory (RSS of the process and its children), method: {args.big_method}", flush=True)
-        if "e2e" in results:
+        if results["e2e"]:
             print(f"  {args.reports:>9,} reports, real end to end (b):            {_mb(results['e2e']['peak_rss'])}")
         bfolder, bwords = build(args.big, root, args.data)
         for n, f in ((args.reports, folder), (args.big, bfolder)):
             if args.big_method == "full":
-                if n == args.reports and "e2e" in results:
+                if n == args.reports and results["e2e"]:
                     continue
                 r = measure("e2e", f, str(root / f"big-{n}.sqlite"))
                 label = "real end to end"
