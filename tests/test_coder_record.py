@@ -1274,3 +1274,59 @@ def test_a_first_level_division_is_known_by_another_transliteration(coder, text)
     events = code(coder, text)
     assert events and {e.place.country_code for e in events} == {"SO"}
     assert {e.place.admin1 for e in events} == {"Lower Shabeelle"}
+
+
+@pytest.mark.parametrize("text", [
+    "Two villagers were feared dead after soldiers opened fire in Bafia, Cameroon, on Monday.",
+    "At least two people are feared dead in Bafia, Cameroon, after soldiers opened fire on a market on Monday.",
+])
+def test_an_event_told_in_a_clause_of_time_took_place(coder, text):
+    events = code(coder, text)
+    assert events, "'after soldiers opened fire' happened, whatever 'feared' says of the dead"
+    assert largest_toll(coder, text) == 2
+
+
+def test_a_fear_of_an_event_is_still_no_event(coder):
+    assert not code(coder, "Residents in Bafia, Cameroon, fear an attack on the town after soldiers left it.")
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("The killing of two farmers in Kano on Monday angered residents.", 2),
+    ("On Monday in Kano, the murder of a shopkeeper angered residents.", 1),
+    ("The assassination of a judge in Kano on Monday shocked the city.", 1),
+])
+def test_a_killing_noun_that_names_its_victims_is_an_attack_by_someone_unnamed(coder, text, toll):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.ATTACK]
+    assert events, text
+    assert events[0].actor1.name == "Unidentified Armed Group (Nigeria)"
+    assert events[0].actor2.actor_type is ActorType.CIVILIANS
+    assert largest_toll(coder, text) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Police are investigating the killing of a shopkeeper in Kano on Monday.",
+    "The governor condemned the killing of a shopkeeper in Kano on Monday.",
+])
+def test_who_investigates_or_condemns_a_killing_did_not_do_it(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.ATTACK]
+    assert events and all(e.actor1.actor_type is not ActorType.STATE_FORCES for e in events)
+    assert all(not e.actor1.name.startswith("Police") for e in events)
+
+
+def test_a_monitor_s_record_of_killings_is_no_incident(coder):
+    text = ("The monitor documented the assassination of 252 civilians, including 18 children, by armed cells in "
+            "Deir ez-Zor, al-Hasakah and Raqqa.")
+    assert all((e.fatalities or 0) < 100 for e in code(coder, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels and government troops signed a ceasefire in Idlib on Monday.",
+    "The army and the rebels agreed to a truce in Idlib on Monday.",
+    "On Monday rebels and government troops swapped prisoners near Idlib.",
+])
+def test_an_agreement_has_both_parties(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.AGREEMENT]
+    assert events
+    names = {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
+    assert "Military Forces of Syria (2000-)" in names
+    assert any("Rebels" in n for n in names)

@@ -188,7 +188,8 @@ def is_negated(head: Token) -> bool:
         if cur.dep_ in ("dobj", "xcomp") and _infinitive_of_purpose(parent):
             return True
         if parent.lemma_.lower() in NEGATING_HEADS and cur.dep_ in ("xcomp", "dobj", "pobj", "ccomp", "prep",
-                                                                     "nsubjpass", "advcl"):
+                                                                     "nsubjpass", "advcl") \
+                and not _told_as_fact(cur):
             return True
         if parent.lemma_.lower() in NEGATING_NOUNS and cur.dep_ in ("acl", "prep", "pobj", "compound"):
             return True
@@ -205,6 +206,13 @@ def is_negated(head: Token) -> bool:
 
 
 _GOING_ON = {"begin", "start", "continue", "manage", "go", "succeed", "resume", "have"}
+#: Subordinators of a clause that tells what happened: "(two were feared dead) after soldiers opened fire".
+FACT_MARKS = {"after", "when", "as", "because", "since", "while", "once"}
+
+
+def _told_as_fact(clause: Token) -> bool:
+    """An adverbial clause of time or cause: its event took place, whatever the main verb says."""
+    return clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in FACT_MARKS for c in clause.children)
 
 
 def _infinitive_of_purpose(tok: Token) -> bool:

@@ -169,16 +169,20 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
         dying = hit.head.lemma_.lower() in A.DYING      # who died tells no one's act: only a follow-up
         if dying and not _the_known_dead(hit.head):
             continue                          # "more than 1,500 people have died": not those just told of
+        noun_victim = _victim_of_noun(hit.head) if hit.klass == "KILL" and not _recorded(hit.head) else None
+        patient = noun_victim or patient
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not dying and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian"
                                          and not _a_named_person(patient, hit, s_places, offset)
-                                         or hit.head.pos_ == "NOUN" or _in_a_fight(hit, hits))):
+                                         or hit.head.pos_ == "NOUN" and noun_victim is None
+                                         or _in_a_fight(hit, hits))):
             actor1 = _generic(ctx, "police" if sub in BY_POLICE else "unidentified gunmen", hit, offset)
         orphan = False
         if actor1 is None and hit.klass == "KILL" and not dying and (
                 sub is S.ARMED_CLASH and hit.head.pos_ == "VERB" or sub in (S.ARMED_CLASH, S.ATTACK)
-                and _documented(hit.head)):
-            victims = actor2 or _victims_generic(patient, ctx, hit, offset) or (
+                and (_documented(hit.head) or noun_victim is not None)):
+            victims = actor2 or (A.actor_of(noun_victim, s_actors, offset) if noun_victim is not None else None) \
+                or _victims_generic(patient, ctx, hit, offset) or (
                 _group_of_the_dead(sent, s_actors, None, offset) if hit.head.pos_ == "NOUN" else None)
             if victims is not None and victims.actor.actor_type is ActorType.CIVILIANS:
                 victims = None                # dead civilians are no side of a clash
@@ -607,11 +611,30 @@ def _a_named_person(patient: Token | None, hit: A.Hit, places: list[Toponym], of
     return not any(t.start <= at < t.end for t in places)
 
 
+def _recorded(head: Token) -> bool:
+    """"SOHR documented the assassination of 252 civilians": a noun a monitor records (its own
+    record, often a tally), not an incident the sentence tells."""
+    return head.dep_ == "dobj" and head.head.lemma_.lower() in A.REPORTING_VERBS
+
+
 def _documented(head: Token) -> bool:
     """"SOHR documented the death of an SDF member": a death noun a monitor records, whose
     victims are known and whose killer nobody names."""
     gov = head.head
     return head.dep_ == "dobj" and gov.lemma_.lower() in A.REPORTING_VERBS and head.lemma_.lower() in ("death", "killing")
+
+
+def _victim_of_noun(head: Token) -> Token | None:
+    """"The killing of two farmers", "an assassination targeting a policeman": whom a killing noun
+    says it killed (such a noun tells an event of its own, whoever did it), else None."""
+    if head.pos_ != "NOUN":
+        return None
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of" or child.dep_ == "acl" and child.lemma_.lower() == "target":
+            victim = next((g for g in child.children if g.dep_ in ("pobj", "dobj")), None)
+            if victim is not None:
+                return victim
+    return None
 
 
 #: Words that make the subject of "died" people the report has already told of.

@@ -21,6 +21,8 @@ NONVIOLENT_CUES = re.compile(
     r"peacefully|unopposed|hand(?:ed|s|ing)? (?:\w+ ){0,3}?over|handover|were handed|after (?:the )?withdrawal|"
     r"withdrew|pulled out|left the control|left control)\b", re.I)
 FIGHT_CLASSES = {"CLASH", "KILL", "AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE"}
+#: Verbs whose subject stands outside the event that is their object ("police investigate the killing").
+OUTSIDER_VERBS = lexicon.words("outsider_verbs")
 WEAPON_CLASSES = {"AIR", "SHELL", "BOMB", "IED", "SUICIDE", "GRENADE", "CHEM"}
 def _cues(phrases: frozenset[str]) -> re.Pattern[str]:
     """A lexicon list of cue phrases (regular expressions) as one case-insensitive pattern."""
@@ -232,7 +234,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
             if head.dep_ == "pobj" and gov.dep_ == "prep":
                 gov = gov.head
             if gov.pos_ in ("VERB", "AUX") and head.dep_ in ("dobj", "pobj", "nsubjpass", "attr") \
-                    and gov.lemma_.lower() not in A.REPORTING_VERBS:      # "SOHR documented the death of": the monitor
+                    and gov.lemma_.lower() not in A.REPORTING_VERBS | OUTSIDER_VERBS:   # "SOHR documented the
+                #                                  death of": the monitor; "police investigate the killing": no killer
                 subj, passive = A.subject_of(gov)
                 if subj is not None and subj.i != head.i and not passive:
                     actor1 = A.actor_of(subj, actors, offset)
