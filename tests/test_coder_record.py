@@ -1330,3 +1330,24 @@ def test_an_agreement_has_both_parties(coder, text):
     names = {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
     assert "Military Forces of Syria (2000-)" in names
     assert any("Rebels" in n for n in names)
+
+
+@pytest.mark.parametrize("text", [
+    "Al-Shabaab has carried out hundreds of terrorist attacks in Somalia over the years, including a 2017 "
+    "bombing in Mogadishu that killed hundreds.",
+    "The 2017 bombing of a market in Mogadishu killed more than 500 people.",
+])
+def test_an_event_dated_by_an_earlier_year_is_history(coder, text):
+    events = code(coder, text, published="2022-03-14")
+    assert all((e.fatalities or 0) < 100 for e in events), "attacks are no people; a 2017 bombing is background"
+
+
+@pytest.mark.parametrize("text", [
+    "Seven Asayish members killed and injured by IS cells at a checkpoint near Raqqa on Monday.",
+    "Seven members of the Asayish were killed and injured by IS cells at a checkpoint near Raqqa on Monday.",
+])
+def test_coordinated_participles_share_their_agent(coder, text):
+    events = code(coder, text)
+    assert events
+    assert all(e.actor1.name == "Islamic State" for e in events)
+    assert all(not e.fatalities for e in events), "the killed and the injured told together are no toll"

@@ -680,6 +680,11 @@ def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tupl
         best = min(s_dates, key=lambda d: abs(d.start - pos))
         day, precision, _period = parse_label(best.label)
         return day, precision, best
+    year = next((int(c.text) for c in hit.head.children if c.dep_ in ("nummod", "compound", "amod")
+                 and c.text.isdigit() and len(c.text) == 4 and 1900 <= int(c.text) <= 2100), None)
+    if year is not None and ctx.published is not None and year < ctx.published.year - 1:
+        return dt.date(year, 12, 31), TimePrecision.MONTH, None   # "a 2017 bombing" in a 2022 report: even that
+        #                                   year's last day is over a year before, so the event is history (dropped)
     return ctx.published, ctx.precision, None
 
 

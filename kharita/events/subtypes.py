@@ -137,11 +137,13 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
         return None, A.actor_of(subj, actors, offset) if subj is not None else None, subj
     if head.pos_ in ("VERB", "AUX") or hit.klass in ("TRANSFER",) and head.pos_ != "NOUN":
         subj, passive = A.subject_of(head)
+        agent = A.agent_of(head) or _shared_agent(head)
         if not passive and A.agent_of(head) is not None and head.tag_ == "VBN":
             passive = True                    # "after being shot by unknown gunmen": the agent acted
             subj = None
+        elif not passive and agent is not None:
+            passive = True                    # "seven members killed and injured by IS cells": one agent for both
         if passive:
-            agent = A.agent_of(head)
             actor1 = A.actor_of(agent, actors, offset) if agent is not None else None
             patient = subj
             actor2 = A.actor_of(subj, actors, offset) if subj is not None else None
@@ -251,6 +253,19 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
             if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
                 actor2 = found
     return actor1, actor2, patient
+
+
+def _shared_agent(verb: Token) -> Token | None:
+    """The "by" agent of a participle coordinated with an object-less verb ("seven members killed
+    and injured by IS cells"): both verbs are passive and share it."""
+    if verb.tag_ not in ("VBD", "VBN") or any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    for conj in verb.children:
+        if conj.dep_ == "conj" and conj.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in conj.children):
+            agent = A.agent_of(conj)
+            if agent is not None:
+                return agent
+    return None
 
 
 def _sayer(head: Token, actors: list[ActorMention], offset: int) -> ActorMention | None:

@@ -450,6 +450,8 @@ def _of_people(doc, last: Token, end: int) -> bool:
             return False
         if _is_death(tok) or _is_injury(tok) or low in ("were", "was", "have", "had", "are"):
             return True
+        if tok.dep_ in ("amod", "compound") and tok.head.i > tok.i:
+            continue                          # "hundreds of terrorist attacks": the noun after it counts
         if tok.lemma_.lower() in PEOPLE_WORDS or low in PEOPLE_WORDS or tok.pos_ == "NOUN" and is_person_noun(tok):
             return True
         if tok.pos_ in ("VERB", "PUNCT") and low not in (",",):
