@@ -440,6 +440,10 @@ class PostgresDatabases:
 
 # -- the report ------------------------------------------------------------------------------------
 
+def _cpu_per_report(r: dict) -> float:
+    return (r["client_cpu"] + r["workers_cpu"] + r.get("pg_cpu", 0.0)) / max(1, r["reports"])
+
+
 def _mb(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
 
@@ -566,8 +570,10 @@ def main(argv: list[str] | None = None) -> None:
                 for w in (1, 2):
                     targets[w] = (pg.new(f"dask{w}") if backend == "postgresql" and pg
                                   else str(root / f"dask{w}.sqlite"))
+                    load = os.getloadavg()[0]
                     r = results[f"dask{w}-{backend}"] = measure("dask", dfolder, targets[w], str(w))
-                    print(_row(f"dask, {w} worker{'s' if w > 1 else ''}, {backend}", r, dwords), flush=True)
+                    print(_row(f"dask, {w} worker{'s' if w > 1 else ''}, {backend}", r, dwords)
+                          + f"   (load average {load:.1f} before, {os.getloadavg()[0]:.1f} after)", flush=True)
                     who = ("the client (reading, merge, writes)" if r["writers"] == "client"
                            else "the client (reading, skipping what is stored)")
                     print(f"    writers: {r['writers']}; stored {r['stored']:,} reports, {r['events']:,} events "
@@ -589,6 +595,11 @@ def main(argv: list[str] | None = None) -> None:
                 r1, r2 = results[f"dask1-{backend}"], results[f"dask2-{backend}"]
                 eff = r1["seconds"] / (2 * r2["seconds"])
                 print(f"scaling efficiency on {backend}, throughput(2) / (2 x throughput(1)): {eff:.2f}", flush=True)
+                print(f"    CPU a report (client, scheduler and workers{', and the server' if backend == 'postgresql' else ''}): "
+                      + ", ".join(f"{k} worker{'s' if k > 1 else ''} {_cpu_per_report(r) * 1000:.1f} ms"
+                                  for k, r in ((1, r1), (2, r2)))
+                      + "; throughput(2) / (2 x throughput(1)) below 1 with the CPU a report unchanged is "
+                        "cores the workers did not get", flush=True)
                 c, w = r2["client_cpu"] / r2["reports"], r2["workers_cpu"] / r2["reports"]
                 server = (f", PostgreSQL server {r2['pg_cpu'] / r2['reports'] * 1000:.1f} ms CPU"
                           if backend == "postgresql" else "")
