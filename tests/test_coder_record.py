@@ -1351,3 +1351,20 @@ def test_coordinated_participles_share_their_agent(coder, text):
     assert events
     assert all(e.actor1.name == "Islamic State" for e in events)
     assert all(not e.fatalities for e in events), "the killed and the injured told together are no toll"
+
+
+@pytest.mark.parametrize("text", [
+    "The clashes were the deadliest in Daraa since regime forces regained control of the province in 2018.",
+    "Regime forces regained control of Tafas in 2018, residents recalled on Monday.",
+])
+def test_an_event_in_a_year_long_before_the_report_is_history(coder, text):
+    events = code(coder, text, published="2021-05-01")
+    assert not [e for e in events if e.sub_event_type is S.GOVERNMENT_REGAINS_TERRITORY]
+
+
+@pytest.mark.parametrize("text", [
+    "Thousands of villagers fled Bafia, Cameroon, on Monday. Six of them were killed in the fighting.",
+    "On Monday thousands of residents fled their homes in Bafia, Cameroon; six died on the way.",
+])
+def test_a_flight_carries_no_toll(coder, text):
+    assert all(e.fatalities is None for e in code(coder, text) if e.sub_event_type is S.DISPLACEMENT)

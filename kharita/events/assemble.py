@@ -675,17 +675,34 @@ def _first_civilians(actors: list[ActorMention]) -> ActorMention | None:
 
 def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tuple[dt.date | None, TimePrecision,
                                                                                   Mention | None]:
+    year = _year_of(hit.head)
+    if year is not None and ctx.published is not None and year < ctx.published.year - 1:
+        return dt.date(year, 12, 31), TimePrecision.MONTH, None   # "a 2017 bombing" in a 2022 report: even that
+        #                                   year's last day is over a year before, so the event is history (dropped)
     if s_dates:
         pos = hit.span.start_char + offset
         best = min(s_dates, key=lambda d: abs(d.start - pos))
         day, precision, _period = parse_label(best.label)
         return day, precision, best
-    year = next((int(c.text) for c in hit.head.children if c.dep_ in ("nummod", "compound", "amod")
-                 and c.text.isdigit() and len(c.text) == 4 and 1900 <= int(c.text) <= 2100), None)
-    if year is not None and ctx.published is not None and year < ctx.published.year - 1:
-        return dt.date(year, 12, 31), TimePrecision.MONTH, None   # "a 2017 bombing" in a 2022 report: even that
-        #                                   year's last day is over a year before, so the event is history (dropped)
     return ctx.published, ctx.precision, None
+
+
+def _is_year(tok: Token) -> bool:
+    return tok.text.isdigit() and len(tok.text) == 4 and 1900 <= int(tok.text) <= 2100
+
+
+def _year_of(head: Token) -> int | None:
+    """The year the text gives a trigger with no date: "a 2017 bombing", "regained control of the
+    province in 2018" (on the trigger or on its verb), else None."""
+    for tok in (head, A.clause_head(head)):
+        for child in tok.children:
+            if child.dep_ in ("nummod", "compound", "amod") and _is_year(child):
+                return int(child.text)
+            if child.dep_ == "prep" and child.lower_ in ("in", "during"):
+                year = next((g for g in child.children if g.dep_ == "pobj" and _is_year(g)), None)
+                if year is not None:
+                    return int(year.text)
+    return None
 
 
 # -- a report's drafts -> events ----------------------------------------------------------------

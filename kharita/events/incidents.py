@@ -172,7 +172,8 @@ def _fold_into(target: Draft, d: Draft) -> None:
         d.fatalities = None                           # in the firefight": both sides' dead, eight (ACLED sums them)
     told = int(target.fatalities.label) + sum(int(m.label) for m in target.other_side_dead) \
         if target.fatalities is not None else 0
-    if d.fatalities is not None and (target.fatalities is None or int(d.fatalities.label) > told):
+    if d.fatalities is not None and target.sub in LETHAL_SUBS and (
+            target.fatalities is None or int(d.fatalities.label) > told):   # flight, arrests: no one's toll
         target.fatalities, target.fatalities_high = d.fatalities, d.fatalities_high
         target.other_side_dead = []           # a larger count told later is the whole toll
     victims = next((a for a in (d.actor2, d.actor1) if a is not None
