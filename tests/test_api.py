@@ -501,3 +501,97 @@ def test_events_pages_are_read_in_few_threads(store):
     with ServerThread(app) as server, httpx.Client(base_url=server.url) as client:
         assert client.get("/api/events", params={"limit": 1}).status_code == 200
     assert app.state.events_limiter.total_tokens == READ_THREADS["sqlite"] == 2
+
+
+# -- what the WebGL map draws (/api/layers, kharita.store.aggregates) -------------------------------
+
+def unpack(body: bytes) -> list[tuple[float, float, int, int, int]]:
+    """The layers' binary body as rows of (lon, lat, value, type, certainty)."""
+    import numpy as np
+
+    n = len(body) // 14
+    lon, lat = np.frombuffer(body, "<f4", n, 0), np.frombuffer(body, "<f4", n, 4 * n)
+    value, kind, certainty = (np.frombuffer(body, "<i4", n, 8 * n), np.frombuffer(body, "u1", n, 12 * n),
+                              np.frombuffer(body, "u1", n, 13 * n))
+    return list(zip(lon.tolist(), lat.tolist(), value.tolist(), kind.tolist(), certainty.tolist()))
+
+
+def test_layer_points_are_every_match_with_its_day_type_and_certainty(api, corpus):
+    from kharita.ontology import Certainty, EventType
+
+    response = api.get("/api/layers/events", params={"view": "39,35,41,37", "zoom": 8})
+    assert response.headers["x-kharita-mode"] == "points"
+    rows = sorted(unpack(response.content))
+    records = [to_record(e) for e in corpus.events]
+    day = lambda r: (dt.date.fromisoformat(r["event_date"]) - dt.date(1970, 1, 1)).days if r["event_date"] else -2**31
+    want = sorted((round(r["longitude"], 3), round(r["latitude"], 3), day(r), list(EventType).index(r["event_type"]),
+                   list(Certainty).index(r["certainty"])) for r in records)
+    assert len(rows) == len(want) == int(response.headers["x-kharita-matched"])   # the view does not cut points
+    assert [(round(r[0], 3), round(r[1], 3), *r[2:]) for r in rows] == want
+
+
+def test_layer_grid_counts_the_events_in_the_view_per_cell(api, corpus):
+    everything = api.get("/api/events", params={"limit": 5000}).json()["events"]
+    view = (36.0, 34.0, 42.0, 38.0)
+    inside = [e for e in everything if view[0] <= e["longitude"] <= view[2] and view[1] <= e["latitude"] <= view[3]]
+    assert 0 < len(inside) < len(everything)
+    response = api.get("/api/layers/events", params={"view": ",".join(map(str, view)), "zoom": 3, "max_points": 1})
+    assert response.headers["x-kharita-mode"] == "grid"
+    cells = unpack(response.content)
+    assert sum(c[2] for c in cells) == len(inside) == int(response.headers["x-kharita-matched"])
+    assert all(c[4] == 255 for c in cells)
+    # one cell of about 32 px at zoom 3 (5.6 degrees): each event in the cell of its position
+    size = 360.0 * 32 / (256.0 * 2 ** 3)
+    import math
+
+    by_cell: dict[tuple[int, int], list[dict]] = {}
+    for e in inside:
+        by_cell.setdefault((math.floor(e["latitude"] / size), math.floor(e["longitude"] / size)), []).append(e)
+    assert sorted(c[2] for c in cells) == sorted(len(v) for v in by_cell.values())
+    for lon, lat, count, _, _ in cells:
+        members = next(v for v in by_cell.values() if len(v) == count and
+                       abs(sum(e["longitude"] for e in v) / count - lon) < 1e-3 and
+                       abs(sum(e["latitude"] for e in v) / count - lat) < 1e-3)
+        assert members
+
+
+def test_layer_weeks_count_every_event_and_those_the_filters_keep(api, corpus):
+    body = api.get("/api/layers/weeks", params={"type": "Battles"}).json()
+    dated = [(dt.date.fromisoformat(r["event_date"]), r["event_type"]) for r in map(to_record, corpus.events)
+             if r["event_date"]]
+
+    def monday(d: dt.date) -> str:
+        return (d - dt.timedelta(days=d.weekday())).isoformat()
+
+    every: dict[str, int] = {}
+    battles: dict[str, int] = {}
+    for day, kind in dated:
+        every[monday(day)] = every.get(monday(day), 0) + 1
+        if kind == "Battles":
+            battles[monday(day)] = battles.get(monday(day), 0) + 1
+    assert body["weeks"] == [[week, n, battles.get(week, 0)] for week, n in sorted(every.items())]
+    assert body["events"] == len(corpus.events)
+
+
+def test_layer_columns_read_the_actors_only_for_an_actor_filter(store):
+    from kharita.store.aggregates import load_columns
+
+    columns = load_columns(store)
+    assert "actors" not in columns.__dict__
+    everything = list(store.iter_events())
+    assert len(columns) == len(everything)
+    picked = columns.select(actor="islamic")
+    assert "actors" in columns.__dict__
+    records = [to_record(e) for e in everything]
+    want = sum("islamic" in " ".join(r[c] or "" for c in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")).lower()
+               for r in records)
+    assert 0 < len(picked) == want
+
+
+def test_the_map_page_preloads_the_offline_base_only_without_a_tile_server(store):
+    with ServerThread(create_app(store)) as server:
+        offline = httpx.get(server.url + "/").text
+    with ServerThread(create_app(store, tile_url="https://tiles.example.org/{z}/{x}/{y}.png")) as server:
+        online = httpx.get(server.url + "/").text
+    assert 'rel="preload" href="/static/vendor/world-atlas/land-50m.json"' in offline
+    assert "data-offline-base" not in online and 'rel="modulepreload"' in online

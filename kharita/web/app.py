@@ -85,7 +85,7 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
                 "<h1>kharita: the map's libraries are not installed</h1>"
                 "<p>Run <code>npm ci &amp;&amp; python -m kharita.web.vendor</code> "
                 "(or <code>make setup</code>).</p>", status_code=503)
-        return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"),
+        return HTMLResponse(index_page(app.state.tile_url),
                             headers={"Content-Security-Policy": content_policy(app.state.tile_url)})
 
     @app.get("/docs", include_in_schema=False)
@@ -119,6 +119,14 @@ class RefuseHugeBodies:
                         return
                     break
         await self.app(scope, receive, send)
+
+
+def index_page(tile_url: str | None) -> str:
+    """The map page; with a tile server, without its preloads of the offline base map's files."""
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    if tile_url:
+        html = "".join(line for line in html.splitlines(keepends=True) if "data-offline-base" not in line)
+    return html
 
 
 def content_policy(tile_url: str | None) -> str:

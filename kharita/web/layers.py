@@ -2,16 +2,20 @@
 counts once a view holds more than a browser should draw), events per week for the timeline, town
 and village labels from the embedded gazetteer, and the control layer as areas.
 
-    GET /api/layers/events?bbox=&zoom=&type=&certainty=&actor=&since=&until=   -> binary, see below
+    GET /api/layers/events?bbox=&view=&zoom=&type=&certainty=&actor=&since=&until=   -> binary, see below
     GET /api/layers/weeks?bbox=&type=&certainty=&actor=                        -> {weeks: [[monday, all, shown]]}
     GET /api/layers/places?bbox=&zoom=                                         -> {places: [[name, lon, lat, rank]]}
     GET /api/layers/control?date=&bbox=                                        -> GeoJSON polygons
 
 The events body is little-endian columns of n rows: float32 lon[n], float32 lat[n], int32 value[n],
-uint8 type[n]. `X-Kharita-Mode: points` makes each row an event (value: its day number since
-1970-01-01, or -2**31 when undated; the page filters the timeline's dates on the GPU); `grid` makes
-each row a cell (value: its event count) and the page asks again when the view or dates change.
-`X-Kharita-Matched` is how many events passed the filters.
+uint8 type[n], uint8 certainty[n]. `X-Kharita-Mode: points` makes each row an event (value: its
+day number since 1970-01-01, or -2**31 when undated; type and certainty: indexes into the
+ontology's EventType and Certainty, 255 for another; the page filters the timeline's dates, the
+types and the certainties on the GPU); `grid` makes each row a cell of the events in `view`
+(value: its event count, certainty 255) and the page asks again when the view or dates change.
+`X-Kharita-Matched` is how many events the body stands for: every match in points mode, the
+matches in the view in grid mode. One request answers either way: the page sends its view with
+the first one, so a store too big for points gets its grid at once.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class LayerQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat (WGS84 degrees)")
+    view: str | None = Field(None, description="the map's view, minlon,minlat,maxlon,maxlat: when the matches "
+                             "are too many for points, the grid covers only this box")
     zoom: float = Field(6, ge=0, le=24, description="the map's zoom: sets the grid's cell size")
     since: dt.date | None = None
     until: dt.date | None = None
@@ -62,7 +68,7 @@ class LayerQuery(BaseModel):
 
     _split = field_validator("type", "certainty", mode="before")(_split_values)
     _text = field_validator("actor")(_no_nul)
-    _bbox = field_validator("bbox")(_check_bbox)
+    _bbox = field_validator("bbox", "view")(_check_bbox)
 
     @model_validator(mode="after")
     def _check_range(self) -> "LayerQuery":
@@ -92,10 +98,13 @@ class ControlAreaQuery(BaseModel):
     date: dt.date = Field(description="the day to show who holds what (YYYY-MM-DD)")
 
 
-def pack(lon: np.ndarray, lat: np.ndarray, value: np.ndarray, kind: np.ndarray) -> bytes:
-    """The binary body: four little-endian columns, 4-byte ones first so that each is aligned."""
+def pack(lon: np.ndarray, lat: np.ndarray, value: np.ndarray, kind: np.ndarray,
+         certainty: np.ndarray | None = None) -> bytes:
+    """The binary body: five little-endian columns, 4-byte ones first so that each is aligned."""
+    if certainty is None:
+        certainty = np.full(len(lon), 255, dtype=np.uint8)
     return b"".join(np.ascontiguousarray(a, dtype=t).tobytes()
-                    for a, t in ((lon, "<f4"), (lat, "<f4"), (value, "<i4"), (kind, "u1")))
+                    for a, t in ((lon, "<f4"), (lat, "<f4"), (value, "<i4"), (kind, "u1"), (certainty, "u1")))
 
 
 @router.get("/events", responses={200: {"content": {"application/octet-stream": {}}}, **ERROR_RESPONSES},
@@ -103,15 +112,18 @@ def pack(lon: np.ndarray, lat: np.ndarray, value: np.ndarray, kind: np.ndarray) 
 def events(query: Annotated[LayerQuery, Query()], store: Any = Depends(get_store)) -> Response:
     columns = event_columns(store)
     picked = columns.select(**query.filters())
-    if len(picked) <= query.max_points:
+    matched = len(picked)
+    if matched <= query.max_points:
         mode = "points"
-        body = pack(columns.lon[picked], columns.lat[picked], columns.day[picked], columns.type[picked])
+        body = pack(columns.lon[picked], columns.lat[picked], columns.day[picked], columns.type[picked],
+                    columns.certainty_index[picked])
     else:
         mode = "grid"
-        cells = columns.grid(picked, query.zoom)
+        cells = columns.grid(picked, query.zoom, view=parse_bbox(query.view) if query.view else None)
         body = pack(cells["lon"], cells["lat"], cells["count"], cells["type"])
+        matched = int(cells["count"].sum())
     return Response(body, media_type="application/octet-stream",
-                    headers={"X-Kharita-Mode": mode, "X-Kharita-Matched": str(len(picked)),
+                    headers={"X-Kharita-Mode": mode, "X-Kharita-Matched": str(matched),
                              "X-Kharita-Total": str(len(columns)), "Cache-Control": "no-store"})
 
 

@@ -1,7 +1,7 @@
 """Copy the map's JavaScript libraries from node_modules into kharita/web/static/vendor/.
 
 MapLibre GL JS draws the map with WebGL, world-atlas carries Natural Earth's country outlines
-(TopoJSON, decoded by topojson-client in the page), swagger-ui renders /docs. The map never loads
+and land (TopoJSON, decoded by topojson-client in the page), swagger-ui renders /docs. The map never loads
 a library from a CDN: `npm ci` installs the exact versions pinned in
 package-lock.json, and this step copies the files the page needs next to it (git-ignored). The
 wheel carries them as package data; setup.py refuses to build one while any is missing.
@@ -33,6 +33,7 @@ FILES: tuple[tuple[str, str, str], ...] = (
     ("topojson-client", "dist/topojson-client.min.js", "topojson/topojson-client.min.js"),
     ("topojson-client", "LICENSE", "topojson/LICENSE"),
     ("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
+    ("world-atlas", "land-50m.json", "world-atlas/land-50m.json"),
     ("world-atlas", "LICENSE", "world-atlas/LICENSE"),
     ("swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"),
     ("swagger-ui-dist", "swagger-ui.css", "swagger-ui/swagger-ui.css"),

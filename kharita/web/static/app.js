@@ -4,7 +4,7 @@
 // Report text is untrusted: it reaches the page through textContent only (see detail.js).
 import * as maplibregl from "/static/vendor/maplibre/maplibre-gl.mjs";
 import { NO_DATE, clear, el, getJSON, recordBlock } from "/static/detail.js";
-import { PointsLayer } from "/static/points.js";
+import { PointsLayer, cellSize } from "/static/points.js";
 
 const TYPE_COLOURS = {
   "Battles": "#d62728",
@@ -29,6 +29,9 @@ const LIST_FIELDS = "event_date,event_type,sub_event_type,location,actor1,actor2
 const LIST_LIMIT = 200;       // events listed at the side: the newest in view
 const DAY = 86400000;
 const LEGEND_NAME = 60;       // characters of a controller's name shown in the control legend
+const ADMIN2_ZOOM = 6.5;      // districts are drawn from this zoom on (and their 1 MB loaded only then)
+const NO_DAY = -2147483648;   // the day of an undated event
+const ALL = 0x7fffffff;       // every bit: no type or certainty filter
 const ATTRIBUTION = "Countries: Natural Earth (world-atlas) · Boundaries: Who's On First · " +
   "Places: GeoNames, Who's On First";
 
@@ -36,7 +39,9 @@ const state = {
   weeks: [],                  // [{start: ms, all, shown}]
   range: null,                // [startMs, endMs) chosen on the timeline
   mode: null,                 // "points" (every event is on the GPU) or "grid" (server counts)
-  columns: null,              // the points: {lon, lat, day, type}
+  columns: null,              // the points: {lon, lat, day, type, certainty}
+  cells: null,                // the grid cells: {lon, lat, value (count), type}
+  local: false,               // the points hold every type and certainty: those filters run on the GPU
   matched: 0,
   shown: 0,
   selected: null,
@@ -96,21 +101,26 @@ async function addBaseLayers() {
       attribution: state.config.tile_attribution || "" });
     map.addLayer({ id: "tiles", type: "raster", source: "tiles" });
   } else {
-    const [world, admin1, admin2] = await Promise.all([
-      getJSON("/static/vendor/world-atlas/countries-50m.json"),
-      getJSON("/static/base/admin1.geojson"), getJSON("/static/base/admin2.geojson"),
-    ]);
-    map.addSource("countries", { type: "geojson", data: topojson.feature(world, world.objects.countries) });
-    map.addSource("admin1", { type: "geojson", data: admin1 });
-    map.addSource("admin2", { type: "geojson", data: admin2 });
-    map.addLayer({ id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f3f1ec" } });
-    map.addLayer({ id: "admin2-line", type: "line", source: "admin2", minzoom: 7,
-      paint: { "line-color": "#c3bfb6", "line-width": 0.6 } });
-    map.addLayer({ id: "admin1-line", type: "line", source: "admin1", minzoom: 4,
-      paint: { "line-color": "#a09a8e", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.5, 9, 1.4],
-               "line-dasharray": [3, 2] } });
-    map.addLayer({ id: "country-line", type: "line", source: "countries",
+    // one source for the whole base map, so that each of its tiles arrives (and is drawn) once: land
+    // as one fill (Natural Earth's land, coasts only), the borders between countries as lines drawn
+    // once each (a third of the vertices of every country filled and outlined), and the admin-1
+    // areas; index.html preloads the three files
+    const [world, land, admin1] = await Promise.all([getJSON(BASE_FILES.countries), getJSON(BASE_FILES.land),
+                                                     getJSON(BASE_FILES.admin1)]);
+    const features = [{ type: "Feature", properties: { kind: "land" }, geometry: topojson.merge(land, land.objects.land.geometries) },
+      { type: "Feature", properties: { kind: "border" }, geometry: topojson.mesh(world, world.objects.countries, (a, b) => a !== b) }];
+    for (const f of admin1.features) features.push({ type: "Feature", properties: { kind: "admin1" }, geometry: f.geometry });
+    map.addSource("base", { type: "geojson", data: { type: "FeatureCollection", features: features } });
+    const kind = (k) => ["==", ["get", "kind"], k];
+    map.addLayer({ id: "land", type: "fill", source: "base", filter: kind("land"), paint: { "fill-color": "#f3f1ec", "fill-antialias": false } });
+    map.addLayer({ id: "admin1-line", type: "line", source: "base", filter: kind("admin1"), minzoom: 4,
+      paint: { "line-color": "#8f897d", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.6, 9, 1.6] } });
+    map.addLayer({ id: "coast-line", type: "line", source: "base", filter: kind("land"),
+      paint: { "line-color": "#8d9aa3", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.4, 8, 1] } });
+    map.addLayer({ id: "country-line", type: "line", source: "base", filter: kind("border"),
       paint: { "line-color": "#6f6a61", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.6, 8, 1.8] } });
+    map.on("zoom", addDistricts);
+    addDistricts();
   }
   map.addImage("hatch", hatchImage());
   map.addSource("control", { type: "geojson", data: empty() });
@@ -120,11 +130,21 @@ async function addBaseLayers() {
     paint: { "fill-pattern": "hatch", "fill-opacity": 0.6 } });
   map.addLayer({ id: "control-line", type: "line", source: "control",
     paint: { "line-color": ["get", "colour"], "line-width": 1.2 } });
-  map.addSource("cells", { type: "geojson", data: empty() });
-  map.addLayer({ id: "event-cells", type: "circle", source: "cells",
-    paint: { "circle-color": ["get", "colour"], "circle-opacity": 0.8, "circle-stroke-color": "#fff",
-             "circle-stroke-width": 1, "circle-radius": ["min", 22, ["+", 3, ["*", 1.6, ["sqrt", ["get", "count"]]]]] } });
   map.addLayer(points);
+}
+
+// WebGL programs are compiled on the CPU with SwiftShader, a few hundred milliseconds each: the base
+// map draws with two, fill without its antialiasing outline and plain lines (no dashes: a dashed
+// line is a program of its own)
+const BASE_FILES = { countries: "/static/vendor/world-atlas/countries-50m.json",
+                     land: "/static/vendor/world-atlas/land-50m.json", admin1: "/static/base/admin1.geojson" };
+
+// admin-2 districts: their source is added the first time the map is zoomed in far enough to draw them
+function addDistricts() {
+  if (map.getSource("admin2") || map.getZoom() < ADMIN2_ZOOM) return;
+  map.addSource("admin2", { type: "geojson", data: "/static/base/admin2.geojson" });
+  map.addLayer({ id: "admin2-line", type: "line", source: "admin2", minzoom: ADMIN2_ZOOM,
+    paint: { "line-color": "#c3bfb6", "line-width": 0.6 } }, "admin1-line");
 }
 
 // town and village labels: the server picks the biggest place per label-sized cell of the view
@@ -179,6 +199,18 @@ function filterParams() {
   return params;
 }
 function nothingChosen() { return !checked("filter-type").length || !checked("filter-certainty").length; }
+// the ticked types and certainties as bit masks over TYPES and CERTAINTIES (every bit when all are)
+function mask(id, names) {
+  const on = checked(id);
+  if (on.length === names.length) return ALL;
+  return on.reduce((bits, name) => bits | (1 << names.indexOf(name)), 0);
+}
+function actorParams() {
+  const params = new URLSearchParams();
+  const actor = $("filter-actor").value.trim();
+  if (actor) params.set("actor", actor);
+  return params;
+}
 
 function viewBbox() {
   const b = map.getBounds();
@@ -195,45 +227,75 @@ function rangeParams(params) {
 // events: every point when the store is small enough, else grid counts for the view
 
 let loadToken = 0;
-async function loadEvents() {
+async function loadEvents() { return showEvents(await requestEvents()); }
+
+async function requestEvents() {
   const token = ++loadToken;
   const fetchStart = performance.now();
-  const params = filterParams();
+  // a store that fits on the GPU comes whole, every type and certainty (those filters then run
+  // there); a bigger one is asked per view with every filter and the timeline's dates
+  const local = !state.perView;
+  const params = local ? actorParams() : filterParams();
   params.set("zoom", map.getZoom().toFixed(2));
-  // a store too big for the GPU is asked per view, with the timeline's dates
-  state.perView = state.mode === "grid" || state.perView;
-  if (state.perView) { params.set("bbox", viewBbox()); rangeParams(params); }
-  if (nothingChosen()) params.set("max_points", "0");
+  if (state.perView) { params.set("bbox", viewBbox()); rangeParams(params); } else params.set("view", viewBbox());
+  if (!local && nothingChosen()) params.set("max_points", "0");
   const response = await fetch("/api/layers/events?" + params);
   if (!response.ok) throw new Error((await response.json()).error || response.statusText);
   const buffer = await response.arrayBuffer();
+  return { token, fetchStart, local, params, response, buffer };
+}
+
+function showEvents({ token, fetchStart, local, params, response, buffer }) {
   if (token !== loadToken) return false;
   const mode = response.headers.get("X-Kharita-Mode");
-  if (mode === "grid" && !state.perView) { state.mode = "grid"; return loadEvents(); }
-  const n = buffer.byteLength / 13;
+  const n = buffer.byteLength / 14;
   const columns = { lon: new Float32Array(buffer, 0, n), lat: new Float32Array(buffer, 4 * n, n),
-                    value: new Int32Array(buffer, 8 * n, n), type: new Uint8Array(buffer, 12 * n, n) };
+                    value: new Int32Array(buffer, 8 * n, n), type: new Uint8Array(buffer, 12 * n, n),
+                    certainty: new Uint8Array(buffer, 13 * n, n) };
   const renderStart = performance.now();
+  if (mode === "grid") state.perView = true;       // from now on: per view, with dates
   state.mode = mode;
+  state.local = local && mode === "points";
   state.datesSent = params.has("since");
-  state.matched = nothingChosen() ? 0 : Number(response.headers.get("X-Kharita-Matched"));
+  state.matched = !state.local && nothingChosen() ? 0 : Number(response.headers.get("X-Kharita-Matched"));
   if (mode === "points") {
-    state.columns = { lon: columns.lon, lat: columns.lat, day: columns.value, type: columns.type };
-    points.setData(nothingChosen() ? { lon: [], lat: [], day: [], type: [] } : state.columns);
-    map.getSource("cells").setData(empty());
+    state.columns = { lon: columns.lon, lat: columns.lat, day: columns.value, type: columns.type, certainty: columns.certainty };
+    state.cells = null;
+    points.setData(!state.local && nothingChosen() ? { lon: [], lat: [], value: [], type: [] } : columns);
   } else {
     state.columns = null;
-    points.setData({ lon: [], lat: [], day: [], type: [] });
-    const features = [];
-    for (let i = 0; i < n; i++) {
-      features.push({ type: "Feature", geometry: { type: "Point", coordinates: [columns.lon[i], columns.lat[i]] },
-                      properties: { count: columns.value[i], colour: TYPE_COLOURS[TYPES[columns.type[i]]] || "#555" } });
-    }
-    map.getSource("cells").setData({ type: "FeatureCollection", features: features });
+    state.cells = columns;
+    points.setData(columns, true);
   }
+  applyKept();
   applyRange();
   state.timings = { fetchMs: renderStart - fetchStart, renderMs: performance.now() - renderStart };
   return true;
+}
+
+// the type and certainty filters, on the GPU when the points hold every type and certainty
+function applyKept() {
+  if (state.local) points.setKept(mask("filter-type", TYPES), mask("filter-certainty", CERTAINTIES));
+  else points.setKept(ALL, ALL);
+}
+function keptTest() {
+  const types = mask("filter-type", TYPES), certainties = mask("filter-certainty", CERTAINTIES);
+  if (!state.local || (types === ALL && certainties === ALL)) return null;
+  const c = state.columns;
+  return (i) => ((types >> Math.min(c.type[i], 7)) & 1) === 1 && ((certainties >> Math.min(c.certainty[i], 7)) & 1) === 1;
+}
+
+// the weekly counts of the events kept, counted here when the filters run on the GPU
+function localWeeks() {
+  const c = state.columns, kept = keptTest();
+  const shown = new Map();
+  for (let i = 0; i < c.day.length; i++) {
+    const day = c.day[i];
+    if (day === NO_DAY || (kept && !kept(i))) continue;
+    const monday = (day - ((day + 3) % 7 + 7) % 7) * DAY;
+    shown.set(monday, (shown.get(monday) || 0) + 1);
+  }
+  for (const w of state.weeks) w.shown = shown.get(w.start) || 0;
 }
 
 // the timeline's dates: on the GPU for points, a new request for grid counts
@@ -243,10 +305,10 @@ function applyRange() {
     const a = Math.round(state.range ? state.range[0] / DAY : 0), b = Math.round(state.range ? state.range[1] / DAY : 0);
     points.setRange([a, b], whole);
     let shown = 0;
-    const day = state.columns.day;
+    const day = state.columns.day, kept = keptTest();
     if (nothingChosen()) shown = 0;
-    else if (whole) shown = day.length;
-    else for (let i = 0; i < day.length; i++) if (day[i] >= a && day[i] < b) shown++;
+    else if (whole && !kept) shown = day.length;
+    else for (let i = 0; i < day.length; i++) if ((whole || (day[i] >= a && day[i] < b)) && (!kept || kept(i))) shown++;
     state.shown = shown;
   } else {
     points.setRange([0, 0], true);
@@ -265,9 +327,19 @@ async function rangeChanged() {
   scheduleList();
 }
 
+let filteredActor = "";
 async function reload() {
-  await Promise.all([loadEvents(), loadWeeks()]);
-  drawTimeline();
+  const actor = $("filter-actor").value.trim();
+  if (state.local && actor === filteredActor) {
+    // every type and certainty is on the GPU already: new masks, and the weeks counted here
+    applyKept();
+    localWeeks();
+    applyRange();
+  } else {
+    filteredActor = actor;
+    await Promise.all([loadEvents(), loadWeeks()]);
+    drawTimeline();
+  }
   scheduleList();
 }
 state.reload = reload;
@@ -304,6 +376,7 @@ async function loadList() {
 function nearestPoint(at) {
   const c = state.columns;
   if (!c || state.mode !== "points" || nothingChosen()) return null;
+  const kept = keptTest();
   const whole = wholeTimeline();
   const a = state.range[0] / DAY, b = state.range[1] / DAY;
   const b0 = map.unproject([at.x - 8, at.y + 8]), b1 = map.unproject([at.x + 8, at.y - 8]);
@@ -311,6 +384,7 @@ function nearestPoint(at) {
   for (let i = 0; i < c.lon.length; i++) {
     if (c.lon[i] < b0.lng || c.lon[i] > b1.lng || c.lat[i] < b0.lat || c.lat[i] > b1.lat) continue;
     if (!whole && !(c.day[i] >= a && c.day[i] < b)) continue;
+    if (kept && !kept(i)) continue;
     const p = map.project([c.lon[i], c.lat[i]]);
     const d = (p.x - at.x) ** 2 + (p.y - at.y) ** 2;
     if (d < bestD) { bestD = d; best = i; }
@@ -318,9 +392,22 @@ function nearestPoint(at) {
   return best === null ? null : [c.lon[best], c.lat[best]];
 }
 
+// the grid cell drawn under a pixel, if any: the nearest centre within its disc
+function cellAt(at) {
+  const c = state.cells;
+  if (!c || state.mode !== "grid") return null;
+  let best = null, bestD = Infinity;
+  for (let i = 0; i < c.lon.length; i++) {
+    const p = map.project([c.lon[i], c.lat[i]]);
+    const d = (p.x - at.x) ** 2 + (p.y - at.y) ** 2;
+    if (d <= (cellSize(c.value[i]) / 2) ** 2 && d < bestD) { bestD = d; best = i; }
+  }
+  return best === null ? null : [c.lon[best], c.lat[best]];
+}
+
 map.on("click", async (e) => {
-  const cell = map.queryRenderedFeatures(e.point, { layers: ["event-cells"] })[0];
-  if (cell) { map.easeTo({ center: cell.geometry.coordinates, zoom: map.getZoom() + 2 }); return; }
+  const cell = cellAt(e.point);
+  if (cell) { map.easeTo({ center: cell, zoom: map.getZoom() + 2 }); return; }
   const hit = nearestPoint(e.point);
   if (hit) { await showEventsAt(hit); return; }
   const area = map.queryRenderedFeatures(e.point, { layers: ["control-fill"] })[0];
@@ -470,6 +557,9 @@ let extent = null;            // [firstMonday, endMs)
 async function loadWeeks() {
   const body = await getJSON("/api/layers/weeks?" + filterParams());
   state.weeks = body.weeks.map(([start, all, shown]) => ({ start: dayMs(start), all: all, shown: shown }));
+  weeksReady();
+}
+function weeksReady() {
   if (extent || !state.weeks.length) return;
   const first = state.weeks[0].start;
   const last = state.weeks[state.weeks.length - 1].start + 7 * DAY;
@@ -627,10 +717,17 @@ map.on("moveend", () => {
 async function start() {
   buildFilters();
   try {
-    state.config = await getJSON("/api/config");
-    await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
-    await Promise.all([addBaseLayers(), loadWeeks()]);
-    await Promise.all([loadEvents(), loadLabels()]);
+    // every request that does not need another's answer goes at once: the map's libraries, the
+    // base files (preloaded by index.html), the weeks, the events and the labels of the first view
+    const config = getJSON("/api/config");
+    const weeks = loadWeeks();
+    const loaded = new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
+    const labelsDone = loadLabels();
+    const events = requestEvents();
+    state.config = await config;
+    await Promise.all([loaded.then(addBaseLayers), weeks]);
+    showEvents(await events);
+    await labelsDone;
   } catch (err) {
     setStatus("could not start: " + err.message);
     throw err;
