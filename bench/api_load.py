@@ -4,8 +4,12 @@ For each backend (SQLite file, PostgreSQL database) it bulk-loads N synthetic ev
   baseline  the API's two statements (a page of 101 rows, their sources) as plain SQL through the
             driver (sqlite3, psycopg), one at a time, in this process: what the API costs on top of
             the database is the ratio;
-  api       `kharita serve` in a subprocess on 127.0.0.1, and C concurrent httpx clients asking
-            random bbox + date-window queries for S seconds.
+  api       `kharita serve` in a subprocess on 127.0.0.1, and C concurrent clients asking random
+            bbox + date-window queries for S seconds, each over one kept-alive connection: by
+            default a minimal HTTP/1.1 client of this file (asyncio streams, every body read whole
+            and parsed with orjson), so that the load generator, on the same cores as the server,
+            takes as little of them as it can (`--client httpx`: httpx.AsyncClient, as before;
+            about 4 ms of CPU a request against the minimal client's 1).
 It prints the command, the machine, p50/p95 latency, requests/s and the ratios.
 
     .venv/bin/python bench/api_load.py                     # 1M events, 20 s, 8 clients, both backends
@@ -31,8 +35,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
+import orjson
 
 from kharita.models import Actor, Event, Evidence, Place, Source
 from kharita.ontology import ActorType, SubEventType, disorder_type_of, event_type_of, interaction_of
@@ -242,25 +248,91 @@ def baseline(backend: str, target: str, qs: list[dict[str, str]], seconds: float
     return summarise(latencies, seconds, rows)
 
 
-async def _load(url: str, qs: list[dict[str, str]], seconds: float, clients: int) -> dict[str, float]:
+class Http1:
+    """A minimal HTTP/1.1 client: GET over one kept-alive connection (asyncio streams), the
+    response read whole (Content-Length or chunked). What the bench needs and no more: the
+    status, the body."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def __aenter__(self) -> "Http1":
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def request(self, target: str) -> bytes:
+        return f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: */*\r\n\r\n".encode("ascii")
+
+    async def get(self, request: bytes) -> tuple[int, bytes]:
+        assert self.reader is not None and self.writer is not None
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            if line:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunks.append(await self.reader.readexactly(size + 2))
+                if size == 0:
+                    break
+            body = b"".join(c[:-2] for c in chunks)
+        else:
+            raise RuntimeError(f"response without a length: {lines[0]}")
+        if headers.get("connection", "").lower() == "close":
+            raise RuntimeError("the server closed the kept-alive connection")
+        return status, body
+
+
+async def _load(url: str, qs: list[dict[str, str]], seconds: float, clients: int,
+                kind: str = "http1") -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     rows = 0
+    targets = ["/api/events?" + urlencode(q) for q in qs]
 
     async def client(offset: int) -> None:
         nonlocal errors, rows
-        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
-            i = offset
+        i = offset
+        if kind == "httpx":
+            async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+                while time.perf_counter() < deadline:
+                    q = qs[i % len(qs)]
+                    i += clients
+                    t0 = time.perf_counter()
+                    response = await http.get("/api/events", params=q)
+                    latencies.append(time.perf_counter() - t0)
+                    if response.status_code != 200:
+                        errors += 1
+                    else:
+                        rows += len(response.json()["events"])
+            return
+        async with Http1(url) as http:
+            requests = [http.request(t) for t in targets]
             while time.perf_counter() < deadline:
-                q = qs[i % len(qs)]
+                request = requests[i % len(requests)]
                 i += clients
                 t0 = time.perf_counter()
-                response = await http.get("/api/events", params=q)
+                status, body = await http.get(request)
                 latencies.append(time.perf_counter() - t0)
-                if response.status_code != 200:
+                if status != 200:
                     errors += 1
                 else:
-                    rows += len(response.json()["events"])
+                    rows += len(orjson.loads(body)["events"])
 
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:     # warm-up, not measured
         for q in qs[:50]:
@@ -353,6 +425,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="load duration per backend")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--workers", type=int, default=2, help="kharita serve --workers")
+    parser.add_argument("--client", choices=("http1", "httpx"), default="http1",
+                        help="the load generator: this file's minimal HTTP/1.1 client, or httpx")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kharita-bench"))
     parser.add_argument("--no-pg-custom-plans", dest="pg_custom_plans", action="store_false",
@@ -389,13 +463,13 @@ def run_variant(backend: str, label: str, target: str, qs: list[dict[str, str]],
     base = baseline(backend, target, qs, min(args.seconds, 10.0))
     proc, url = serve(target, args.workers)
     try:
-        api = asyncio.run(_load(url, qs, args.seconds, args.clients))
+        api = asyncio.run(_load(url, qs, args.seconds, args.clients, args.client))
     finally:
         proc.terminate()
         proc.wait(10)
     print(f"  baseline (the same SQL through the driver, 1 connection): p50 {base['p50_ms']:.2f} ms, "
           f"p95 {base['p95_ms']:.2f} ms, {base['rps']:.1f} queries/s, {base['rows_per_request']:.0f} events/query")
-    print(f"  API /api/events bbox+dates ({args.clients} clients, {args.workers} server processes, "
+    print(f"  API /api/events bbox+dates ({args.clients} {args.client} clients, {args.workers} server processes, "
           f"{args.seconds:.0f} s): "
           f"p50 {api['p50_ms']:.1f} ms, p95 {api['p95_ms']:.1f} ms, {api['rps']:.1f} requests/s, "
           f"{api['requests']} requests, {api['errors']} errors, {api['rows_per_request']:.0f} events/response")
