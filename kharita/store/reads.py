@@ -84,9 +84,7 @@ def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, An
     if filters.get("since") is not None or filters.get("until") is not None:
         scans = [s for s in scans if s]                 # a date range leaves the undated out
     rows: list[Any] = []
-    with store.engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            _map_file(conn)
+    with store.engine.connect() as conn:             # SQLite's map the file (store._sqlite_pragmas)
         for dated in scans:
             cursor = after if after is not None and (after[0] is not None) == dated else None
             stmt = keyset_statement(columns, where, cursor, dated=dated, size=limit - len(rows))
@@ -101,23 +99,6 @@ def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, An
                 break
         sources = _sources(conn, [r[_EVENT_ID] for r in rows])
     return [_record(row, sources.get(row[_EVENT_ID], [])) for row in rows]
-
-
-#: Bytes of a SQLite file its read connections map into memory (SQLite caps it at its own maximum,
-#: 2 GB as built by Python). Reading a page straight from the mapping instead of a read() into
-#: the connection's cache takes a fifth less CPU off a page of /api/events at 1M events (1.61 ->
-#: 1.26 ms for its two statements, bench/api_load.py's queries); a bigger cache_size did not help.
-MMAP_BYTES = 1 << 31
-
-
-def _map_file(conn: Any) -> None:
-    """Turn on memory-mapped reads, once for each pooled SQLite connection this path reads with.
-    (`info` lives as long as the driver's connection; mmap is for reads only, writes and the
-    WAL go through SQLite's usual I/O.)"""
-    info = conn.connection.info
-    if not info.get("kharita_mmap"):
-        conn.exec_driver_sql(f"PRAGMA mmap_size={MMAP_BYTES}")
-        info["kharita_mmap"] = True
 
 
 def _record(row: Sequence[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1167,10 +1167,19 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest(), "big", signed=True)
 
 
+#: Bytes of a SQLite file a connection maps into memory (SQLite caps it at its own maximum, 2 GB as
+#: built by Python). Reading pages straight from the mapping instead of a read() into the
+#: connection's cache takes a fifth less CPU off a page of /api/events at 1M events (1.61 -> 1.26 ms
+#: for its two statements, bench/api_load.py); mmap is for reads only: writes and the WAL go
+#: through SQLite's usual I/O.
+MMAP_BYTES = 1 << 31
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")        # readers do not block the writer
     cursor.execute("PRAGMA synchronous=NORMAL")      # WAL + NORMAL: a killed process loses no commit
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
