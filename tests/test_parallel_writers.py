@@ -124,3 +124,30 @@ def test_postgresql_is_written_by_the_workers_by_default(pg_schema_url) -> None:
         with pytest.raises(ConfigError, match="one of client, workers"):
             choose_writers(store, "everyone")
 
+
+
+@pytest.mark.dask
+def test_dask_workers_writing_at_once_merge_as_a_sequential_run_in_their_commit_order(pg_schema_url, tmp_path) -> None:
+    """Two Dask workers each store their own tasks' reports (writers='workers'), a report a task,
+    the three outlets' reports of one incident one after the other, so that the two workers store
+    reports of one incident at the same time: each incident is one event of three reports, and the
+    store is exactly what one writer storing the same reports one after the other, in the order
+    they were committed, leaves."""
+    from test_concurrency import incident_reports, in_stored_order, write_jsonl
+    from test_pipeline import snapshot, table_counts
+
+    from kharita.scale.runner import connect, run_dask
+
+    reports = incident_reports(24)                      # incident by incident
+    shard = write_jsonl(tmp_path / "reports.jsonl", reports)
+    with connect(workers=2) as client, Store.open(pg_schema_url) as store:
+        summary = run_dask([shard], store, client=client, extractor_factory=MinimalExtractor, batch_size=1)
+        assert (summary.read, summary.stored, summary.failed) == (len(reports), len(reports), [])
+        assert summary.events_merged == len(reports) - 24
+        events = list(store.iter_events())
+        assert len(events) == 24 and {ev.corroboration for ev in events} == {3}
+        concurrent, tables, order = snapshot(store), table_counts(store), in_stored_order(store)
+    with Store.open(tmp_path / "sequential.db") as sequential:
+        pipeline.run(order, sequential, extractor=MinimalExtractor())
+        assert snapshot(sequential) == concurrent
+        assert table_counts(sequential) == tables
