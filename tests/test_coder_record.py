@@ -1368,3 +1368,16 @@ def test_an_event_in_a_year_long_before_the_report_is_history(coder, text):
 ])
 def test_a_flight_carries_no_toll(coder, text):
     assert all(e.fatalities is None for e in code(coder, text) if e.sub_event_type is S.DISPLACEMENT)
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("A farmer and his wife were killed by gunmen in Kano on Monday.", 2),
+    ("Gunmen killed a farmer and a teacher in Kano on Monday.", 2),
+    ("Gunmen killed a farmer in Kano on Monday and wounded his wife.", 1),
+])
+def test_single_victims_told_together_are_each_counted(coder, text, toll):
+    assert largest_toll(coder, text) == toll
+
+
+def test_a_question_reports_no_event(coder):
+    assert not code(coder, "Who attacked the police station in Kano on Monday?")

@@ -93,6 +93,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     if any(t.start >= dateline for t in s_places):
         s_places = [t for t in s_places if t.start >= dateline]              # "ERBIL, Kurdistan Region -"
     s_dates = [d for d in dates if s_start <= d.start < s_end and not parse_label(d.label)[2]]
+    if sent_text.rstrip().rstrip("\"'”’").endswith("?"):
+        return []                             # "Who killed the woman?": a question reports nothing
     if _continues_a_tally(sent_text, s_start, ctx) and not s_places and not s_dates:
         ctx.tally_end = s_end                 # "... rose to 714. Also, four members were killed.": the tally's
         return []

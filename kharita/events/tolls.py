@@ -150,8 +150,12 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     dead = _one_fight(dead)
     start = dead[0][0].idx
     end = dead[-1][1].idx + len(dead[-1][1])
-    text = doc.text[start:end]
     low, high = sum(d[2] for d in dead), sum(d[3] for d in dead)
+    named = _named_victims(sent)
+    if len(named) > high and all(named[0].i <= d[1].i <= named[-1].i for d in dead):
+        start, end = min(start, named[0].idx), named[-1].idx + len(named[-1])   # "a farmer and his wife": two,
+        low = high = len(named)                                                 # not the first one's "a"
+    text = doc.text[start:end]
     if any(_beside(d[1]) for d in dead):
         one = _named_victim(sent)             # "Nagiali was killed along with his six colleagues": seven
         if one is not None and not any(d[0].i <= one.i <= d[1].i for d in dead):
