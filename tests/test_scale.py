@@ -14,7 +14,7 @@ from test_isolation import BOOM, SHARED_ID, TRIP, Flaky, reports
 from kharita import pipeline
 from kharita.cli import main
 from kharita.errors import ConfigError
-from kharita.models import RunSummary
+from kharita.models import Document, RunSummary
 from kharita.pipeline import MinimalExtractor
 from kharita.record import to_record
 from kharita.scale.runner import connect, expand, loaded_extractors, opened_stores, run_dask
@@ -182,3 +182,13 @@ def test_a_task_whose_worker_dies_is_redone_a_report_a_task(tmp_path) -> None:
     (failed,) = summary.failed
     assert failed[0] == f"{shard}:3" and failed[1].startswith("KilledWorker")     # boom, the third line
     assert stored == [f"good-{i}" for i in range(5)] + ["twin"]
+
+
+@pytest.mark.issue(14)
+def test_stored_documents_says_which_ids_are_stored_in_one_call(store) -> None:
+    docs = [Document.from_text(f"Report {i}: clashes in Raqqa.") for i in range(3)]
+    for doc in docs[:2]:
+        assert store.write_document(doc, [])
+    ids = [f"{i:016x}" for i in range(1200)] + [d.id for d in docs] * 2   # three queries' worth, repeats
+    assert store.stored_documents(ids) == {docs[0].id, docs[1].id}
+    assert store.stored_documents([]) == set()

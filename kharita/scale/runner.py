@@ -229,18 +229,18 @@ def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document
 
 def _unstored(batches: Iterable[list[Document]], store: Store, summary: RunSummary) -> Iterator[list[Document]]:
     """Each batch less the reports already stored or met earlier in this run (counted unchanged),
-    as the in-process run skips them, but checked a batch at a time in one transaction."""
+    as the in-process run skips them, but checked a batch at a time, in one query."""
     seen: set[str] = set()
     for batch in batches:
         fresh = []
-        with store.transaction():
-            for doc in batch:
-                if doc.id in seen or store.has_document(doc.id):
-                    summary.unchanged += 1
-                    log.debug("%s: already stored as %s", doc.origin or doc.id, doc.id)
-                    continue
-                seen.add(doc.id)
-                fresh.append(doc)
+        stored = store.stored_documents([doc.id for doc in batch])
+        for doc in batch:
+            if doc.id in seen or doc.id in stored:
+                summary.unchanged += 1
+                log.debug("%s: already stored as %s", doc.origin or doc.id, doc.id)
+                continue
+            seen.add(doc.id)
+            fresh.append(doc)
         if fresh:
             yield fresh
 

@@ -411,6 +411,17 @@ class Store:
             found = conn.execute(select(schema.documents.c.id).where(schema.documents.c.id == doc_id))
             return found.first() is not None
 
+    @_read
+    def stored_documents(self, doc_ids: Sequence[str]) -> set[str]:
+        """Which of these document ids are stored: one query per PAGE ids (a batch's skip check)."""
+        ids = list(dict.fromkeys(doc_ids))
+        table = schema.documents
+        found: set[str] = set()
+        with self._connection() as conn:
+            for chunk in _chunks(ids, PAGE):
+                found.update(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        return found
+
     def write_document(self, doc: Document, events: Sequence[Event]) -> bool:
         """Store a document and its events in one transaction. Returns False, writing nothing,
         when the document is already stored (so the same input read twice adds no rows)."""
