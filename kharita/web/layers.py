@@ -44,7 +44,7 @@ router = APIRouter(prefix="/api/layers", tags=["map layers"])
 DATA = Path(__file__).resolve().parents[1] / "data"
 BASE = Path(__file__).resolve().parent / "static" / "base"
 MAX_POINTS = 250_000          # more events than this in a view come as grid counts
-LABEL_CELL_PX = (110, 36)     # one label per cell of about this many pixels: legible at every zoom
+LABEL_CELL_PX = (40, 14)      # at most one candidate label per cell of this many pixels (then no overlaps)
 MAX_LABELS = 250
 LONE_PLACE_DEGREES = 0.04     # the area of a controlled place outside every admin-2 polygon: a disc
 FEATURE_RANK = {"PPLC": 0, "PPLA": 1, "PPLA2": 2, "PPLA3": 3, "PPLA4": 4, "PPL": 5}
@@ -155,8 +155,10 @@ def gazetteer_places() -> dict[str, np.ndarray]:
 
 @router.get("/places", responses=ERROR_RESPONSES, summary="Town and village labels for a view, biggest first")
 def places(query: Annotated[ViewQuery, Query()]) -> Response:
-    """At most one place per label-sized cell of the view, the biggest there, so that the labels
-    never pile up: cities at country zoom, towns at governorate zoom, villages close in."""
+    """Labels that never overlap: at most one place per label-sized cell of the view (the biggest
+    there), then, biggest first, only those whose label (its width guessed from its name and size)
+    touches no label already kept: cities at country zoom, towns at governorate zoom, villages
+    close in."""
     gaz = gazetteer_places()
     min_lon, min_lat, max_lon, max_lat = parse_bbox(query.bbox)
     inside = np.flatnonzero((gaz["lon"] >= min_lon) & (gaz["lon"] <= max_lon)
@@ -165,11 +167,48 @@ def places(query: Annotated[ViewQuery, Query()]) -> Response:
     col = np.floor(gaz["lon"][inside] / (LABEL_CELL_PX[0] * per_px)).astype(np.int64)
     row = np.floor(gaz["lat"][inside] / (LABEL_CELL_PX[1] * per_px)).astype(np.int64)
     _, first = np.unique(row * 10_000_000 + col, return_index=True)   # inside is biggest-first
-    chosen = inside[np.sort(first)][:MAX_LABELS]
-    rank = np.minimum(3, np.log10(np.maximum(gaz["population"][chosen], 1)).astype(int) // 2)
-    body = {"ok": True, "places": [[gaz["name"][i], round(float(gaz["lon"][i]), 5), round(float(gaz["lat"][i]), 5),
-                                    int(r)] for i, r in zip(chosen, rank)]}
+    candidates = inside[np.sort(first)]
+    rank = np.minimum(3, np.log10(np.maximum(gaz["population"][candidates], 1)).astype(int) // 2)
+    chosen = _unoverlapped(gaz["name"][candidates], gaz["lon"][candidates], gaz["lat"][candidates], rank,
+                           query.zoom)[:MAX_LABELS]
+    body = {"ok": True, "places": [[gaz["name"][candidates[i]], round(float(gaz["lon"][candidates[i]]), 5),
+                                    round(float(gaz["lat"][candidates[i]]), 5), int(rank[i])] for i in chosen]}
     return Response(dumps(body), media_type="application/json")
+
+
+#: A label's font size in pixels by rank (static/app.css), the width of one of its characters as a
+#: share of that size, and the dot and gap before the name
+LABEL_FONT_PX = (10, 11, 12, 13)
+LABEL_CHAR_EM = (0.56, 0.56, 0.62, 0.64)
+LABEL_LEAD_PX = 9
+LABEL_MARGIN_PX = 3
+
+
+def _unoverlapped(names: np.ndarray, lon: np.ndarray, lat: np.ndarray, rank: np.ndarray, zoom: float) -> list[int]:
+    """Indexes, in the order given (biggest first), of the labels drawn whole beside their place
+    (anchored at its left, as the page draws them) that overlap no label earlier in the list."""
+    world = 256.0 * 2.0 ** zoom
+    x = (lon + 180.0) / 360.0 * world
+    y = (1.0 - np.arcsinh(np.tan(np.radians(np.clip(lat, -85.0, 85.0)))) / np.pi) / 2.0 * world
+    kept: list[int] = []
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    cell = 128.0
+    for i in range(len(names)):
+        size = LABEL_FONT_PX[rank[i]]
+        box = (x[i] - LABEL_MARGIN_PX, y[i] - size / 2 - LABEL_MARGIN_PX,
+               x[i] + LABEL_LEAD_PX + len(names[i]) * size * LABEL_CHAR_EM[rank[i]] + LABEL_MARGIN_PX,
+               y[i] + size / 2 + LABEL_MARGIN_PX)
+        cells = [(cx, cy) for cx in range(int(box[0] // cell), int(box[2] // cell) + 1)
+                 for cy in range(int(box[1] // cell), int(box[3] // cell) + 1)]
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+               for c in cells for b in grid.get(c, ())):
+            continue
+        kept.append(i)
+        for c in cells:
+            grid.setdefault(c, []).append(box)
+        if len(kept) == MAX_LABELS:
+            break
+    return kept
 
 
 # -- control as areas ----------------------------------------------------------------------------

@@ -114,11 +114,11 @@ async function addBaseLayers() {
     const kind = (k) => ["==", ["get", "kind"], k];
     map.addLayer({ id: "land", type: "fill", source: "base", filter: kind("land"), paint: { "fill-color": "#f3f1ec", "fill-antialias": false } });
     map.addLayer({ id: "admin1-line", type: "line", source: "base", filter: kind("admin1"), minzoom: 4,
-      paint: { "line-color": "#8f897d", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.6, 9, 1.6] } });
+      paint: { "line-color": "#b0a899", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.5, 9, 1.3] } });
     map.addLayer({ id: "coast-line", type: "line", source: "base", filter: kind("land"),
       paint: { "line-color": "#8d9aa3", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.4, 8, 1] } });
     map.addLayer({ id: "country-line", type: "line", source: "base", filter: kind("border"),
-      paint: { "line-color": "#6f6a61", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.6, 8, 1.8] } });
+      paint: { "line-color": "#4f4b45", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.8, 8, 2.4] } });
     map.on("zoom", addDistricts);
     addDistricts();
   }
@@ -144,7 +144,7 @@ function addDistricts() {
   if (map.getSource("admin2") || map.getZoom() < ADMIN2_ZOOM) return;
   map.addSource("admin2", { type: "geojson", data: "/static/base/admin2.geojson" });
   map.addLayer({ id: "admin2-line", type: "line", source: "admin2", minzoom: ADMIN2_ZOOM,
-    paint: { "line-color": "#c3bfb6", "line-width": 0.6 } }, "admin1-line");
+    paint: { "line-color": "#cdc8bf", "line-width": 0.6 } }, "admin1-line");
 }
 
 // town and village labels: the server picks the biggest place per label-sized cell of the view
@@ -718,33 +718,35 @@ async function start() {
   buildFilters();
   try {
     // every request that does not need another's answer goes at once: the map's libraries, the
-    // base files (preloaded by index.html), the weeks, the events and the labels of the first view
+    // base files (preloaded by index.html), the weeks, the events, the labels and the list of the
+    // first view; the control areas as soon as the weeks tell their date
     const config = getJSON("/api/config");
     const weeks = loadWeeks();
     const loaded = new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
     const labelsDone = loadLabels();
     const events = requestEvents();
+    const listed = loadList();
     state.config = await config;
     await Promise.all([loaded.then(addBaseLayers), weeks]);
+    if (!$("control-date").value) {
+      // the last week with an event: what the analyst most likely wants to see first
+      const last = state.weeks[state.weeks.length - 1];
+      $("control-date").value = last ? isoDay(last.start + 6 * DAY) : isoDay(Date.now());
+    }
+    const control = loadControl();
     showEvents(await events);
-    await labelsDone;
+    await Promise.all([labelsDone, listed, control, rendered()]);
   } catch (err) {
     setStatus("could not start: " + err.message);
     throw err;
   }
+  state.readyMs = performance.now();     // time to first full render, for bench/map_render.py
+  document.body.dataset.ready = "1";
   // the actor suggestions are a convenience: the map works without them
   getJSON("/api/actors").then((actors) => {
     const list = $("actor-list");
     for (const a of actors.actors || []) list.appendChild(el("option", { value: a.name }));
   }, (err) => console.warn("no actor suggestions: " + err.message));
-  if (!$("control-date").value) {
-    // the last week with an event: what the analyst most likely wants to see first
-    const last = state.weeks[state.weeks.length - 1];
-    $("control-date").value = last ? isoDay(last.start + 6 * DAY) : isoDay(Date.now());
-  }
-  await Promise.all([loadControl(), loadList(), rendered()]);
-  state.readyMs = performance.now();     // time to first full render, for bench/map_render.py
-  document.body.dataset.ready = "1";
 }
 
 start();
