@@ -1381,3 +1381,24 @@ def test_single_victims_told_together_are_each_counted(coder, text, toll):
 
 def test_a_question_reports_no_event(coder):
     assert not code(coder, "Who attacked the police station in Kano on Monday?")
+
+
+@pytest.mark.parametrize("text", [
+    "Afghan airstrikes targeted a Taliban rally in Balkh province on Monday, killing nine insurgents.",
+    "Airstrikes hit a gathering of insurgents in Balkh province on Monday, killing nine of them.",
+])
+def test_a_gathering_of_fighters_is_no_protest(coder, text):
+    events = code(coder, text, published="2021-07-18")
+    assert events
+    assert not [e for e in events if e.sub_event_type in (S.PEACEFUL_PROTEST, S.EXCESSIVE_FORCE,
+                                                             S.PROTEST_WITH_INTERVENTION)]
+
+
+@pytest.mark.parametrize("text", [
+    "Seven militants were killed in an army operation in Kunar province on Monday.",
+    "Seven insurgents were killed in a commando operation in Kunar province on Monday.",
+])
+def test_an_operation_named_by_its_force_is_that_force_s(coder, text):
+    events = code(coder, text, published="2021-07-18")
+    assert any("Military Forces of Afghanistan" in (e.actor1.name, e.actor2.name if e.actor2 else "")
+               for e in events)

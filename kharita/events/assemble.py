@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 from kharita.events import arguments as A
 from kharita.events import lexicon
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, mention_tuple
-from kharita.events.incidents import assemble_events, event_id, fold_followups, subsume_drafts
+from kharita.events.incidents import OPERATION_WORDS, assemble_events, event_id, fold_followups, subsume_drafts
 from kharita.events.places import choose_places, dateline_end
 from kharita.events.subtypes import (
     PROTEST_TYPES,
@@ -600,6 +600,11 @@ def _by_whom(hit: A.Hit, actors: list[ActorMention], offset: int) -> ActorMentio
                 for agent in (g for g in by.children if g.dep_ == "pobj"):
                     found = A.actor_of(agent, actors, offset)
                     if found is not None:
+                        return found
+            if noun.lower_ in OPERATION_WORDS:         # "killed in an army operation": the army's
+                for mod in (c for c in noun.children if c.dep_ in ("compound", "amod", "poss")):
+                    found = A.actor_in([mod], actors, offset)
+                    if found is not None and found.actor.actor_type is not ActorType.CIVILIANS:
                         return found
     return None
 

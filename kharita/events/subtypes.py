@@ -438,6 +438,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
     if k in ("PROTEST", "RIOT"):
         if hit.head.lemma_.lower() == "strike" and not LABOUR_CUES.search(text):
             return S.AIR_DRONE_STRIKE if AIR_CUES.search(text) or nation_of(hit.head) else None
+        if k == "PROTEST" and _of_fighters(hit.head, actor1):
+            return None                       # "airstrikes targeted a Taliban rally": fighters gathered, no protest
         told = _without_grievances(sent, hit.head)
         if k == "RIOT" or VIOLENT_CUES.search(told) or CROWD_CLASH.search(told):
             if re.search(r"\bmob\b|lynch", told, re.I):
@@ -455,6 +457,19 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return None                       # "the Internally Displaced Persons Camp": a place, no flight
         return S.DISPLACEMENT
     return None
+
+
+def _of_fighters(head: Token, actor1: ActorMention | None) -> bool:
+    """A gathering noun held by a rebel group or by fighters ("a Taliban rally", "a gathering of
+    insurgents"): ACLED's protests are by unarmed people, so this is no protest."""
+    if head.pos_ != "NOUN":
+        return False
+    mods = [c for c in head.children if c.dep_ in ("compound", "amod", "poss")]
+    mods += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    if any(t.lemma_.lower() in A.ARMED_WORDS or t.lower_ in A.ARMED_WORDS for t in mods):
+        return True
+    return actor1 is not None and actor1.actor.actor_type is ActorType.REBEL_GROUP and any(
+        t.text in actor1.text.split() for t in mods)
 
 
 SHELTER_WORDS = {"camp", "camps", "centre", "center", "centres", "centers", "shelter", "shelters", "settlement",
