@@ -1402,3 +1402,19 @@ def test_an_operation_named_by_its_force_is_that_force_s(coder, text):
     events = code(coder, text, published="2021-07-18")
     assert any("Military Forces of Afghanistan" in (e.actor1.name, e.actor2.name if e.actor2 else "")
                for e in events)
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Militants attacked a police post in Peshawar with hand grenades on Monday, injuring two officers.", S.GRENADE),
+    ("Gunmen attacked the office of a TV channel in Islamabad using grenades on Monday.", S.GRENADE),
+])
+def test_an_attack_with_a_weapon_is_that_weapon_s_event(coder, text, sub):
+    events = code(coder, text)
+    assert [e.sub_event_type for e in events] == [sub]
+
+
+def test_a_weapon_fired_by_a_named_party_is_not_also_an_unnamed_one_s(coder):
+    events = code(coder, "Jets attacked a market in Idlib with missiles on Monday, killing five civilians.")
+    assert len(events) == 1
+    assert events[0].actor1.name == "Military Forces of Syria (2000-)"
+    assert events[0].fatalities == 5

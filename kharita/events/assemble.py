@@ -190,7 +190,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 victims = None                # dead civilians are no side of a clash
             if victims is not None:           # "an army major was killed": a clash with an unnamed side
                 other = _first_other(s_actors, victims)
-                if other is None and not victims.actor.name.startswith("Unidentified Armed Group"):
+                if other is None and not _unidentified(victims):
                     other = _generic(ctx, "unidentified gunmen", hit, offset)
                 actor1, actor2, orphan = victims, other, True
         if actor2 is None and sub in WEAPON_TYPES | {S.ATTACK, S.ARMED_CLASH}:
@@ -311,23 +311,42 @@ def _named_over_generic(drafts: list[Draft]) -> list[Draft]:
     """"The YPG seized weapons and ammunition": one sentence's two triggers of one type, one with the
     actor the text names and one with a generic stand-in, are one event by the named actor."""
     named = {d.sub for d in drafts if d.actor1 is not None and not d.actor1.generic}
-    return [d for d in drafts if not (d.sub in named and d.actor1 is not None and d.actor1.generic
-                                      and d.sub not in TERRITORIAL_SUBS)]
+    drafts = [d for d in drafts if not (d.sub in named and d.actor1 is not None and d.actor1.generic
+                                        and d.sub not in TERRITORIAL_SUBS)]
+    known = {d.sub for d in drafts if d.actor1 is not None and not _unidentified(d.actor1)}
+    return [d for d in drafts if not (d.sub in known and d.actor1 is not None and _unidentified(d.actor1)
+                                      and d.sub not in TERRITORIAL_SUBS)]   # "jets attacked it with missiles"
+
+
+def _unidentified(mention: ActorMention) -> bool:
+    """The stand-in for a party the text does not name."""
+    return mention.actor.name.startswith("Unidentified Armed Group")
 
 
 def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:
     """"repelled an ISIS attack", "thwarted an assault": a fighting noun that is the object of
     another fighting verb is the same fight, told once; so is "attack" in "a rocket attack", "a drone
-    attack", whose modifier is the weapon trigger."""
+    attack", whose modifier is the weapon trigger, and "attacked X with grenades", whose instrument is."""
     by_head = {d.head_i: d for d in drafts}
     out = []
     for d in drafts:
         tok = sent.doc[d.head_i]
         weapon = next((by_head[c.i] for c in tok.children if c.dep_ == "compound" and c.i in by_head
                        and by_head[c.i] is not d), None)
-        if weapon is not None and d.klass == "CLASH" and tok.pos_ == "NOUN" and weapon.sub in WEAPON_TYPES:
+        instrument = next((by_head[g.i] for c in tok.children
+                           if c.dep_ == "prep" and c.lower_ == "with" or c.lemma_.lower() == "use"
+                           for g in c.children if g.dep_ in ("pobj", "dobj") and g.i in by_head
+                           and by_head[g.i] is not d), None)
+        if instrument is not None and d.klass == "CLASH" and instrument.sub in WEAPON_TYPES:
+            weapon = instrument               # "attacked the office with hand grenades": the grenade attack
+        if weapon is not None and d.klass == "CLASH" and (tok.pos_ == "NOUN" or weapon is instrument) \
+                and weapon.sub in WEAPON_TYPES:
             if weapon.fatalities is None:
                 weapon.fatalities, weapon.fatalities_high = d.fatalities, d.fatalities_high
+            weapon.actor2 = weapon.actor2 or d.actor2
+            if d.actor1 is not None and (weapon.actor1 is None or weapon.actor1.generic and not d.actor1.generic
+                                         or _unidentified(weapon.actor1)):
+                weapon.actor1 = d.actor1      # "jets attacked it with missiles": the jets' forces fired them
             continue
         gov = by_head.get(tok.head.i) if tok.dep_ in ("dobj", "pobj", "nsubjpass") else None
         if gov is not None and gov is not d and d.klass == "CLASH" and tok.pos_ == "NOUN" \
