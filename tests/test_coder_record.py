@@ -1418,3 +1418,17 @@ def test_a_weapon_fired_by_a_named_party_is_not_also_an_unnamed_one_s(coder):
     assert len(events) == 1
     assert events[0].actor1.name == "Military Forces of Syria (2000-)"
     assert events[0].fatalities == 5
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli forces arrested more than 100 Palestinians in raids across the West Bank during the past two days.",
+    "During the past two days Israeli troops detained over 100 Palestinians in raids in the West Bank.",
+])
+def test_events_of_the_past_few_days_are_events(coder, text):
+    events = code(coder, text)
+    assert S.ARRESTS in {e.sub_event_type for e in events}
+
+
+def test_a_count_over_the_past_few_days_is_still_no_toll(coder):
+    text = "Clashes between the army and rebels in the past two days killed 40 fighters in Marib, officials said."
+    assert all((e.fatalities or 0) != 40 for e in code(coder, text))
