@@ -1432,3 +1432,13 @@ def test_events_of_the_past_few_days_are_events(coder, text):
 def test_a_count_over_the_past_few_days_is_still_no_toll(coder):
     text = "Clashes between the army and rebels in the past two days killed 40 fighters in Marib, officials said."
     assert all((e.fatalities or 0) != 40 for e in code(coder, text))
+
+
+@pytest.mark.parametrize("text, country", [
+    ("An Azerbaijani opposition activist was detained by police ahead of the referendum, his lawyer said.", "AZ"),
+    ("Police detained two Azerbaijani opposition activists ahead of the referendum on Monday.", "AZ"),
+])
+def test_a_report_that_names_no_place_takes_its_people_s_country(coder, text, country):
+    events = code(coder, text)
+    assert events and {e.place.country_code for e in events} == {country}
+    assert all(e.place.precision is GeoPrecision.REGION for e in events)

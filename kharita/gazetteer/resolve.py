@@ -100,8 +100,11 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|inside|across|throughout|within|into|near|ar
 def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *, country: str | None = None,
                   evidence: dict[str, float] | None = None) -> tuple[list[Toponym], str | None]:
     """Toponyms for `found` mentions of `text`, and the country in focus."""
-    if not found:
-        return [], country
+    if not found:                             # no place named: its people or parties still say the country
+        named = named_countries(text)
+        for cc, weight in (evidence or {}).items():
+            named[cc] += weight
+        return [], country or (named.most_common(1)[0][0] if named else None)
     alone = {k: gazetteer.candidates(f.text, cue=f.cue, limit=5) for k, f in enumerate(found)
              if f.known and f.label != ACTOR_LABEL}
     first = {k: _best(ranked) for k, ranked in alone.items()}
