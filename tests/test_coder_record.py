@@ -1442,3 +1442,13 @@ def test_a_report_that_names_no_place_takes_its_people_s_country(coder, text, co
     events = code(coder, text)
     assert events and {e.place.country_code for e in events} == {country}
     assert all(e.place.precision is GeoPrecision.REGION for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Militants detonated roadside bombs in two separate attacks in Cauca, Colombia, on Friday, wounding 12 soldiers.",
+    "Gunmen killed 12 villagers in three separate attacks in Zamfara state on Monday, police said.",
+])
+def test_incidents_counted_apart_are_events_without_a_summed_toll(coder, text):
+    events = code(coder, text)
+    assert events
+    assert all(e.fatalities is None for e in events)

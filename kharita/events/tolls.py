@@ -56,7 +56,7 @@ TALLY = re.compile(r"\b(?:" + "|".join(
 
 
 SUPERLATIVES = lexicon.words("superlatives")
-SHORT_PERIOD = re.compile("|".join(sorted(lexicon.words("short_periods"))), re.I)
+EVENT_TALLY = re.compile("|".join(sorted(lexicon.words("event_tallies"))), re.I)
 TOLL_VERBS = lexicon.words("toll_verbs")
 
 
@@ -83,8 +83,8 @@ def tally_over(span: Span, head: Token) -> bool:
     part of tells of that place or person, not of the event ("swapped prisoners near Aleppo, a city
     that has seen heavy fighting in recent weeks" is one exchange)."""
     for match in _tallies(span.text):
-        if SHORT_PERIOD.fullmatch(match.group()):
-            continue                          # "raids during the past two days": events, within a week
+        if EVENT_TALLY.fullmatch(match.group()):
+            continue                          # "raids during the past two days", "in two separate attacks": events
         at = span.start_char + match.start()
         tok = next((t for t in span if t.idx <= at < t.idx + len(t.text) + 1), None)
         if tok is None:
