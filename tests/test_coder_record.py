@@ -1452,3 +1452,14 @@ def test_incidents_counted_apart_are_events_without_a_summed_toll(coder, text):
     events = code(coder, text)
     assert events
     assert all(e.fatalities is None for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Rebel fighters will advance on al-Bab after seizing the town of Dabiq from the Islamic State, a commander said.",
+    "After seizing the town of Dabiq from the Islamic State, rebel fighters will advance on al-Bab, a commander said.",
+])
+def test_a_gerund_of_time_shares_its_clause_s_subject(coder, text):
+    events = [e for e in code(coder, text, published="2016-10-17")
+              if e.sub_event_type is S.NON_STATE_ACTOR_OVERTAKES_TERRITORY]
+    assert events and events[0].actor2.name == "Islamic State"
+    assert events[0].actor1.name != "Islamic State"

@@ -331,6 +331,9 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
             continue
+        if verb.dep_ == "pcomp" and verb.head.lower_ in GERUND_PREPOSITIONS and verb.head.head.pos_ in ("VERB", "AUX"):
+            verb = verb.head.head             # "will advance to al-Bab after seizing Dabiq": the advancers seized it
+            continue
         if verb.dep_ == "relcl":
             return verb.head, False
         if verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBD"):
@@ -342,6 +345,8 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
 
 
 MAX_CHAIN = 12
+#: Prepositions of time or means whose gerund shares its clause's subject ("after seizing", "by shelling").
+GERUND_PREPOSITIONS = {"after", "before", "while", "upon", "on", "by", "since", "following", "without"}
 
 
 def subjects_of(verb: Token) -> list[Token]:
