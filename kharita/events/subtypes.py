@@ -50,9 +50,6 @@ VIOLENT_CUES = re.compile(
 #: Police and protesters clashing is a Violent demonstration (ACLED Codebook, Riots): the crowd fought.
 CROWD_CLASH = re.compile(r"\bclash\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,40}?\b(?:protesters|protestors|demonstrators|"
                          r"crowds?|police|riot police|security forces|officers)\b", re.I)
-#: A killing the protest is about is no force used against it: "marched over the shooting of ...".
-GRIEVANCE = re.compile(r"\b(?:over|against|protest(?:ing)?|mourn(?:ing)?|condemn(?:ing)?|denounc\w*|demand\w* justice for)"
-                       r"\s+(?:the\s+)?(?:\w+[\s-]+){0,4}?(?:killings?|deaths?|shootings?|murders?|killed)\b[^.;]*", re.I)
 LABOUR_CUES = re.compile(r"\b(workers?|unions?|employees|staff|teachers|doctors|nurses|drivers|miners|"
                          r"general strike|hunger strike|on strike|strikers|wages?|pay|pensions?|walkout)\b", re.I)
 AIR_CUES = re.compile(r"\b(air|aerial|warplanes?|jets?|aircraft|helicopters?|choppers?|gunships?|planes?|drones?|barrel)\b",
@@ -445,7 +442,7 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             if re.search(r"\bmob\b|lynch", told, re.I):
                 return S.MOB_VIOLENCE
             return S.VIOLENT_DEMONSTRATION
-        if FORCE_CUES.search(GRIEVANCE.sub(" ", told)):
+        if FORCE_CUES.search(told):
             return S.EXCESSIVE_FORCE
         if INTERVENTION_CUES.search(told):
             return S.PROTEST_WITH_INTERVENTION
