@@ -26,8 +26,8 @@ from spacy.tokens import Span, Token
 
 from kharita.events import lexicon
 from kharita.events.arguments import (
-    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, MONTH_WORDS, SAY_VERBS, clause_head, is_age, is_label, is_person_noun, kills_outright,
-    with_the_wounded,
+    ARMED_WORDS, CIVILIAN_WORDS, KILLERS_OF, MONTH_WORDS, ONLY_PEOPLE_LEMMAS, SAY_VERBS, clause_head, is_age, is_label,
+    is_person_noun, kills_outright, with_the_wounded,
 )
 from kharita.models import Mention
 from kharita.nlp.dates import MONTHS as DATE_MONTHS
@@ -265,8 +265,8 @@ def the_dead(sent: Span) -> list[tuple[Token, list[Token]]]:
 #: Words whose victim can only be a person ("killed a clerk", "the murder of a trader"), so any singular
 #: noun after them is one; "executed a plan" or "the death of the talks" are not, so "execute" and
 #: "death" take a person noun.
-ONLY_PEOPLE = frozenset({"kill", "killing", "murder", "assassinate", "assassination", "slay", "behead", "lynch",
-                         "assassinated", "murdered", "killed"})
+ONLY_PEOPLE = frozenset(ONLY_PEOPLE_LEMMAS - {"execute"} | {"killing", "assassination", "assassinated", "murdered",
+                                                            "killed"})
 
 
 def _one_person(tok: Token, any_noun: bool = False) -> bool:
