@@ -1463,3 +1463,18 @@ def test_a_gerund_of_time_shares_its_clause_s_subject(coder, text):
               if e.sub_event_type is S.NON_STATE_ACTOR_OVERTAKES_TERRITORY]
     assert events and events[0].actor2.name == "Islamic State"
     assert events[0].actor1.name != "Islamic State"
+
+
+@pytest.mark.parametrize("text", [
+    "Cameroonian security forces repelled a separatist attack in the region of Northwest on Thursday, killing "
+    "seven militants, the military said.",
+    "Seven militants were killed on Thursday when Cameroonian troops repelled a separatist attack in Northwest.",
+])
+def test_a_region_named_by_its_bearing_does_not_outvote_the_report_s_people(coder, text):
+    events = code(coder, text)
+    assert events and {e.place.country_code for e in events} == {"CM"}
+
+
+def test_a_bare_gendarmerie_is_the_report_s_own_country_s(coder):
+    events = code(coder, "Gendarmerie elements in Njinikom, Cameroon, killed a separatist fighter in a shootout on Monday.")
+    assert events and all("Turkey" not in e.actor1.name for e in events)

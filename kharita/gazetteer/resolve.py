@@ -202,10 +202,11 @@ def _focus_country(alone: dict[int, list[Candidate]], found: list[Found], dateli
         if any(c.place.feature_code.startswith("PCL") and c.match in ("alias", "exact") for c in ranked):
             continue                                   # a country's name (counted in `named`), not its namesakes'
         weights: dict[str, float] = {}
+        compass = _compass_name(found[k].text)
         for cand in ranked:
             if cand.place.feature_code.startswith("PCL"):
                 continue                               # counted in `named`
-            quality = 1.0 if cand.match in ("alias", "exact") else LOOSE_VOTE
+            quality = 1.0 if cand.match in ("alias", "exact") and not compass else LOOSE_VOTE
             cc = cand.place.country_code
             weights[cc] = max(weights.get(cc, 0.0), cand.score * quality * (2 if k == dateline else 1))
         if not weights:
@@ -224,6 +225,17 @@ def _focus_country(alone: dict[int, list[Candidate]], found: list[Found], dateli
     for cc, n in (named or Counter()).items():
         votes[cc] += COUNTRY_WEIGHT * min(n, COUNTRY_VOTES)
     return votes.most_common(1)[0][0] if votes else None
+
+
+#: Words of a region named only by its bearing ("Northwest", "the Far North", "South-West"): such
+#: names exist in many countries, so they say little of which one a report is about.
+_COMPASS_WORDS = frozenset("north south east west northeast northwest southeast southwest far upper lower "
+                           "middle central centre center northern southern eastern western region".split())
+
+
+def _compass_name(text: str) -> bool:
+    words = re.findall(r"[a-z]+", fold(text))
+    return bool(words) and all(w in _COMPASS_WORDS for w in words)
 
 
 def _anchor(found: list[Found], first: dict[int, Candidate | None], dateline: int | None,
