@@ -1478,3 +1478,12 @@ def test_a_region_named_by_its_bearing_does_not_outvote_the_report_s_people(code
 def test_a_bare_gendarmerie_is_the_report_s_own_country_s(coder):
     events = code(coder, "Gendarmerie elements in Njinikom, Cameroon, killed a separatist fighter in a shootout on Monday.")
     assert events and all("Turkey" not in e.actor1.name for e in events)
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Elements of the National Guard shot and killed a truck driver in Nuevo Laredo, Tamaulipas, on Monday.", "Mexico"),
+    ("The Guardia Nacional detained five suspects in Celaya, Guanajuato, on Monday.", "Mexico"),
+])
+def test_a_national_guard_is_its_country_s_military(coder, text, country):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == f"Military Forces of {country}"
