@@ -62,6 +62,7 @@ class SqliteGazetteer:
         self._country_keys: dict[str, tuple[list[str], list[str]]] = {}
         self._rows = lru_cache(maxsize=50_000)(self._rows_uncached)
         self._match_level = lru_cache(maxsize=50_000)(self._match_level_uncached)
+        self._country = lru_cache(maxsize=512)(self._country_uncached)   # read-only file: one scan a country
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -126,6 +127,9 @@ class SqliteGazetteer:
 
     def country(self, code: str) -> Place | None:
         """The country's own entry (feature PCL*): where an event is known only to its country."""
+        return self._country(code.upper())
+
+    def _country_uncached(self, code: str) -> Place | None:
         row = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p {_PLACE_JOINS} WHERE p.cc = ? AND "
                                "p.fclass = 'A' AND p.fcode LIKE 'PCL%' ORDER BY p.population DESC LIMIT 1",
                                (code.upper(),)).fetchone()
