@@ -52,6 +52,7 @@ _WORD = re.compile(r"[^\W_]+")
 _DATED = re.compile(r"\s*\((?:\d{4})\s*-\s*(?:\d{4})?\)\s*$")
 
 
+@lru_cache(maxsize=8192)
 def fold_char(ch: str) -> str:
     """One character, lower-cased and stripped of accents, always one character long (so that
     offsets in a folded text are offsets in the original)."""
