@@ -8,6 +8,8 @@ weekly counts, the labels and the control areas drawn, and MapLibre idle. Measur
 load (the server's first read of the store's columns is reported apart); the baseline is the same
 page over an empty store, in the same run. "Timeline" sets the timeline to its last 90 days and
 waits until the map is idle again; "filter" unticks one event type and waits the same way.
+"Events fetched" is from the request to its answer in the page; the page sends it with its first
+requests, so it overlaps the loading of the libraries and the base map.
 
     .venv/bin/python bench/map_render.py [--events 10000,100000,1000000] [--runs 3]
 """
