@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from kharita.events import arguments as A
 from kharita.events import lexicon
-from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, mention_tuple
+from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, mention_tuple, unidentified
 from kharita.events.incidents import OPERATION_WORDS, assemble_events, event_id, fold_followups, subsume_drafts
 from kharita.events.places import choose_places, dateline_end
 from kharita.events.subtypes import (
@@ -30,7 +30,7 @@ from kharita.events.subtypes import (
     roles,
 )
 from kharita.events.tolls import (
-    INJURY_FORMS, OTHER_FATES, counts_people, is_tally, sentence_toll, tally_over, the_dead, vague_multitude,
+    INJURY_FORMS, OTHER_FATES, counts_people, is_tally, is_year, sentence_toll, tally_over, the_dead, vague_multitude,
 )
 from kharita.models import Actor, ActorMention, Mention, Toponym
 from kharita.nlp.dates import parse_label
@@ -190,7 +190,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 victims = None                # dead civilians are no side of a clash
             if victims is not None:           # "an army major was killed": a clash with an unnamed side
                 other = _first_other(s_actors, victims)
-                if other is None and not _unidentified(victims):
+                if other is None and not unidentified(victims):
                     other = _generic(ctx, "unidentified gunmen", hit, offset)
                 actor1, actor2, orphan = victims, other, True
         if actor2 is None and sub in WEAPON_TYPES | {S.ATTACK, S.ARMED_CLASH}:
@@ -313,14 +313,10 @@ def _named_over_generic(drafts: list[Draft]) -> list[Draft]:
     named = {d.sub for d in drafts if d.actor1 is not None and not d.actor1.generic}
     drafts = [d for d in drafts if not (d.sub in named and d.actor1 is not None and d.actor1.generic
                                         and d.sub not in TERRITORIAL_SUBS)]
-    known = {d.sub for d in drafts if d.actor1 is not None and not _unidentified(d.actor1)}
-    return [d for d in drafts if not (d.sub in known and d.actor1 is not None and _unidentified(d.actor1)
+    known = {d.sub for d in drafts if d.actor1 is not None and not unidentified(d.actor1)}
+    return [d for d in drafts if not (d.sub in known and d.actor1 is not None and unidentified(d.actor1)
                                       and d.sub not in TERRITORIAL_SUBS)]   # "jets attacked it with missiles"
 
-
-def _unidentified(mention: ActorMention) -> bool:
-    """The stand-in for a party the text does not name."""
-    return mention.actor.name.startswith("Unidentified Armed Group")
 
 
 def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:
@@ -345,7 +341,7 @@ def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:
                 weapon.fatalities, weapon.fatalities_high = d.fatalities, d.fatalities_high
             weapon.actor2 = weapon.actor2 or d.actor2
             if d.actor1 is not None and (weapon.actor1 is None or weapon.actor1.generic and not d.actor1.generic
-                                         or _unidentified(weapon.actor1)):
+                                         or unidentified(weapon.actor1)):
                 weapon.actor1 = d.actor1      # "jets attacked it with missiles": the jets' forces fired them
             continue
         gov = by_head.get(tok.head.i) if tok.dep_ in ("dobj", "pobj", "nsubjpass") else None
@@ -646,8 +642,7 @@ def _recorded(head: Token) -> bool:
 def _documented(head: Token) -> bool:
     """"SOHR documented the death of an SDF member": a death noun a monitor records, whose
     victims are known and whose killer nobody names."""
-    gov = head.head
-    return head.dep_ == "dobj" and gov.lemma_.lower() in A.REPORTING_VERBS and head.lemma_.lower() in ("death", "killing")
+    return _recorded(head) and head.lemma_.lower() in ("death", "killing")
 
 
 def _victim_of_noun(head: Token) -> Token | None:
@@ -713,19 +708,15 @@ def _date(hit: A.Hit, s_dates: list[Mention], ctx: Context, offset: int) -> tupl
     return ctx.published, ctx.precision, None
 
 
-def _is_year(tok: Token) -> bool:
-    return tok.text.isdigit() and len(tok.text) == 4 and 1900 <= int(tok.text) <= 2100
-
-
 def _year_of(head: Token) -> int | None:
     """The year the text gives a trigger with no date: "a 2017 bombing", "regained control of the
     province in 2018" (on the trigger or on its verb), else None."""
     for tok in (head, A.clause_head(head)):
         for child in tok.children:
-            if child.dep_ in ("nummod", "compound", "amod") and _is_year(child):
+            if child.dep_ in ("nummod", "compound", "amod") and is_year(child):
                 return int(child.text)
             if child.dep_ == "prep" and child.lower_ in ("in", "during"):
-                year = next((g for g in child.children if g.dep_ == "pobj" and _is_year(g)), None)
+                year = next((g for g in child.children if g.dep_ == "pobj" and is_year(g)), None)
                 if year is not None:
                     return int(year.text)
     return None

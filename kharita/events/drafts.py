@@ -77,3 +77,8 @@ LETHAL_SUBS = {S.ARMED_CLASH, S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_
 
 
 TERRITORIAL_SUBS = {S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.NON_VIOLENT_TRANSFER}
+
+
+def unidentified(mention: ActorMention) -> bool:
+    """The stand-in for a party the text does not name (ACLED's Unidentified Armed Group)."""
+    return mention.actor.name.startswith("Unidentified Armed Group")

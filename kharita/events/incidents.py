@@ -16,7 +16,7 @@ from dataclasses import replace
 from kharita.actors.coding import ETHNIC
 from kharita.actors.dictionary import fold, load_default
 from kharita.events.arguments import CIVILIAN_WORDS, DYING
-from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft
+from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, unidentified
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
 from kharita.models import Event, Evidence, Source, Territory, Toponym
@@ -167,7 +167,7 @@ def _fold_into(target: Draft, d: Draft) -> None:
     if d.fatalities is not None and target.fatalities is not None and target.sub in _BATTLE and d.klass == "KILL" \
             and not d.orphan and _same_side(d.actor1, target.actor2) and (
                 d.actor2 is None or _same_side(d.actor2, target.actor1)
-                or d.actor2.actor.name.startswith("Unidentified Armed Group")):
+                or unidentified(d.actor2)):
         target.other_side_dead.append(d.fatalities)   # "... killing five troops. Troops killed three militants
         d.fatalities = None                           # in the firefight": both sides' dead, eight (ACLED sums them)
     told = int(target.fatalities.label) + sum(int(m.label) for m in target.other_side_dead) \
@@ -315,7 +315,7 @@ def _civilians_are_victims(d: Draft, ctx: Context) -> None:
 def _claimed_by(d: Draft, ctx: Context) -> None:
     """"ISIS claimed responsibility for the attack": an event whose perpetrator the report left
     unnamed is the claimant's (ACLED codes the claimed perpetrator)."""
-    if not d.actor1 or not d.actor1.generic or not d.actor1.actor.name.startswith("Unidentified Armed Group"):
+    if not d.actor1 or not d.actor1.generic or not unidentified(d.actor1):
         return
     near = [m for at, m in ctx.claims if abs(at - d.sentence[0]) <= CLAIM_REACH]
     if near:

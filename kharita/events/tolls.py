@@ -193,7 +193,7 @@ def counts_people(doc, mention: Mention, offset: int = 0) -> bool:
     if span is None:
         return True
     value = int(mention.label)
-    if _is_year(span[0], value):
+    if is_year(span[0], value):
         return False
     if span[-1].i + 1 >= len(doc):
         return True
@@ -372,7 +372,7 @@ def _counts(sent: Span, numbers: list[Mention], offset: int) -> list[tuple[Token
                 continue
             first, last = span[0], span[-1]
             value = int(mention.label)
-            if is_age(first) or is_label(first) or _is_year(first, value) or _is_day(doc, first, last, value) \
+            if is_age(first) or is_label(first) or is_year(first, value) or _is_day(doc, first, last, value) \
                     or _is_subset(doc, first, sent.start) \
                     or vague_multitude(mention):
                 continue
@@ -443,7 +443,9 @@ def _is_day(doc, first: Token, last: Token, value: int) -> bool:
     return before in MONTHS or after in MONTHS
 
 
-def _is_year(tok: Token, value: int) -> bool:
+def is_year(tok: Token, value: int | None = None) -> bool:
+    """A four-digit number from 1900 to 2100 ("in 2018", "a 2017 bombing"); `value` is its count if read."""
+    value = value if value is not None else (int(tok.text) if tok.text.isdigit() else 0)
     return tok.like_num and len(tok.text) == 4 and 1900 <= value <= 2100
 
 
