@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kharita.gazetteer.base import Gazetteer
+from kharita.gazetteer.base import Candidate, Gazetteer
 from kharita.gazetteer.geoparse import geoparse_with_focus
 from kharita.gazetteer.outlets import outlet_countries
 from kharita.gazetteer.recognize import ACTOR_LABEL
@@ -56,6 +57,7 @@ class ToponymTagger:
         self.use_ner = use_ner
         self.country = country
         self._gazetteer: Gazetteer | None = None
+        self._remembering: RememberedCandidates | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -69,6 +71,15 @@ class ToponymTagger:
 
     def set_gazetteer(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
+
+    @property
+    def _lookups(self) -> Gazetteer:
+        """The gazetteer as geoparsing asks it: with its rankings remembered (see
+        `RememberedCandidates`); a new gazetteer gets a fresh memory."""
+        gazetteer = self.gazetteer
+        if self._remembering is None or self._remembering.gazetteer is not gazetteer:
+            self._remembering = RememberedCandidates(gazetteer)
+        return self._remembering
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None, gazetteer_path: str | None = None) -> None:
@@ -90,28 +101,29 @@ class ToponymTagger:
         """(toponyms, country in focus) for the Doc."""
         entities = ({(e.start_char, e.end_char): e.label_ for e in doc.ents}
                     if self.use_ner and doc.has_annotation("ENT_IOB") else {})
-        actors = self._actor_names(doc)
+        text = doc.text                       # Doc.text joins every token: read it once
+        actors = self._actor_names(doc, text)
         entities.update({span: ACTOR_LABEL for span in actors})
         evidence: dict[str, float] = {}
         for code in set(actors.values()) - {""}:
             evidence[code] = ACTOR_VOTE          # the YPG fights in Syria, Boko Haram in Nigeria
-        for code in outlet_countries(doc.text, doc._.kharita_outlet):
+        for code in outlet_countries(text, doc._.kharita_outlet):
             evidence[code] = evidence.get(code, 0.0) + OUTLET_VOTE   # "for Borderland Beat": Mexico
         country = doc._.kharita_country or self.country
-        return geoparse_with_focus(doc.text, gazetteer=self.gazetteer, country=country, entities=entities,
+        return geoparse_with_focus(text, gazetteer=self._lookups, country=country, entities=entities,
                                    evidence=evidence)
 
-    def _actor_names(self, doc: Doc) -> dict[tuple[int, int], str]:
+    def _actor_names(self, doc: Doc, text: str) -> dict[tuple[int, int], str]:
         """Spans the pipeline's actor dictionary names ("Houthis", "Asayish"), each with the actor's
         home country ("" for transnational ones): a place only where the name is the place's own
         (see `gazetteer.resolve`), and a vote for the report's country."""
         if self.nlp is None or "kharita_actors" not in self.nlp.pipe_names:
             return {}
         matcher = getattr(self.nlp.get_pipe("kharita_actors"), "matcher", None)
-        if matcher is None or not doc.text.strip():
+        if matcher is None or not text.strip():
             return {}
         return {(m.start, m.end): m.actor.country if m.actor.actor_type not in ABROAD else ""
-                for m in matcher.find(doc.text) if not m.generic and not m.actor.new}
+                for m in matcher.find(text) if not m.generic and not m.actor.new}
 
     @staticmethod
     def annotate(doc: Doc, toponyms: list, focus: str | None) -> None:
@@ -133,3 +145,33 @@ class ToponymTagger:
         self.country = cfg.get("country")
         self._gazetteer = None
         return self
+
+
+class RememberedCandidates:
+    """A gazetteer whose `candidates` answers are kept (the latest `size` of them); everything
+    else is the gazetteer's own.
+
+    Resolving ranks every mention's candidates twice (alone, then in context), and reports keep
+    naming the same places ("Syria", "Aleppo", "Kabul"): ranking is pure in its arguments on a
+    read-only gazetteer and was an eighth of the whole coder's time on real-length articles, so
+    an answer already given is given again. Each caller gets its own copy of the list."""
+
+    def __init__(self, gazetteer: Gazetteer, size: int = 50_000) -> None:
+        self.gazetteer = gazetteer
+        self.size = size
+        self._ask = lru_cache(maxsize=size)(self._ask_gazetteer)
+
+    def candidates(self, name: str, *, country: str | None = None, cue: str = "", near: Any = None,
+                   limit: int = 10) -> list[Candidate]:
+        return list(self._ask(name, country, cue, near, limit))
+
+    def _ask_gazetteer(self, name: str, country: str | None, cue: str, near: Any, limit: int) -> list[Candidate]:
+        return self.gazetteer.candidates(name, country=country, cue=cue, near=near, limit=limit)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("gazetteer", "size", "_ask"):
+            raise AttributeError(name)
+        return getattr(self.gazetteer, name)
+
+    def __reduce__(self) -> tuple:
+        return RememberedCandidates, (self.gazetteer, self.size)     # the memory stays behind
