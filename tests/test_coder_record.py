@@ -1487,3 +1487,74 @@ def test_a_bare_gendarmerie_is_the_report_s_own_country_s(coder):
 def test_a_national_guard_is_its_country_s_military(coder, text, country):
     events = code(coder, text)
     assert events and events[0].actor1.name == f"Military Forces of {country}"
+
+
+@pytest.mark.parametrize("text", [
+    "Eleven insurgents were killed in an airstrike in Faryab province on Tuesday, the defence ministry said.",
+    "An air strike killed eleven Taliban fighters in Faryab province on Tuesday.",
+    "Eleven Taliban militants died in air raids on their hideout in Faryab province on Tuesday.",
+])
+def test_an_unnamed_air_strike_on_an_armed_group_is_the_state_s(coder, text):
+    strikes = [e for e in code(coder, text) if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    assert strikes and strikes[0].actor1.name == "Military Forces of Afghanistan"
+    assert strikes[0].actor2 is None or strikes[0].actor2.actor_type is not ActorType.STATE_FORCES
+
+
+@pytest.mark.parametrize("text", [
+    "An air strike hit a wedding party in Kunduz province on Tuesday, killing eleven civilians.",
+    "Eleven civilians were killed when an airstrike hit a market in Kunduz province on Tuesday.",
+])
+def test_an_unnamed_air_strike_on_civilians_keeps_an_unknown_striker(coder, text):
+    strikes = [e for e in code(coder, text) if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    assert strikes and not strikes[0].actor1.name.startswith("Military Forces")
+
+
+@pytest.mark.parametrize("text, striker", [
+    ("Eight fighters were killed following an air attack carried out by Afghan air forces in Kunar province.",
+     "Military Forces of Afghanistan"),
+    ("Eight fighters died in an air raid conducted by the Nigerian Air Force in Borno state on Sunday.",
+     "Military Forces of Nigeria"),
+    ("Six militiamen were killed in US airstrikes near Abu Kamal on Friday.", "Military Forces of the United States"),
+    ("U.S. drone strikes killed six militiamen near Abu Kamal on Friday.", "Military Forces of the United States"),
+])
+def test_the_striker_named_by_an_agent_phrase_or_initials(coder, text, striker):
+    strikes = [e for e in code(coder, text) if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    assert strikes and strikes[0].actor1.name.startswith(striker)
+
+
+@pytest.mark.parametrize("text", [
+    "Twenty-one insurgents were killed in clashes with the army in Helmand on Monday.",
+    "Fourteen Rebels surrendered to the army in Helmand on Monday.",
+])
+def test_a_count_is_never_part_of_a_new_group_s_name(coder, text):
+    names = {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+    assert not any(n.split()[0].lower() in ("twenty-one", "fourteen") for n in names)
+
+
+@pytest.mark.parametrize("text", [
+    "Separatist fighters killed a gendarme in Ndop, Ngoketunjia Division, Northwest region, on Sunday, the army said.",
+    "A gendarme was killed by separatist fighters in Ndop, Ngoketunjia Division in the North-West Region on Sunday.",
+    "Separatists killed a gendarme on Sunday in Ndop (Northwest, Cameroon).",
+])
+def test_a_town_s_division_is_no_armed_group_and_a_one_word_bearing_is_the_region(coder, text):
+    events = code(coder, text)
+    assert events and all(e.place.country_code == "CM" for e in events)
+    assert any(e.place.admin1 == "North-West" for e in events)
+    names = {a.name for e in events for a in (e.actor1, e.actor2) if a is not None}
+    assert not any("Division" in n for n in names)
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers shot dead a motorbike rider known as Loh in Bamenda, North West region, on Monday.",
+    "A motorbike rider, popularly known as Loh, was shot dead by soldiers in Bamenda on Monday, locals said.",
+])
+def test_a_foreign_city_s_three_letter_variant_does_not_capture_a_word(coder, text):
+    events = code(coder, text)
+    assert events and {e.place.country_code for e in events} == {"CM"}
+
+
+def test_a_town_the_gazetteer_puts_in_another_province_yields_to_the_province_named(coder):
+    # "Ndu" is no town the gazetteer knows in the North-West; its loose namesakes lie elsewhere
+    events = code(coder, "A soldier was killed in Ndu, in the North West Region of Cameroon, during clashes "
+                         "between separatist fighters and the army on Sunday.")
+    assert events and all(e.place.admin1 == "North-West" for e in events)

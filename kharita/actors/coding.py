@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from kharita.actors.dictionary import ActorDictionary, ActorEntry, GenericRule, Word, case_mask, fold, load_default, name_key, words
 from kharita.models import Actor, ActorMention
 from kharita.nlp.dates import MONTHS, WEEKDAYS
+from kharita.nlp.numbers import parse_number
 from kharita.ontology import ActorType
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,9 @@ def _take_heads(text: str, ws: list[Word], j: int) -> int:
     return j
 
 
+#: A capitalised word and a comma: what the wire style writes before a place's division.
+_AFTER_A_PLACE = re.compile(r"\b[A-Z][\w'’-]*,[ \t]*$")
+
 _MILITARY_HEADS = frozenset("brigade brigades battalion battalions army division regiment corps forces units guards".split())
 
 
@@ -178,7 +182,8 @@ def _is_name_word(tok: str) -> bool:
     """A capitalised word that can be part of a name ("al-Homsi" counts by its "Homsi")."""
     tok = _ARTICLE_PREFIX.sub("", tok)
     key = fold(tok).strip("'’-")
-    return tok[:1].isupper() and key not in _NOT_NAMES and not _DESCRIPTIVE.search(key)
+    return tok[:1].isupper() and key not in _NOT_NAMES and not _DESCRIPTIVE.search(key) \
+        and parse_number(key) is None                  # "Twenty-one insurgents": a count is no name
 
 
 def _name_run_before(toks: list[re.Match], i: int, text: str, limit: int = 4) -> int:
@@ -252,6 +257,8 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
                     found = _new(text, toks[k].start(), toks[i].end(), name, ActorType.REBEL_GROUP, country)
         elif (key in _GROUP_HEADS and toks[i].group()[:1].isupper()) or key in _PLAIN_HEADS | _ETHNIC_HEADS:
             k = _name_run_before(toks, i, text)
+            if k < i and key == "division" and _AFTER_A_PLACE.search(text, 0, toks[k].start()):
+                k = i                     # "Ndu, Donga Mantung Division, North West": the town's division
             if k < i and (key not in _ETHNIC_HEADS or fold(toks[k].group()) in _ETHNIC):
                 first = re.sub(r"'s$", "", keys[k])
                 state = dictionary.country_of_word(first)

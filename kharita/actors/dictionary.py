@@ -309,6 +309,7 @@ class ActorDictionary:
         self._entries: dict[str, ActorEntry] = {}
         self._by_key: dict[str, list[ActorEntry]] = {}
         self._countries = {c.code: c for c in countries}
+        self._country_initials: dict[str, str] | None = None
         self._generic = tuple(generic)
         self._country_words: dict[str, str] | None = None
         for entry in entries:
@@ -552,6 +553,16 @@ class ActorDictionary:
                         table.setdefault(ws[0].key, c.code)
             self._country_words = table
         return self._country_words.get(key)
+
+    def country_of_initials(self, text: str) -> str | None:
+        """The country that capital initials written as such name ("US", "U.S.", "UK"): too short
+        to look up folded, where "us" is a pronoun, but unambiguous in capitals."""
+        if self._country_initials is None:
+            self._country_initials = {
+                n: c.code for c in self._countries.values() for n in (*c.names, *c.demonyms)
+                if n.replace(".", "").isupper() and len(n.replace(".", "")) <= 3
+            }
+        return self._country_initials.get(text)
 
     def is_armed(self, name: str) -> bool:
         """False for political authorities (the Democratic Autonomous Administration, a government)."""

@@ -173,6 +173,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             continue                          # "more than 1,500 people have died": not those just told of
         noun_victim = _victim_of_noun(hit.head) if hit.klass == "KILL" and not _recorded(hit.head) else None
         patient = noun_victim or patient
+        if actor1 is None and sub is S.AIR_DRONE_STRIKE and not dying:
+            actor1 = _air_power(hit, ctx, offset, actor2 or _group_of_the_dead(sent, s_actors, None, offset), patient)
         if actor1 is None and sub in UNKNOWN_PERPETRATOR and not dying and not (
                 hit.klass == "KILL" and (A.victim_kind(patient, actor2) != "civilian"
                                          and not _a_named_person(patient, hit, s_places, offset)
@@ -533,6 +535,24 @@ def _national_forces(hit: A.Hit, ctx: Context, offset: int, places: list[Toponym
         return None
     return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
                         generic=True, score=0.6)
+
+
+def _air_power(hit: A.Hit, ctx: Context, offset: int, target: ActorMention | None,
+               patient: Token | None) -> ActorMention | None:
+    """"Nine insurgents were killed in an airstrike": a strike from the air that nobody is named
+    for, on an armed group, is the state's (the armed groups it fights fly no aircraft); on
+    civilians or an unknown target the striker stays unknown."""
+    if target is not None:
+        armed = target.actor.actor_type in (ActorType.REBEL_GROUP, ActorType.POLITICAL_MILITIA,
+                                            ActorType.IDENTITY_MILITIA) and _armed(target.actor)
+    else:
+        armed = A.victim_kind(patient, None) == "armed" and not any(
+            t.lemma_.lower() in STATE_WORDS for t in A.np_tokens(patient))
+    return _generic(ctx, "army", hit, offset) if armed else None
+
+
+#: Words for the state's own forces among a strike's victims ("soldiers killed in an airstrike").
+STATE_WORDS = frozenset("soldier troop army police policeman officer military serviceman gendarme".split())
 
 
 def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None, actor2: ActorMention | None,

@@ -70,6 +70,7 @@ def choose_places(hit: A.Hit, sent: Span, ctx: Context, s_places: list[Toponym],
     roads = [t for t in own if A.is_road(t, text, offset)]
     refs = [t for t in own if t not in roads and (A.is_reference(t, text, offset) or _contained(t, own, text, offset))]
     main = [t for t in own if t not in roads and t not in refs]
+    main = [_namesake_outside(t, refs, text, offset) or t for t in main]
     if main:
         return _dedupe_places(main), False, False
     if roads:
@@ -119,6 +120,19 @@ def _contained(top: Toponym, places: list[Toponym], text: str, offset: int) -> b
                     top.place.feature_class == "A" or not _LIST_GOES_ON.match(text, top.end - offset)):
                 return True                   # "near Bafia, Cameroon", "in Buenavista town, Agusan del Norte."
     return False
+
+
+def _namesake_outside(top: Toponym, refs: list[Toponym], text: str, offset: int) -> Toponym | None:
+    """"Ndu, in the North West Region": a town the gazetteer placed in another province (or
+    country) than the one the text puts it in is a namesake; the province named is where it was."""
+    if top.place is None or top.place.feature_class == "A":
+        return None
+    for ref in refs:
+        unit = ref.place
+        if unit is not None and unit.feature_code == "ADM1" and _contained(ref, [top], text, offset) and (
+                unit.country_code != top.place.country_code or top.place.admin1 and top.place.admin1 != unit.admin1):
+            return ref
+    return None
 
 
 def clause_of(sent: Span, top: Toponym, offset: int) -> int:

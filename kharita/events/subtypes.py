@@ -95,7 +95,7 @@ def nation_of(head: Token) -> str | None:
     dictionary = load_default()
     for child in head.children:
         if child.dep_ in ("amod", "compound", "nmod", "poss") and child.text[:1].isupper():
-            code = dictionary.country_of_word(child.lower_)
+            code = dictionary.country_of_word(child.lower_) or dictionary.country_of_initials(child.text)
             if code:
                 return code
     return None
@@ -216,6 +216,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                     actor2 = found
                     break
         by = A.prep_objects(head, ("by", "from"))
+        by += [agent for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"   # "an air raid carried
+               for agent in (A.agent_of(c),) if agent is not None]                 # out by the air force"
         if not by and head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ in ("in", "during"):
             by = A.prep_objects(head.head.head, ("by",))   # "wounds sustained in gunfire by rebels"
         if actor1 is None and by:
@@ -237,7 +239,11 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                 #                                  death of": the monitor; "police investigate the killing": no killer
                 subj, passive = A.subject_of(gov)
                 if subj is not None and subj.i != head.i and not passive:
-                    actor1 = A.actor_of(subj, actors, offset)
+                    if gov.lemma_.lower() in A.DYING and hit.klass != "CLASH":   # "militants died in air
+                        #            raids": the struck, not the striker (but in a clash the dead are a side)
+                        patient, actor2 = subj, A.actor_of(subj, actors, offset)
+                    else:
+                        actor1 = A.actor_of(subj, actors, offset)
             elif head.dep_ == "nsubj" and gov.pos_ == "VERB":
                 for obj in A.objects_of(gov):
                     patient = obj

@@ -206,7 +206,7 @@ def _focus_country(alone: dict[int, list[Candidate]], found: list[Found], dateli
         for cand in ranked:
             if cand.place.feature_code.startswith("PCL"):
                 continue                               # counted in `named`
-            quality = 1.0 if cand.match in ("alias", "exact") and not compass else LOOSE_VOTE
+            quality = 1.0 if cand.match in ("alias", "exact") and not compass and not short_variant(cand) else LOOSE_VOTE
             cc = cand.place.country_code
             weights[cc] = max(weights.get(cc, 0.0), cand.score * quality * (2 if k == dateline else 1))
         if not weights:
@@ -315,7 +315,18 @@ def admitted(cand: Candidate, focus: str | None, named: Counter[str]) -> bool:
         return True
     notable = place.feature_code.startswith("PCL") or place.feature_class == "P" and \
         place.population >= NOTABLE_POPULATION
-    return notable and cand.match in ("alias", "exact")
+    return notable and cand.match in ("alias", "exact") and not short_variant(cand)
+
+
+#: A variant name this short ("Loh" for Loja, "Ndu" for Rundu) is as likely a word, a nickname
+#: or a local place the gazetteer lacks: it neither admits a foreign place nor votes in full.
+SHORT_NAME = 3
+
+
+def short_variant(cand: Candidate) -> bool:
+    """Matched by a GeoNames variant of at most SHORT_NAME letters, not its own name or a curated alias."""
+    matched = fold(cand.matched_name)
+    return cand.match == "exact" and len(matched.replace(" ", "")) <= SHORT_NAME and matched != fold(cand.place.name)
 
 
 def _toponym(f: Found, best: Candidate | None) -> Toponym:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import threading
 from dataclasses import replace
@@ -40,6 +41,13 @@ _PLACE_COLUMNS = ("p.id, p.name, p.cc, p.lat, p.lon, p.fclass, p.fcode, a1.value
 _PLACE_JOINS = ("JOIN strings a1 ON a1.id = p.admin1 JOIN strings a2 ON a2.id = p.admin2 "
                 "JOIN strings src ON src.id = p.source")
 
+
+
+#: Capital variants this short in GeoNames are codes (IATA, ICAO), matched only as written.
+CODE_LETTERS = 4
+
+#: A compass compound written as one word ("Northwest", "Southeast"), split as GeoNames writes it.
+_COMPASS = re.compile(r"(north|south)(east|west)")
 
 class SqliteGazetteer:
     """A gazetteer file built by `kharita gazetteer build`. Safe to share between threads and to
@@ -92,6 +100,8 @@ class SqliteGazetteer:
                    near: Place | None = None, limit: int = 10) -> list[Candidate]:
         """Ranked candidates for `name`, best first (see ranking.py for the score)."""
         found = self.matches(name, country=country)
+        if not name.isupper():                # "NDU" (Rundu's airport code) is no spelling of "Ndu"
+            found = [f for f in found if not (f[1].isupper() and len(f[1]) <= CODE_LETTERS)]
         # A spelling that exists as written wins over loose namesakes, except in the region kharita
         # reads about, where transliterations differ by design (Hesekê / al-Hasakah); and a loose
         # match is a transliteration only where transliterating is the norm (Makhmour / Makhmur,
@@ -178,6 +188,11 @@ class SqliteGazetteer:
         if not key:
             return []
         rows = self._rows(key)
+        if parts := _COMPASS.fullmatch(fold(name)):       # "Northwest" is "North-West", as written
+            split = self._classify(self._rows(name_key(f"{parts[1]} {parts[2]}")), "", "key")
+            joined = parts[1] + parts[2]
+            return self._classify(rows, fold(name), "key") + [
+                (p, m, "exact" if re.sub(r"\W", "", fold(m)) == joined else k) for p, m, k in split]
         if rows:
             return self._classify(rows, fold(name), "key")
         keys = [r[0] for r in self._db.execute(
