@@ -39,8 +39,9 @@ from the article meets it; an article without events misses all of them.
     and the SDF do not count (UCDP codes them apart).
   * "Opponents of X": any rebel, militia, protester or rioter actor.
   * UCDP names for a group whose armed wing ACLED codes: "CPP" is also the NPA (New People's Army),
-    "NUG" also the PDF (People's Defence Force); "Jalisco Cartel New Generation" is also CJNG
-    (SIDE_ALIASES).
+    "NUG" also the PDF (People's Defence Force); "Jalisco Cartel New Generation" is also CJNG;
+    "Kashmir insurgents" are also the Pakistan-based groups UCDP counts in that insurgency
+    (Lashkar-e-Taiba, Jaish-e-Mohammed) besides Hizbul Mujahideen (SIDE_ALIASES).
   * A group name (IS, SDF, Taleban, PKK, JAS, TTP, Sinaloa Cartel ...), each of "A, B" tried: the
     same actor by the dictionary (`ActorDictionary.compatible`: aliases, short names, parents,
     transliteration-tolerant distinctive words), or an acronym match (UCDP's capitals equal the
@@ -349,6 +350,8 @@ SIDE_ALIASES = {
     "CPP": ("New People's Army", "NPA"),
     "NUG": ("People's Defence Force", "PDF"),
     "Jalisco Cartel New Generation": ("CJNG",),
+    # UCDP's collective for the armed groups of the Kashmir insurgency, whatever their base
+    "Kashmir insurgents": ("Lashkar-e-Taiba", "Jaish-e-Mohammed", "Hizbul Mujahideen"),
 }
 
 
