@@ -6,10 +6,14 @@ For each backend (SQLite file, PostgreSQL database) it bulk-loads N synthetic ev
             the database is the ratio;
   api       `kharita serve` in a subprocess on 127.0.0.1, and C concurrent clients asking random
             bbox + date-window queries for S seconds, each over one kept-alive connection: by
-            default a minimal HTTP/1.1 client of this file (asyncio streams, every body read whole
-            and parsed with orjson), so that the load generator, on the same cores as the server,
+            default a minimal HTTP/1.1 client of this file (asyncio streams on uvloop, every body
+            read whole, its records counted in the bytes; each client's first body parsed with
+            orjson and checked), so that the load generator, on the same cores as the server,
             takes as little of them as it can (`--client httpx`: httpx.AsyncClient, as before;
-            about 4 ms of CPU a request against the minimal client's 1).
+            about 4 ms of CPU a request against the minimal client's 0.6).
+It also reads from /proc the CPU that the server's processes, the clients and (on PostgreSQL)
+every `postgres` process spent during the load: the cores are shared, and requests/s on a busy
+machine says how much of them the server got; the CPU a request says what it costs.
 It prints the command, the machine, p50/p95 latency, requests/s and the ratios.
 
     .venv/bin/python bench/api_load.py                     # 1M events, 20 s, 8 clients, both backends
@@ -323,32 +327,51 @@ async def _load(url: str, qs: list[dict[str, str]], seconds: float, clients: int
             return
         async with Http1(url) as http:
             requests = [http.request(t) for t in targets]
+            status, body = await http.get(requests[i % len(requests)])   # parsed whole once, not timed
+            if status != 200 or len(orjson.loads(body)["events"]) != body.count(b'"event_id_cnty":'):
+                raise RuntimeError(f"unexpected answer {status}: {body[:200]!r}")
             while time.perf_counter() < deadline:
                 request = requests[i % len(requests)]
                 i += clients
                 t0 = time.perf_counter()
                 status, body = await http.get(request)
                 latencies.append(time.perf_counter() - t0)
-                if status != 200:
+                if status != 200 or not body.startswith(b'{"ok":true,"events":['):
                     errors += 1
-                else:
-                    rows += len(orjson.loads(body)["events"])
+                else:        # one event_id_cnty a record, none in its sources: no parse needed
+                    rows += body.count(b'"event_id_cnty":')
 
-    async with httpx.AsyncClient(base_url=url, timeout=60) as http:     # warm-up, not measured
-        for q in qs[:50]:
-            await http.get("/api/events", params=q)
     deadline = time.perf_counter() + seconds
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     await asyncio.gather(*(client(k) for k in range(clients)))
     result = summarise(latencies, time.perf_counter() - t0, rows)
     result["errors"] = errors
+    result["client_cpu_s"] = time.process_time() - cpu0
     return result
+
+
+def event_loop() -> Any:
+    """uvloop's event loop for the clients where it is installed (as uvicorn's is): less CPU a
+    request taken from the cores the server shares."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    return uvloop.new_event_loop
+
+
+def warm_up(url: str, qs: list[dict[str, str]]) -> None:
+    """The first 50 queries once, not measured: the server's pools, caches and pages warm."""
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for q in qs[:50]:
+            http.get("/api/events", params=q)
 
 
 def summarise(latencies: list[float], seconds: float, rows: int) -> dict[str, float]:
     ordered = sorted(latencies)
     return {
         "requests": len(ordered),
+        "seconds": seconds,
         "rps": len(ordered) / seconds,
         "p50_ms": 1000 * statistics.median(ordered),
         "p95_ms": 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
@@ -357,6 +380,33 @@ def summarise(latencies: list[float], seconds: float, rows: int) -> dict[str, fl
 
 
 # -- running -------------------------------------------------------------------------------------
+
+def process_cpu(pids: set[int] | None = None, *, name: str | None = None) -> float:
+    """CPU seconds (user + system) used so far by the processes `pids` and all their descendants,
+    or by every process called `name` (PostgreSQL's backends): read from /proc, so that the bench
+    can say where the two cores went, not only how long the clients waited."""
+    stats: dict[int, tuple[int, str, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        stats[int(entry.name)] = (int(fields[1]), comm, (int(fields[11]) + int(fields[12])) / tick)
+    if name is not None:
+        return sum(cpu for _, comm, cpu in stats.values() if comm == name)
+    chosen = set(pids or ())
+    grew = True
+    while grew:
+        more = {pid for pid, (ppid, _, _) in stats.items() if ppid in chosen and pid not in chosen}
+        chosen |= more
+        grew = bool(more)
+    return sum(stats[pid][2] for pid in chosen if pid in stats)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -463,7 +513,11 @@ def run_variant(backend: str, label: str, target: str, qs: list[dict[str, str]],
     base = baseline(backend, target, qs, min(args.seconds, 10.0))
     proc, url = serve(target, args.workers)
     try:
-        api = asyncio.run(_load(url, qs, args.seconds, args.clients, args.client))
+        warm_up(url, qs)
+        server0, db0 = process_cpu({proc.pid}), process_cpu(name="postgres")
+        with asyncio.Runner(loop_factory=event_loop()) as runner:
+            api = runner.run(_load(url, qs, args.seconds, args.clients, args.client))
+        server_s, db_s = process_cpu({proc.pid}) - server0, process_cpu(name="postgres") - db0
     finally:
         proc.terminate()
         proc.wait(10)
@@ -473,6 +527,14 @@ def run_variant(backend: str, label: str, target: str, qs: list[dict[str, str]],
           f"{args.seconds:.0f} s): "
           f"p50 {api['p50_ms']:.1f} ms, p95 {api['p95_ms']:.1f} ms, {api['rps']:.1f} requests/s, "
           f"{api['requests']} requests, {api['errors']} errors, {api['rows_per_request']:.0f} events/response")
+    n = max(1, api["requests"])
+    cpu = {"server": server_s, "client": api["client_cpu_s"]}
+    if backend == "postgresql":
+        cpu["PostgreSQL"] = db_s
+    spent = sum(cpu.values())
+    print("  CPU a request: " + ", ".join(f"{who} {1000 * s / n:.2f} ms" for who, s in cpu.items())
+          + f"; {spent / api['seconds']:.2f} of {os.cpu_count()} cores busy with them, "
+          f"{os.cpu_count() * n / spent:.0f} requests/s if all {os.cpu_count()} were theirs")
     print(f"  ratio API/raw SQL: p50 latency x{api['p50_ms'] / base['p50_ms']:.2f}, "
           f"p95 latency x{api['p95_ms'] / base['p95_ms']:.2f}, throughput x{api['rps'] / base['rps']:.2f}")
     met = api["p95_ms"] <= TARGET_P95_MS and api["rps"] >= TARGET_RPS and not api["errors"]

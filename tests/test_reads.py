@@ -18,6 +18,8 @@ FILTERS = [
     {"sub_types": ["Armed clash"], "certainty": ["reported", "claimed"]},
     {"actor": "ypg"},
     {"q": "Panorama"},
+    {"bbox": (40.0, 30.0, 39.0, 40.0)},                                   # across 180°: east of 40 or west of 39
+    {"until": "2017-06-30", "event_types": ["Battles", "Riots"], "certainty": ["reported"], "q": "a"},
 ]
 
 
@@ -37,6 +39,13 @@ def test_records_are_to_record_of_the_stored_events(filled, filters):
     got = event_records(filled, limit=1000, **filters)
     assert got == want
     assert [list(r) for r in got] == [list(r) for r in want]            # the columns in record order
+
+
+@pytest.mark.parametrize("text", ["%", "_", "/", "y_g", "Y%"])
+def test_wildcards_in_a_text_filter_are_literal(filled, text):
+    for name in ("actor", "q"):
+        want = [to_record(e) for e in filled.iter_events(**{name: text})]
+        assert event_records(filled, limit=1000, **{name: text}) == want
 
 
 def test_pages_after_a_keyset_position_cross_from_dated_to_undated(filled):

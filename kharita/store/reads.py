@@ -19,10 +19,10 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import select, tuple_
 
+from kharita.errors import StoreError
 from kharita.record import COLUMNS
-from kharita.store import schema
+from kharita.store.store import _as_date
 
 #: The record's columns that are columns of `events` (all but `sources`), in record order.
 RECORD_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "sources")
@@ -36,41 +36,6 @@ _EVENT_ID = RECORD_COLUMNS.index("event_id")
 Cursor = tuple[dt.date | None, str]
 
 
-#: The record's columns of `events`, and the two scans' statements without filters, built once:
-#: a page adds its filters, cursor and size to one of them (coercing 45 columns per request is not free).
-_COLUMNS = tuple(schema.events.c[c] for c in RECORD_COLUMNS)
-_SCANS: dict[bool, Any] = {}
-
-
-def _scan(columns: Sequence[Any], dated: bool) -> Any:
-    """The dated (or undated) scan in its order, without filters; cached for the record's columns."""
-    if columns is _COLUMNS and dated in _SCANS:
-        return _SCANS[dated]
-    table = schema.events
-    if dated:
-        stmt = (select(*columns).where(table.c.event_date.is_not(None))
-                .order_by(table.c.event_date, table.c.event_id))
-    else:
-        stmt = select(*columns).where(table.c.event_date.is_(None)).order_by(table.c.event_id)
-    if columns is _COLUMNS:
-        _SCANS[dated] = stmt
-    return stmt
-
-
-def keyset_statement(columns: Sequence[Any], where: Sequence[Any], cursor: Cursor | None, *,
-                     dated: bool, size: int) -> Any:
-    """One keyset scan: the dated events by (event_date, event_id) after `cursor`, or (`dated`
-    False) the undated ones by id after it; `size` rows at most."""
-    table = schema.events
-    stmt = _scan(columns, dated).where(*where).limit(size)
-    if cursor is not None:
-        if dated:
-            stmt = stmt.where(tuple_(table.c.event_date, table.c.event_id) > tuple_(*cursor))
-        else:
-            stmt = stmt.where(table.c.event_id > cursor[1])
-    return stmt
-
-
 def event_records(store: Any, *, after: Cursor | None = None, limit: int, **filters: Any) -> list[dict[str, Any]]:
     """Up to `limit` records of the events matching `filters` (those of `Store.iter_events`),
     after the keyset position `after`, in the order of `iter_events`."""
@@ -78,8 +43,8 @@ def event_records(store: Any, *, after: Cursor | None = None, limit: int, **filt
 
 
 def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    where = store._filters(**filters)
-    columns = _COLUMNS
+    backend = store.backend
+    where, params = filter_sql(backend, **filters)
     scans = [True, False] if after is None or after[0] is not None else [False]
     if filters.get("since") is not None or filters.get("until") is not None:
         scans = [s for s in scans if s]                 # a date range leaves the undated out
@@ -87,10 +52,11 @@ def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, An
     with store.engine.connect() as conn:             # SQLite's map the file (store._sqlite_pragmas)
         for dated in scans:
             cursor = after if after is not None and (after[0] is not None) == dated else None
-            stmt = keyset_statement(columns, where, cursor, dated=dated, size=limit - len(rows))
-            # compiled (and cached) by SQLAlchemy, its rows as the driver gives them: _record
-            # makes the only two values that need it (the date, the flag) what the record holds
-            result = conn.execute(stmt)
+            sql, scan_params = keyset_sql(backend, where, cursor, dated=dated)
+            # the driver's SQL as it is (SQLAlchemy still wraps the driver's errors, so the store's
+            # retries see them) and its rows as the driver gives them: _record makes the only two
+            # values that need it (the date, the flag) what the record holds
+            result = conn.exec_driver_sql(sql, (*params, *scan_params, limit - len(rows)))
             try:
                 rows.extend(result.cursor.fetchall())
             finally:
@@ -99,6 +65,93 @@ def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, An
                 break
         sources = _sources(conn, [r[_EVENT_ID] for r in rows])
     return [_record(row, sources.get(row[_EVENT_ID], [])) for row in rows]
+
+
+# -- the page's SQL ------------------------------------------------------------------------------
+#
+# Written here as the driver's SQL, not built with SQLAlchemy per request: building the filters'
+# clauses, the cache key and the compiled statement's parameters took 0.6 ms of a page's 3 (1M
+# events, bench/api_load.py), the statement's own work on SQLite 0.2 ms. The conditions are those
+# of `Store._filters`, clause for clause (tests/test_reads.py compares the two on every filter).
+
+#: The backend's parameter mark, and the casts SQLAlchemy writes for PostgreSQL's parameters.
+_MARK = {"sqlite": "?", "postgresql": "%s"}
+_CASTS = {"sqlite": {"date": "", "float": "", "text": "", "texts": ""},
+          "postgresql": {"date": "::DATE", "float": "::FLOAT", "text": "::VARCHAR", "texts": "::VARCHAR[]"}}
+#: The columns each text filter looks in (`Store._filters`).
+ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+TEXT_COLUMNS = ("notes", "location", "actor1", "actor2", "admin1")
+
+
+def filter_sql(backend: str, *, since: dt.date | str | None = None, until: dt.date | str | None = None,
+               event_types: Sequence[str] | None = (), sub_types: Sequence[str] | None = (),
+               actor: str | None = None, certainty: Sequence[str] | None = (),
+               bbox: tuple[float, float, float, float] | None = None, q: str | None = None) -> tuple[str, list[Any]]:
+    """The WHERE conditions (joined by AND, each starting with it) of `Store._filters` for these
+    filters, and their parameters in order."""
+    mark, cast = _MARK[backend], _CASTS[backend]
+    sql: list[str] = []
+    params: list[Any] = []
+
+    def day(value: dt.date | str) -> Any:
+        value = _as_date(value)
+        return value.isoformat() if backend == "sqlite" else value     # as SQLAlchemy binds a Date
+
+    if since is not None:
+        sql.append(f" AND event_date >= {mark}{cast['date']}")
+        params.append(day(since))
+    if until is not None:
+        sql.append(f" AND event_date <= {mark}{cast['date']}")
+        params.append(day(until))
+    for column, values in (("event_type", event_types), ("sub_event_type", sub_types), ("certainty", certainty)):
+        if values:
+            values = [str(v) for v in values]
+            if backend == "sqlite":
+                sql.append(f" AND {column} IN ({', '.join([mark] * len(values))})")
+                params.extend(values)
+            else:                       # one array parameter: planned as IN's list is
+                sql.append(f" AND {column} = ANY({mark}{cast['texts']})")
+                params.append(values)
+    for text, columns in ((actor, ACTOR_COLUMNS), (q, TEXT_COLUMNS)):
+        if text:
+            # a substring as written: % and _ in it are literal (SQLAlchemy's autoescape, '/' escaping)
+            pattern = "%" + text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+            sql.append(" AND (" + " OR ".join(f"lower({c}) LIKE {mark}{cast['text']} ESCAPE '/'" for c in columns) + ")")
+            params.extend([pattern] * len(columns))
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        if min_lat > max_lat:
+            raise StoreError(f"Bad bbox {bbox}: it is (min_lon, min_lat, max_lon, max_lat).")
+        f = f"{mark}{cast['float']}"
+        sql.append(f" AND latitude BETWEEN {f} AND {f}")
+        sql.append(f" AND longitude BETWEEN {f} AND {f}" if min_lon <= max_lon          # crossing 180°
+                   else f" AND (longitude >= {f} OR longitude <= {f})")
+        params.extend([float(min_lat), float(max_lat), float(min_lon), float(max_lon)])
+    return "".join(sql), params
+
+
+def keyset_sql(backend: str, where: str, cursor: Cursor | None, *, dated: bool) -> tuple[str, list[Any]]:
+    """One keyset scan over `where`: the dated events by (event_date, event_id) after `cursor`,
+    or (`dated` False) the undated ones by id after it; its size is the last parameter."""
+    mark, cast = _MARK[backend], _CASTS[backend]
+    params: list[Any] = []
+    if dated:
+        sql = [_SELECT, " WHERE event_date IS NOT NULL", where]
+        if cursor is not None:
+            sql.append(f" AND (event_date, event_id) > ({mark}{cast['date']}, {mark}{cast['text']})")
+            params += [cursor[0].isoformat() if backend == "sqlite" else cursor[0], cursor[1]]
+        sql.append(" ORDER BY event_date, event_id")
+    else:
+        sql = [_SELECT, " WHERE event_date IS NULL", where]
+        if cursor is not None:
+            sql.append(f" AND event_id > {mark}{cast['text']}")
+            params.append(cursor[1])
+        sql.append(" ORDER BY event_id")
+    sql.append(f" LIMIT {mark}")
+    return "".join(sql), params
+
+
+_SELECT = f"SELECT {', '.join(RECORD_COLUMNS)} FROM events"
 
 
 def _record(row: Sequence[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -169,4 +222,4 @@ def dumps(body: Any) -> bytes:
     return orjson.dumps(body, default=str)
 
 
-__all__ = ["RECORD_COLUMNS", "SOURCE_KEYS", "dumps", "event_records", "keyset_statement"]
+__all__ = ["RECORD_COLUMNS", "SOURCE_KEYS", "dumps", "event_records", "filter_sql", "keyset_sql"]

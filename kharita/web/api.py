@@ -474,9 +474,14 @@ class EventsRoute(APIRoute):
 #: Threads of a server process that read pages of /api/events at once, by backend. More only
 #: fight over the GIL: sqlite3 lets it go and takes it back for every row it steps, and at 1M
 #: events with 8 clients on 2 cores 4 threads a process cost 6 ms of CPU a request, 40 (anyio's
-#: default) 8 ms, 2 threads 3.9 ms (bench/api_load.py, issue 12). PostgreSQL's driver waits on the
-#: server, so 4 threads keep it busy; the other requests wait in the event loop, not in a thread.
-READ_THREADS = {"sqlite": 2, "postgresql": 4}
+#: default) 8 ms, 2 threads 3.4 ms and 252 requests/s, 1 thread 3.2 ms and 402 requests/s
+#: (bench/api_load.py, issue 12; the median of three alternating runs). One reader a process on
+#: SQLite, then: a slow page (a text search over every event) holds up that process's other pages,
+#: and `kharita serve --workers` adds processes. PostgreSQL's driver waits on the server, so 4
+#: threads keep it busy; the other requests wait in the event loop, not in a thread.
+READ_THREADS = {"sqlite": 1, "postgresql": 4}
+
+
 def _read_limiter(request: Request) -> Any:
     """The app's limiter of /api/events' reading threads, made on its first request."""
     state = request.app.state
