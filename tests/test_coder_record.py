@@ -1558,3 +1558,40 @@ def test_a_town_the_gazetteer_puts_in_another_province_yields_to_the_province_na
     events = code(coder, "A soldier was killed in Ndu, in the North West Region of Cameroon, during clashes "
                          "between separatist fighters and the army on Sunday.")
     assert events and all(e.place.admin1 == "North-West" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Nine Taliban fighters were killed in Kunduz province yesterday. A police spokesman said the airstrikes hit "
+    "a Taliban gathering in Kunduz province, killing nine Taliban fighters.",
+    "Nine Taliban fighters were killed in Kunduz province yesterday. The army said the air raid targeted a "
+    "Taliban gathering in Kunduz province.",
+])
+def test_an_event_first_told_by_its_dead_takes_the_kind_the_next_sentence_names(coder, text):
+    events = code(coder, text, published="2021-07-20")
+    assert [e.sub_event_type for e in events] == [S.AIR_DRONE_STRIKE]
+    assert events[0].actor1.name == "Military Forces of Afghanistan" and events[0].actor2.name == "Taliban"
+    assert events[0].fatalities == 9 and events[0].event_date == dt.date(2021, 7, 19)
+
+
+@pytest.mark.parametrize("text", [
+    "Fifteen anti-government militiamen were killed in clashes with the army in Nangarhar province on Monday.",
+    "Soldiers killed fifteen anti-government fighters in Nangarhar province on Monday.",
+])
+def test_an_anti_x_group_is_not_x(coder, text):
+    names = {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+    assert "Government of Afghanistan" not in names and "Military Forces of Afghanistan" in names
+
+
+@pytest.mark.parametrize("text", [
+    "Kabul (BNA) Five soldiers were killed in a roadside bomb blast in eastern Nangarhar province on Monday.",
+    "Jalalabad (BNA) A roadside bomb killed five soldiers in eastern Nangarhar province on Monday.",
+])
+def test_a_dateline_without_a_dash_is_no_scene_and_eastern_x_is_in_x(coder, text):
+    events = code(coder, text)
+    assert events and all(e.place.name == "Nangarhar" for e in events)
+    assert all(e.place.precision is GeoPrecision.REGION for e in events)
+
+
+def test_east_of_x_is_still_a_landmark(coder):
+    events = code(coder, "Five soldiers were killed in a roadside bomb blast east of Jalalabad on Monday.")
+    assert events and events[0].place.name.startswith("Jal") and events[0].place.precision is GeoPrecision.NEAR

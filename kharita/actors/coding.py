@@ -303,6 +303,10 @@ def _actor_of(entry: ActorEntry, country: str | None, date: dt.date | None) -> A
     return actor
 
 
+#: "anti-" written before a name: the name is what the party opposes.
+_AGAINST = re.compile(r"\banti[-‐‑ ]?$", re.I)
+
+
 class ActorMatcher:
     """The dictionary compiled for matching texts: one trie of names, one of generic phrases."""
 
@@ -335,6 +339,11 @@ class ActorMatcher:
         i = 0
         while i < len(ws):
             hit = self.names.longest(text, ws, i)
+            if hit is not None and _AGAINST.search(text, max(0, ws[i].start - 6), ws[i].start):
+                for k in range(i, hit[0]):    # "anti-Taliban fighters", "anti-government militias":
+                    taken[k] = True           # their opponents, not the party named
+                i = hit[0]
+                continue
             if hit is not None and not _inside(blocked, ws[i].start, ws[hit[0] - 1].end):
                 j, payloads = hit
                 entries = [self.dictionary.get(str(p)) for p in payloads]
@@ -372,6 +381,9 @@ class ActorMatcher:
                 i += 1
                 continue
             hit = self.generic.longest(text, ws, i)
+            if hit is not None and _AGAINST.search(text, max(0, ws[i].start - 6), ws[i].start):
+                i = hit[0]
+                continue
             if hit is not None:
                 j, rules = hit
                 if not any(taken[i:j]) and not _overlaps(spans, ws[i].start, ws[j - 1].end) \

@@ -44,7 +44,7 @@ LATER_HEDGE = re.compile(
 #: A place named only as a reference point for another ("east of X", "near X", "the road to X").
 REFERENCE_BEFORE = re.compile(
     r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|"
-    r"south-east|south-west)(?:ern)?\s+(?:of\s+)?(?:the\s+)?(?:city\s+of\s+)?|"
+    r"south-east|south-west)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?|"       # "east of X", not "eastern X" (in it)
     r"\b(?:near|nearby|close to|next to|outside|from)\s+(?:the\s+)?(?:\w+\s+)?|"
     r"\bkm\s+(?:\w+\s+)?(?:of|from)\s+)$", re.I)
 ROAD_BEFORE = re.compile(r"\b(?:road|highway|route|motorway|supply line|corridor)s?\s+"

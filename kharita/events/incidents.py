@@ -97,6 +97,7 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
         elif _anaphor(d) is not None:
             target = _antecedent(d, out)
         if target is not None:
+            _specify(target, d)
             _fold_into(target, d)
             told_until[id(target)] = max(told_until.get(id(target), target.sentence[1]), d.sentence[1])
             continue
@@ -159,6 +160,20 @@ def _same_side(a, b) -> bool:
     state = ActorType.STATE_FORCES
     return a.actor.actor_type is state and b.actor.actor_type is state and bool(a.actor.country) \
         and a.actor.country == b.actor.country
+
+
+def _specify(target: Draft, d: Draft) -> None:
+    """"Nine Taliban were killed in Balkh yesterday. ... the airstrikes targeted a Taliban rally":
+    an event first told only by its dead (its type and the other side guessed, see `Draft.orphan`)
+    takes the kind and the striker that the later sentence referring back to it names; its dead
+    are the struck."""
+    if not target.orphan or d.orphan or d.actor1 is None or d.sub is target.sub or d.sub not in _BLAST:
+        return
+    struck = target.actor1
+    target.sub, target.klass, target.trigger, target.orphan = d.sub, d.klass, d.trigger, False
+    target.actor1 = d.actor1
+    target.actor2 = d.actor2 or (struck if struck is not None and struck.actor.name != d.actor1.actor.name else None)
+    target.tags = sorted({*target.tags, *d.tags})
 
 
 def _fold_into(target: Draft, d: Draft) -> None:

@@ -31,11 +31,15 @@ DESTINATION_BEFORE = re.compile(r"\b(?:to|towards|toward|into|for|reached|reachi
 
 
 _DATELINE = re.compile(r"^[^\n.]{0,80}?(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]{1,2}\s")
+#: ... or without a dash: a place of a few capitalised words and the agency in brackets, then
+#: the story ("Kabul (BNA) As many as ...", "Qala-e-Naw (BNA) Two ...").
+_DATELINE_NO_DASH = re.compile(r"^\s*[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]*\([A-Z][A-Za-z]{1,11}\)[ \t]+(?=[A-Z0-9])")
 
 
 def dateline_end(text: str) -> int:
-    """Where a report's dateline ("BAGHDAD (Reuters) - ", "Hasakah (ANF) – ") ends; 0 when none."""
-    match = _DATELINE.match(text)
+    """Where a report's dateline ("BAGHDAD (Reuters) - ", "Hasakah (ANF) – ", "Kabul (BNA) ")
+    ends; 0 when none."""
+    match = _DATELINE.match(text) or _DATELINE_NO_DASH.match(text)
     return match.end() if match else 0
 
 
