@@ -1595,3 +1595,24 @@ def test_a_dateline_without_a_dash_is_no_scene_and_eastern_x_is_in_x(coder, text
 def test_east_of_x_is_still_a_landmark(coder):
     events = code(coder, "Five soldiers were killed in a roadside bomb blast east of Jalalabad on Monday.")
     assert events and events[0].place.name.startswith("Jal") and events[0].place.precision is GeoPrecision.NEAR
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("As many as eight fighters were killed in an air raid in Kunar province on Monday.", 8),
+    ("An air raid killed as many as eight fighters in Kunar province on Monday.", 8),
+    ("The army repulsed an attack on its base in Kunar province on Monday. It is unclear how many were killed.",
+     None),
+])
+def test_how_many_and_as_many_as_are_no_vague_counts(coder, text, toll):
+    events = code(coder, text)
+    assert events and max((e.fatalities for e in events if e.fatalities is not None), default=None) == toll
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen shot dead a former rebel in Nawa on Monday. He had joined the army after a reconciliation deal.",
+    "Rebels in Nawa struck a reconciliation deal with the army on Sunday. A day later a former rebel was killed "
+    "in Nawa, monitors said.",
+])
+def test_a_killing_is_never_folded_into_an_agreement(coder, text):
+    events = code(coder, text)
+    assert any(e.fatalities == 1 and e.sub_event_type is not S.AGREEMENT for e in events)

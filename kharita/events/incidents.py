@@ -92,6 +92,7 @@ def fold_followups(drafts: list[Draft]) -> list[Draft]:
                 or _refers_back(d):
             dying = d.trigger[2].lower().split()[-1] in _DYING_FORMS   # "one of the women died": of any event
             earlier = [p for p in out if (p.klass != "KILL" or dying) and p.sentence[0] < d.sentence[0]
+                       and p.sub in LETHAL_SUBS               # no one dies in an agreement or an arrest
                        and d.sentence[0] - told_until.get(id(p), p.sentence[1]) < 40]
             target = earlier[-1] if earlier else None
         elif _anaphor(d) is not None:

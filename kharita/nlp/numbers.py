@@ -88,6 +88,9 @@ def find_numbers(doc: Doc) -> list[Mention]:
             out.append(Mention("number", tok.idx, tok.idx + len(tok), tok.text, "20"))
             i += 1
             continue
+        elif low in VAGUE and i > 0 and doc[i - 1].lower_ in ("how", "as"):
+            i += 1                    # "how many were killed", "as many as 15": a question, a bound
+            continue
         elif _is_number_token(tok.text) and not (low in VAGUE and low not in VAGUE_FATALITIES
                                                  and low != "dozen"):
             start = i
