@@ -1616,3 +1616,20 @@ def test_how_many_and_as_many_as_are_no_vague_counts(coder, text, toll):
 def test_a_killing_is_never_folded_into_an_agreement(coder, text):
     events = code(coder, text)
     assert any(e.fatalities == 1 and e.sub_event_type is not S.AGREEMENT for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "An IED explosion killed or wounded nine soldiers near Manbij on Monday.",
+    "A roadside bomb killed and injured nine soldiers near Manbij on Monday.",
+    "Nine soldiers were killed or wounded when a roadside bomb went off near Manbij on Monday.",
+])
+def test_one_count_for_the_dead_and_the_wounded_is_no_toll(coder, text):
+    events = code(coder, text)
+    assert events and all(e.fatalities is None for e in events)
+
+
+def test_a_joint_count_does_not_add_to_a_count_of_dead_in_the_same_sentence(coder):
+    text = ("Armed attack | Nine policemen killed and injured by gunmen at a checkpoint near Manbij Monitors have "
+            "documented the death of five policemen and the injury of four others in an attack on the checkpoint.")
+    events = code(coder, text)
+    assert events and max(e.fatalities or 0 for e in events) == 5

@@ -576,9 +576,13 @@ def with_the_wounded(death: Token) -> bool:
     verb with its own victims ("killed two and wounded five") keeps the dead apart."""
     for other in death.conjuncts:
         if other.lemma_.lower() in INJURY_LEMMAS or other.lower_ in INJURY_LEMMAS:
-            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod") for c in other.children) \
-                    and not _own_victims_between(death, other):
+            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod", "aux", "auxpass") for c in other.children) \
+                    and not _own_victims_between(death, other):   # ("... and two were injured": its own clause)
                 return True                   # ("and a third wounded": the third is the wounding's own)
+            if death.i < other.i and not any(c.dep_ in ("dobj", "nsubjpass") for c in death.children) \
+                    and any(c.dep_ == "dobj" for c in other.children) \
+                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in other.children):
+                return True                   # "killed or wounded nine soldiers": one object for both
     return False
 
 

@@ -116,8 +116,8 @@ def sentence_toll(sent: Span, numbers: list[Mention], offset: int = 0) -> Toll |
     if is_tally(sent.text) and not any(t.text in (";", ":") for t in sent):
         return None
     doc = sent.doc
-    harms = [(t.i, "death" if _is_death(t) else "other") for t in sent
-             if _is_death(t) or _is_injury(t) or t.lower_ in OTHER_FATES]
+    harms = [(t.i, "death" if _is_death(t) and not with_the_wounded(t) else "other") for t in sent   # "killed and
+             if _is_death(t) or _is_injury(t) or t.lower_ in OTHER_FATES]             # injured": not only dead
     if not any(kind == "death" for _i, kind in harms):
         return None
     counts = [c for c in _counts(sent, numbers, offset) if not _in_tally(sent, c[0])]
