@@ -588,10 +588,39 @@ def test_layer_columns_read_the_actors_only_for_an_actor_filter(store):
     assert 0 < len(picked) == want
 
 
-def test_the_map_page_preloads_the_offline_base_only_without_a_tile_server(store):
+def test_the_map_page_names_the_offline_base_only_without_a_tile_server(store):
     with ServerThread(create_app(store)) as server:
         offline = httpx.get(server.url + "/").text
     with ServerThread(create_app(store, tile_url="https://tiles.example.org/{z}/{x}/{y}.png")) as server:
         online = httpx.get(server.url + "/").text
-    assert 'rel="preload" href="/static/vendor/world-atlas/land-50m.json"' in offline
-    assert "data-offline-base" not in online and 'rel="modulepreload"' in online
+    assert '<meta name="kharita-base" content="/api/layers/base"' in offline
+    assert "data-offline-base" not in online and "kharita-base" not in online and 'rel="modulepreload"' in online
+
+
+@pytest.mark.issue(12)
+def test_the_base_map_is_land_borders_and_admin1_decoded_from_world_atlas(api):
+    from kharita.web.basemap import ADMIN1, COUNTRIES, LAND
+
+    response = api.get("/api/layers/base")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/geo+json"
+    features = response.json()["features"]
+    land, border, *admin1 = features
+    topology = json.loads(LAND.read_text())
+    assert land["properties"] == {"kind": "land"} and land["geometry"]["type"] == "MultiPolygon"
+    assert len(land["geometry"]["coordinates"]) == len(topology["objects"]["land"]["geometries"][0]["arcs"])
+    for polygon in land["geometry"]["coordinates"][:50]:
+        for ring in polygon:
+            assert ring[0] == ring[-1] and all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in ring)
+    # only the arcs two countries share: a coast is land's, never a border
+    countries = json.loads(COUNTRIES.read_text())
+    shared = {}
+    for g, geometry in enumerate(countries["objects"]["countries"]["geometries"]):
+        for index in json.dumps(geometry.get("arcs", [])).replace("[", " ").replace("]", " ").replace(",", " ").split():
+            i = int(index)
+            shared.setdefault(i if i >= 0 else ~i, set()).add(g)
+    assert border["properties"] == {"kind": "border"}
+    assert len(border["geometry"]["coordinates"]) == sum(len(owners) > 1 for owners in shared.values()) > 100
+    assert [f["geometry"] for f in admin1] == [f["geometry"] for f in json.loads(ADMIN1.read_text())["features"]]
+    assert {f["properties"]["kind"] for f in admin1} == {"admin1"}
+    again = api.get("/api/layers/base", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304 and not again.content

@@ -5,7 +5,8 @@
 
 Everything the page loads comes from this server: the JS libraries (MapLibre GL JS, Natural
 Earth's countries from world-atlas) are copied from npm at setup (`python -m kharita.web.vendor`),
-the admin boundaries ship in static/base/, the labels, event points, grid counts, weekly counts and
+the admin boundaries ship in static/base/, the base map (land, borders, admin-1) is one GeoJSON
+decoded from them once (kharita.web.basemap, /api/layers/base), the labels, event points, grid counts, weekly counts and
 control areas come from /api/layers (kharita.web.layers), and /docs serves swagger-ui from the same
 vendored files. Nothing is fetched from a CDN.
 """
@@ -29,6 +30,7 @@ from kharita.errors import InputError
 from kharita.web import vendor
 from kharita.web.acled import router as acled_router
 from kharita.web.api import EXCEPTION_HANDLERS, ApiError, envelope, router
+from kharita.web.basemap import base_map
 from kharita.web.layers import gazetteer_places, router as layers_router
 
 log = logging.getLogger(__name__)
@@ -73,8 +75,10 @@ def create_app(store: Any = None, *, db: str | None = None, token: str | None = 
     app.include_router(router)
     app.include_router(acled_router)          # ACLED's read API (docs/api.md)
     app.include_router(layers_router)         # what the WebGL map draws (kharita/web/layers.py)
-    # the labels' gazetteer index takes a second to build: built now, not on the first page load
-    threading.Thread(target=gazetteer_places, name="kharita-labels", daemon=True).start()
+    # the labels' gazetteer index and the offline base map take a second each to build: built now,
+    # not on the first page load
+    threading.Thread(target=_warm_layers, args=(app.state.tile_url is None,), name="kharita-layers",
+                     daemon=True).start()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -119,6 +123,12 @@ class RefuseHugeBodies:
                         return
                     break
         await self.app(scope, receive, send)
+
+
+def _warm_layers(offline_base: bool) -> None:
+    gazetteer_places()
+    if offline_base and not vendor.missing():
+        base_map()
 
 
 def index_page(tile_url: str | None) -> str:

@@ -2,6 +2,7 @@
 counts once a view holds more than a browser should draw), events per week for the timeline, town
 and village labels from the embedded gazetteer, and the control layer as areas.
 
+    GET /api/layers/base                                                       -> GeoJSON: land, borders, admin-1
     GET /api/layers/events?bbox=&view=&zoom=&type=&certainty=&actor=&since=&until=   -> binary, see below
     GET /api/layers/weeks?bbox=&type=&certainty=&actor=                        -> {weeks: [[monday, all, shown]]}
     GET /api/layers/places?bbox=&zoom=                                         -> {places: [[name, lon, lat, rank]]}
@@ -29,7 +30,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import shapely
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from shapely.geometry import MultiPoint, Point, mapping, shape
@@ -37,7 +38,8 @@ from shapely.geometry import MultiPoint, Point, mapping, shape
 from kharita.ontology import Certainty, EventType
 from kharita.store.aggregates import EPOCH, event_columns
 from kharita.store.reads import dumps
-from kharita.web.api import ERROR_RESPONSES, _check_bbox, _no_nul, _split_values, get_store, parse_bbox
+from kharita.web.api import ERROR_RESPONSES, NoQuery, _check_bbox, _no_nul, _split_values, get_store, parse_bbox
+from kharita.web.basemap import base_map
 
 router = APIRouter(prefix="/api/layers", tags=["map layers"])
 
@@ -105,6 +107,18 @@ def pack(lon: np.ndarray, lat: np.ndarray, value: np.ndarray, kind: np.ndarray,
         certainty = np.full(len(lon), 255, dtype=np.uint8)
     return b"".join(np.ascontiguousarray(a, dtype=t).tobytes()
                     for a, t in ((lon, "<f4"), (lat, "<f4"), (value, "<i4"), (kind, "u1"), (certainty, "u1")))
+
+
+@router.get("/base", responses={200: {"description": "GeoJSON FeatureCollection"}, **ERROR_RESPONSES},
+            summary="The offline base map: land, borders between countries, admin-1 areas (kind in properties)")
+def base(query: Annotated[NoQuery, Query()], request: Request) -> Response:
+    """The same bytes for every request of a server (kharita.web.basemap); a client that has them
+    revalidates with their ETag."""
+    body, etag = base_map()
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/geo+json", headers=headers)
 
 
 @router.get("/events", responses={200: {"content": {"application/octet-stream": {}}}, **ERROR_RESPONSES},

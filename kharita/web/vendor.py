@@ -1,7 +1,7 @@
 """Copy the map's JavaScript libraries from node_modules into kharita/web/static/vendor/.
 
 MapLibre GL JS draws the map with WebGL, world-atlas carries Natural Earth's country outlines
-and land (TopoJSON, decoded by topojson-client in the page), swagger-ui renders /docs. The map never loads
+and land (TopoJSON, decoded by the server: kharita.web.basemap), swagger-ui renders /docs. The map never loads
 a library from a CDN: `npm ci` installs the exact versions pinned in
 package-lock.json, and this step copies the files the page needs next to it (git-ignored). The
 wheel carries them as package data; setup.py refuses to build one while any is missing.
@@ -30,8 +30,6 @@ FILES: tuple[tuple[str, str, str], ...] = (
     ("maplibre-gl", "dist/maplibre-gl-worker.mjs", "maplibre/maplibre-gl-worker.mjs"),
     ("maplibre-gl", "dist/maplibre-gl.css", "maplibre/maplibre-gl.css"),
     ("maplibre-gl", "LICENSE.txt", "maplibre/LICENSE.txt"),
-    ("topojson-client", "dist/topojson-client.min.js", "topojson/topojson-client.min.js"),
-    ("topojson-client", "LICENSE", "topojson/LICENSE"),
     ("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
     ("world-atlas", "land-50m.json", "world-atlas/land-50m.json"),
     ("world-atlas", "LICENSE", "world-atlas/LICENSE"),

@@ -49,6 +49,9 @@ const state = {
 };
 window.kharita = state;       // for the browser tests, the bench and the curious
 const $ = (id) => document.getElementById(id);
+// the steps of a first render, in the page's performance timeline (bench/map_render.py prints them)
+const mark = (step) => performance.mark("kharita:" + step);
+mark("module");
 function setStatus(text) { $("status").textContent = text; }
 function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
 function dayMs(iso) { return Date.parse(iso + "T00:00:00Z"); }
@@ -64,9 +67,12 @@ function controllerColour(name) {
 // ---------------------------------------------------------------------------------------------
 // the map and its base layers
 
+// the offline base map is a source of the first style (index.html says whether there is one: its
+// meta line is left out when a tile server replaces it), so that MapLibre's worker fetches, parses
+// and cuts it into tiles while the page is still starting
+const OFFLINE_BASE = Boolean(document.querySelector('meta[name="kharita-base"]'));
 const map = new maplibregl.Map({
-  container: "map",
-  style: { version: 8, sources: {}, layers: [{ id: "sea", type: "background", paint: { "background-color": "#b9d3e0" } }] },
+  container: "map", style: firstStyle(),
   center: [40.5, 35.5], zoom: 5.3, minZoom: 1.5, maxZoom: 15, renderWorldCopies: false,
   attributionControl: { compact: false, customAttribution: ATTRIBUTION },
   fadeDuration: 0,
@@ -80,47 +86,53 @@ function rendered() {
   return new Promise((resolve) => { map.once("idle", resolve); map.triggerRepaint(); });
 }
 
+// the hatching of contested areas: 8x8 pixels of black diagonals (x + y = 0 mod 8, 1.5 px wide, 75%
+// opaque), computed here: a 2D canvas read back would be the page's one accelerated canvas, set up
+// (on SwiftShader, the CPU) only for this
 function hatchImage() {
-  const size = 8;
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = size;
-  const g = canvas.getContext("2d");
-  g.strokeStyle = "rgba(0,0,0,0.75)";
-  g.lineWidth = 1.5;
-  g.beginPath();
-  g.moveTo(0, size); g.lineTo(size, 0);
-  g.moveTo(-size / 2, size / 2); g.lineTo(size / 2, -size / 2);
-  g.moveTo(size / 2, size * 1.5); g.lineTo(size * 1.5, size / 2);
-  g.stroke();
-  return g.getImageData(0, 0, size, size);
+  const size = 8, half = 0.75;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const s = (x + y + 1) % size;                            // x + y of the pixel's centre, mod 8
+      const away = Math.min(s, size - s) / Math.SQRT2;          // its distance to the nearest line
+      data[4 * (y * size + x) + 3] = Math.round(255 * 0.75 * Math.max(0, Math.min(1, half + 0.5 - away)));
+    }
+  }
+  return { width: size, height: size, data: data };
 }
 
-async function addBaseLayers() {
+// WebGL programs are compiled on the CPU with SwiftShader, a few hundred milliseconds each: the base
+// map draws with two, fill without its antialiasing outline and plain lines (no dashes: a dashed
+// line is a program of its own)
+function firstStyle() {
+  const style = { version: 8, sources: {}, layers: [{ id: "sea", type: "background", paint: { "background-color": "#b9d3e0" } }] };
+  if (!OFFLINE_BASE) return style;
+  // one source for the whole base map (kharita.web.basemap), so that each of its tiles arrives (and
+  // is drawn) once: land as one fill (Natural Earth's land, coasts only), the borders between
+  // countries as lines drawn once each, and the admin-1 areas; its tiles simplified a little more
+  // than MapLibre's default (0.375): a third fewer vertices to cut and draw
+  style.sources.base = { type: "geojson", data: new URL("/api/layers/base", location.href).href, tolerance: 0.6 };
+  const kind = (k) => ["==", ["get", "kind"], k];
+  style.layers.push(
+    { id: "land", type: "fill", source: "base", filter: kind("land"), paint: { "fill-color": "#f3f1ec", "fill-antialias": false } },
+    { id: "admin1-line", type: "line", source: "base", filter: kind("admin1"), minzoom: 4,
+      paint: { "line-color": "#b0a899", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.5, 9, 1.3] } },
+    { id: "coast-line", type: "line", source: "base", filter: kind("land"),
+      paint: { "line-color": "#8d9aa3", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.4, 8, 1] } },
+    { id: "country-line", type: "line", source: "base", filter: kind("border"),
+      paint: { "line-color": "#4f4b45", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.8, 8, 2.4] } });
+  return style;
+}
+
+// what goes over the base map: a tile server's base instead of the offline one, the districts
+// when zoomed in, the control areas and the events
+function addLayers() {
   if (state.config.tile_url) {
     map.addSource("tiles", { type: "raster", tiles: [state.config.tile_url], tileSize: 256,
       attribution: state.config.tile_attribution || "" });
     map.addLayer({ id: "tiles", type: "raster", source: "tiles" });
-  } else {
-    // one source for the whole base map, so that each of its tiles arrives (and is drawn) once: land
-    // as one fill (Natural Earth's land, coasts only), the borders between countries as lines drawn
-    // once each (a third of the vertices of every country filled and outlined), and the admin-1
-    // areas; index.html preloads the three files
-    const [world, land, admin1] = await Promise.all([getJSON(BASE_FILES.countries), getJSON(BASE_FILES.land),
-                                                     getJSON(BASE_FILES.admin1)]);
-    // (world-atlas' land is one MultiPolygon already: decoded, not merged)
-    const features = [{ type: "Feature", properties: { kind: "land" }, geometry: topojson.feature(land, land.objects.land.geometries[0]).geometry },
-      { type: "Feature", properties: { kind: "border" }, geometry: topojson.mesh(world, world.objects.countries, (a, b) => a !== b) }];
-    for (const f of admin1.features) features.push({ type: "Feature", properties: { kind: "admin1" }, geometry: f.geometry });
-    // tiles simplified a little more than MapLibre's default (0.375): a third fewer vertices to cut and draw
-    map.addSource("base", { type: "geojson", data: { type: "FeatureCollection", features: features }, tolerance: 0.6 });
-    const kind = (k) => ["==", ["get", "kind"], k];
-    map.addLayer({ id: "land", type: "fill", source: "base", filter: kind("land"), paint: { "fill-color": "#f3f1ec", "fill-antialias": false } });
-    map.addLayer({ id: "admin1-line", type: "line", source: "base", filter: kind("admin1"), minzoom: 4,
-      paint: { "line-color": "#b0a899", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.5, 9, 1.3] } });
-    map.addLayer({ id: "coast-line", type: "line", source: "base", filter: kind("land"),
-      paint: { "line-color": "#8d9aa3", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.4, 8, 1] } });
-    map.addLayer({ id: "country-line", type: "line", source: "base", filter: kind("border"),
-      paint: { "line-color": "#4f4b45", "line-width": ["interpolate", ["linear"], ["zoom"], 2, 0.8, 8, 2.4] } });
+  } else if (OFFLINE_BASE) {
     map.on("zoom", addDistricts);
     addDistricts();
   }
@@ -134,12 +146,6 @@ async function addBaseLayers() {
     paint: { "line-color": ["get", "colour"], "line-width": 1.2 } });
   map.addLayer(points);
 }
-
-// WebGL programs are compiled on the CPU with SwiftShader, a few hundred milliseconds each: the base
-// map draws with two, fill without its antialiasing outline and plain lines (no dashes: a dashed
-// line is a program of its own)
-const BASE_FILES = { countries: "/static/vendor/world-atlas/countries-50m.json",
-                     land: "/static/vendor/world-atlas/land-50m.json", admin1: "/static/base/admin1.geojson" };
 
 // admin-2 districts: their source is added the first time the map is zoomed in far enough to draw them
 function addDistricts() {
@@ -330,7 +336,9 @@ async function rangeChanged() {
 }
 
 let filteredActor = "";
-async function reload() {
+// a filter changed: the map and the timeline follow; `state.reloading` is the promise of the latest
+function reload() { state.reloading = reloadNow(); return state.reloading; }
+async function reloadNow() {
   const actor = $("filter-actor").value.trim();
   if (state.local && actor === filteredActor) {
     // every type and certainty is on the GPU already: new masks, and the weeks counted here
@@ -720,8 +728,8 @@ async function start() {
   buildFilters();
   try {
     // every request that does not need another's answer goes at once: the map's libraries, the
-    // base files (preloaded by index.html), the weeks, the events, the labels and the list of the
-    // first view; the control areas as soon as the weeks tell their date
+    // base map (MapLibre's worker asks for it with the first style), the weeks, the events, the
+    // labels and the list of the first view; the control areas as soon as the weeks tell their date
     const config = getJSON("/api/config");
     const weeks = loadWeeks();
     const loaded = new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
@@ -729,15 +737,20 @@ async function start() {
     const events = requestEvents();
     const listed = loadList();
     state.config = await config;
-    await Promise.all([loaded.then(addBaseLayers), weeks]);
+    await Promise.all([loaded.then(() => { mark("map-loaded"); addLayers(); mark("layers-added"); }),
+                       weeks.then(() => mark("weeks"))]);
     if (!$("control-date").value) {
       // the last week with an event: what the analyst most likely wants to see first
       const last = state.weeks[state.weeks.length - 1];
       $("control-date").value = last ? isoDay(last.start + 6 * DAY) : isoDay(Date.now());
     }
     const control = loadControl();
-    showEvents(await events);
-    await Promise.all([labelsDone, listed, control, rendered()]);
+    const answer = await events;
+    mark("events-fetched");
+    showEvents(answer);
+    mark("events-shown");
+    await Promise.all([labelsDone.then(() => mark("labels")), listed.then(() => mark("list")),
+                       control.then(() => mark("control")), rendered().then(() => mark("idle"))]);
   } catch (err) {
     setStatus("could not start: " + err.message);
     throw err;
