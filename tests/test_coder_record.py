@@ -1633,3 +1633,58 @@ def test_a_joint_count_does_not_add_to_a_count_of_dead_in_the_same_sentence(code
             "documented the death of five policemen and the injury of four others in an attack on the checkpoint.")
     events = code(coder, text)
     assert events and max(e.fatalities or 0 for e in events) == 5
+
+
+@pytest.mark.parametrize("text", [
+    "Several activists have been detained by police in St. Petersburg, Russia, while trying to hold a rally on Sunday.",
+    "Police in St. Petersburg, Russia, detained several activists on Sunday while they tried to hold a demonstration.",
+])
+def test_a_title_abbreviation_ends_no_sentence_for_the_pre_filter(coder, text):
+    events = code(coder, text)
+    assert [e.sub_event_type for e in events] == [S.PROTEST_WITH_INTERVENTION]
+
+
+@pytest.mark.parametrize("text", [
+    "Thousands of non-violent protesters marched through Lima on Sunday against the new government.",
+    "A non-violent march drew thousands of protesters to the centre of Lima on Sunday.",
+])
+def test_non_violent_protesters_are_peaceful(coder, text):
+    assert {e.sub_event_type for e in code(coder, text)} == {S.PEACEFUL_PROTEST}
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired smoke grenades and rubber bullets at protesters in Tampa on Tuesday.",
+    "A rally in Tampa was dispersed on Tuesday with stun grenades and pepper spray.",
+    "Protesters rallied in Tampa on Tuesday until police dispersed them with smoke grenades.",
+])
+def test_crowd_control_grenades_are_an_intervention_not_a_grenade_attack(coder, text):
+    events = code(coder, text)
+    assert [e.sub_event_type for e in events] == [S.PROTEST_WITH_INTERVENTION]
+    assert events[0].actor2 is not None and events[0].actor2.name == "Police Forces of the United States"
+
+
+@pytest.mark.parametrize("text", [
+    "Three protesters died in a crackdown on a protest in Arequipa, Peru, on Sunday.",
+    "A protest crackdown in Arequipa, Peru, left three protesters dead on Sunday.",
+])
+def test_lethal_force_on_protesters_with_no_force_named_is_the_police_s(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.EXCESSIVE_FORCE]
+    assert events and events[0].actor1.name == "Police Forces of Peru" and events[0].fatalities == 3
+
+
+@pytest.mark.parametrize("text", [
+    "A new brigade of the Popular Mobilization Forces has been set up in Kirkuk province.",
+    "The Popular Mobilization Forces formed a new brigade in Kirkuk province on Monday.",
+])
+def test_a_group_s_change_names_the_group_as_actor1(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.CHANGE_TO_GROUP]
+    assert events and events[0].actor1.name.startswith("PMF")
+
+
+@pytest.mark.parametrize("text", [
+    "A new Turkish observation point was established near Saraqib in Idlib province on Monday.",
+    "Turkish forces established a new observation point near Saraqib in Idlib province on Monday.",
+])
+def test_a_base_named_by_its_nation_is_that_nation_s(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.HEADQUARTERS_ESTABLISHED]
+    assert events and events[0].actor1.name.startswith("Military Forces of Turkey")

@@ -137,6 +137,10 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             actor2 = None
         if sub is S.CHANGE_TO_GROUP and actor2 is None:
             actor2 = _first_other(s_actors, actor1, after=hit.span.end_char + offset)
+        if sub is S.CHANGE_TO_GROUP and actor1 is None and actor2 is not None:
+            actor1, actor2 = actor2, None     # "a PMF unit has been set up": the one party named is the group
+        if sub is S.HEADQUARTERS_ESTABLISHED and actor1 is None and patient is not None:
+            actor1 = _forces_of_the_nation(patient, hit, ctx, offset)   # "a Turkish observation point was set up"
         if sub is S.ARMED_CLASH and hit.klass == "CLASH" and actor1 is None:
             if actor2 is not None:            # "... killed in clashes with X": X and the dead are the sides
                 actor1, actor2 = actor2, _first_other(s_actors, actor2)
@@ -518,6 +522,19 @@ def _victims_generic(patient, ctx: Context, hit: A.Hit, offset: int) -> ActorMen
     return None
 
 
+def _forces_of_the_nation(noun: Token, hit: A.Hit, ctx: Context, offset: int) -> ActorMention | None:
+    """The armed forces a nationality word on a noun names ("a Turkish observation point")."""
+    code = nation_of(noun)
+    if code is None:
+        return None
+    from kharita.actors import code_actor, load_default
+
+    actor = code_actor(f"Military Forces of {load_default().country_name(code)}", country=ctx.event_country or ctx.country,
+                       date=ctx.published)
+    return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
+                        generic=True, score=0.6) if actor is not None else None
+
+
 def _national_forces(hit: A.Hit, ctx: Context, offset: int, places: list[Toponym]) -> ActorMention | None:
     """The armed forces a nationality word on the trigger names ("Russian jets", "Turkish drones"),
     or a country named as the party that acts ("Turkey shelled the town", "struck by Israel")."""
@@ -566,6 +583,9 @@ def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None
         crowd = _generic(ctx, "rioters" if riot else "protesters", hit, offset)
     if sub is S.PEACEFUL_PROTEST:
         return crowd, None
+    if force is None and sub in (S.EXCESSIVE_FORCE, S.PROTEST_WITH_INTERVENTION) and (
+            actor1 is None or actor1.actor.actor_type in _CROWD):
+        force = _generic(ctx, "police", hit, offset)   # "three die in a protest crackdown": the state's police
     if sub is S.EXCESSIVE_FORCE:
         return force or actor1, crowd
     return crowd, force

@@ -35,14 +35,14 @@ NOT_CONFLICT = _cues(lexicon.words("not_conflict_cues"))
 NEVER_CONFLICT = _cues(lexicon.words("never_conflict_cues"))
 INTERVENTION_CUES = re.compile(
     r"\b(tear ?gas|teargas|water cannons?|dispers(?:ed|e|ing)|rubber bullets|pepper spray|baton|batons|"
-    r"arrest(?:ed|s)?|detain(?:ed)?|broke up|break up|cut short|charged|clear(?:ed)? the|stun grenades?|"
+    r"arrest(?:ed|s)?|detain(?:ed)?|broke up|break up|cut short|charged|clear(?:ed)? the|(?:stun|smoke) grenades?|"
     r"intervened|blocked|cordon(?:ed)?|suppress(?:ed|ing)?|pepper-spray(?:ed)?|halt(?:ed)?|drag(?:ged)?|"
     r"banned|crackdown|forcibly|attack(?:ed|ing)?|assault(?:ed|ing)?|beat(?:en)?|baton[- ]charg\w*)\b", re.I)
 FORCE_CUES = re.compile(
     r"\b(live (?:ammunition|fire|rounds|bullets)|shot dead|opened fire|open fire|killed|killing|"
     r"gunned down|fired (?:on|at|into)|violently|excessive force|brutally|die(?!-in)|dies|died|dead|deadly)\b", re.I)
 VIOLENT_CUES = re.compile(
-    r"\b(riot(?:s|ing|ers)?|violent|violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
+    r"\b(riot(?:s|ing|ers)?|(?<!non-)violent|(?<!non-)violence|clash(?:ed|es)? with (?:police|security)|threw|throwing|"
     r"hurled|stones|rocks|petrol bombs?|molotov|torched|set fire|set ablaze|vandali[sz]ed|vandalism|"
     r"looted|smashed|burn(?:ed|t|ing) (?:tyres|tires|cars|vehicles|buildings)|attacked police|"
     r"turned violent|erupted|aggressive|bottles|hurling|scuffle[sd]?|scuffling|clash\w* with (?:\w+ ){0,2}(?:protesters|demonstrators|officers)|"
@@ -71,6 +71,9 @@ NOT_TERRITORY = {"footage", "image", "images", "video", "videos", "photo", "phot
 PERSON_WORDS = {"diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "staff", "journalists"}
 PLACE_WORDS = {"town", "city", "village", "villages", "area", "areas", "position", "positions", "base", "hill",
                "district", "neighbourhood", "neighborhood", "road", "airport", "checkpoint", "territory"}
+#: Grenades made to disperse a crowd, not to kill (ACLED Codebook: their use at a protest is an
+#: intervention; the Grenade sub-event type is an explosive thrown as an attack).
+CROWD_CONTROL_WORDS = frozenset("stun smoke flash flashbang tear teargas gas sound concussion".split())
 #: Trigger nouns naming people, not acts: "to disperse the protesters" does not plan the protest.
 PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "refugee", "looter", "defector"}
 GROUP_WORDS = {"group", "unit", "brigade", "battalion", "division", "entity", "organisation", "organization",
@@ -423,6 +426,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return S.REMOTE_EXPLOSIVE
     if k == "DISRUPT":
         return S.DISRUPTED_WEAPONS_USE
+    if k == "GRENADE" and {t.lower_ for t in (*hit.span, *hit.head.children)} & CROWD_CONTROL_WORDS:
+        return None                           # "police used smoke grenades to disperse crowds": no explosive attack
     if k in ("SUICIDE", "GRENADE", "CHEM", "SEXUAL", "ABDUCT", "ARREST", "AGREE", "CHANGE", "BASE",
              "LOOT", "MOB"):
         if k == "AGREE" and hit.head.lemma_.lower() == "release":

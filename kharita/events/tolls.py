@@ -100,7 +100,9 @@ def _names_something(noun: Token) -> bool:
     one ("Homs, a city that ..."): a description of it is about that place or person."""
     def named(tok: Token) -> bool:
         return tok.pos_ == "PROPN" or tok.text[:1].isupper() and not tok.is_sent_start
-    return named(noun) or noun.dep_ == "appos" and named(noun.head)
+    return named(noun) or noun.dep_ == "appos" and named(noun.head) or any(   # "the city of Aleppo, the scene of ..."
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.dep_ == "pobj" and named(g) for g in c.children)
+        for c in noun.children)
 
 
 @dataclass(frozen=True, slots=True)

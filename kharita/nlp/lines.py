@@ -98,6 +98,10 @@ def _dateline_end(doc: Doc, start: int) -> int | None:
 ABBREVIATIONS_BEFORE_NUMBERS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec no nos art vol".split())
 #: Text that ends with one of them and its full stop (the pre-filter's rough splitter asks this).
 ABBREVIATION_AT_END = re.compile(r"\b(?:" + "|".join(sorted(ABBREVIATIONS_BEFORE_NUMBERS)) + r")\.$", re.I)
+#: Abbreviations written before a name, which therefore never end a sentence ("St. Petersburg",
+#: "Brig. Gen. Pakpur", "Dr. Ahmed"), as the rough splitter reads them.
+TITLE_AT_END = re.compile(r"(?<![\w.])(?:St|Ste|Mt|Ft|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Brig|Maj|Capt|Sgt|Cpl|Gov|Sen|Rep|"
+                          r"Prof|Rev|Hon|Adm|Cmdr)\.$")
 
 
 def keep_abbreviations_inside(doc: Doc) -> Doc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from kharita.nlp.lines import ABBREVIATION_AT_END
+from kharita.nlp.lines import ABBREVIATION_AT_END, TITLE_AT_END
 from kharita.nlp.triggers import build_matcher
 
 _BOUNDARY = re.compile(r"\n\s*\n|(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|(?<=[.!?])\s*\n")
@@ -37,6 +37,8 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         if text[match.end():match.end() + 1].isdigit() and \
                 ABBREVIATION_AT_END.search(text, max(0, match.start() - 6), match.start()):   # "Feb. 1"
+            continue
+        if TITLE_AT_END.search(text, max(0, match.start() - 6), match.start()):   # "St. Petersburg"
             continue
         yield from _trimmed(text, pos, match.start())
         pos = match.end()
