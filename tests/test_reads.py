@@ -62,6 +62,29 @@ def test_pages_after_a_keyset_position_cross_from_dated_to_undated(filled):
     assert seen == everything
 
 
+@pytest.mark.issue(12)
+def test_sqlite_reads_a_wide_box_in_date_order_and_a_small_one_by_latitude(tmp_path):
+    """The map's side list (a whole view, no dates) read every event of the view by latitude, then
+    sorted them, until SQLite was kept off the latitude index for boxes of a square degree or more."""
+    from kharita.store import Store
+    from kharita.store.reads import filter_sql, keyset_sql
+
+    store = Store.open(tmp_path / "plan.db")
+    try:
+        def plan(bbox):
+            where, params = filter_sql("sqlite", bbox=bbox)
+            sql, more = keyset_sql("sqlite", where, None, dated=True)
+            with store.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+                return " ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, (*params, *more, 201)))
+
+        assert "ix_events_lat_lon" not in plan((30.0, 29.0, 51.0, 41.0))
+        assert "ix_events_lat_lon" not in plan((179.0, 30.0, -179.0, 31.0))       # 2 by 1 degrees, across 180
+        assert "ix_events_lat_lon" in plan((40.0, 35.0, 40.0001, 35.0001))
+    finally:
+        store.close()
+
+
 def test_sqlite_reads_map_the_file(tmp_path):
     from kharita.store import Store
     from kharita.store.store import MMAP_BYTES
