@@ -116,9 +116,9 @@ class EventColumns:
         if until is not None:
             keep &= (self.day <= day_number(until)) & (self.day != NO_DAY)
         if types:
-            keep &= np.isin(self.type, [TYPES.index(t) for t in types if t in TYPES])
+            keep &= _table([TYPES.index(t) for t in types if t in TYPES])[self.type]
         if certainty:
-            keep &= np.isin(self.certainty, [i for i, c in enumerate(self.certainties) if c in certainty])
+            keep &= _table([i for i, c in enumerate(self.certainties) if c in certainty])[self.certainty]
         if actor:
             needle = actor.lower()
             codes, names = self.actors
@@ -133,11 +133,10 @@ class EventColumns:
         TYPES on a tie), cells in row then column order. With `view` (a bbox that does not cross
         180 degrees), only the cells of the events inside it."""
         size = 360.0 * cell_px / (256.0 * 2.0 ** max(0.0, zoom))
-        if view is not None and view[0] <= view[2]:
-            lon, lat = self.lon[picked], self.lat[picked]
-            inside = ((lon >= view[0]) & (lon <= view[2]) & (lat >= view[1]) & (lat <= view[3]))
-            picked = picked[inside]
         lon, lat = self.lon[picked], self.lat[picked]
+        if view is not None and view[0] <= view[2]:
+            inside = ((lon >= view[0]) & (lon <= view[2]) & (lat >= view[1]) & (lat <= view[3]))
+            picked, lon, lat = picked[inside], lon[inside], lat[inside]
         kinds = len(TYPES) + 1
         if not len(picked):
             return {"lon": np.zeros(0, np.float32), "lat": np.zeros(0, np.float32),
@@ -147,23 +146,25 @@ class EventColumns:
         col -= col.min()
         row -= row.min()
         width = int(col.max()) + 1
+        types = np.minimum(self.type[picked], len(TYPES)).astype(np.int64)
         if width * (int(row.max()) + 1) <= MAX_DENSE_CELLS:
-            linear = row * width + col                     # row-major: the order np.unique gives
-            dense = np.bincount(linear)
-            occupied = np.flatnonzero(dense)
-            slot = np.zeros(len(dense), dtype=np.int64)
-            slot[occupied] = np.arange(len(occupied))
-            inverse = slot[linear]
-            cells = len(occupied)
+            # counted over the dense grid (row-major: the order np.unique gives), then its occupied cells
+            linear = row * width + col
+            cells = int(linear.max()) + 1
+            count = np.bincount(linear, minlength=cells)
+            occupied = np.flatnonzero(count)
+            count = count[occupied]
+            sum_lon = np.bincount(linear, weights=lon, minlength=cells)[occupied]
+            sum_lat = np.bincount(linear, weights=lat, minlength=cells)[occupied]
+            by_type = np.bincount(linear * kinds + types, minlength=cells * kinds).reshape(cells, kinds)[occupied]
         else:
             _, inverse = np.unique((row << 32) + col, return_inverse=True)
             cells = int(inverse.max()) + 1
-        count = np.bincount(inverse, minlength=cells)
-        mean_lon = np.bincount(inverse, weights=lon, minlength=cells) / count
-        mean_lat = np.bincount(inverse, weights=lat, minlength=cells) / count
-        types = np.minimum(self.type[picked], len(TYPES)).astype(np.int64)
-        by_type = np.bincount(inverse * kinds + types, minlength=cells * kinds).reshape(cells, kinds)
-        return {"lon": mean_lon.astype(np.float32), "lat": mean_lat.astype(np.float32),
+            count = np.bincount(inverse, minlength=cells)
+            sum_lon = np.bincount(inverse, weights=lon, minlength=cells)
+            sum_lat = np.bincount(inverse, weights=lat, minlength=cells)
+            by_type = np.bincount(inverse * kinds + types, minlength=cells * kinds).reshape(cells, kinds)
+        return {"lon": (sum_lon / count).astype(np.float32), "lat": (sum_lat / count).astype(np.float32),
                 "count": count.astype(np.int32), "type": by_type.argmax(axis=1).astype(np.uint8)}
 
     def weeks(self, picked: np.ndarray | None = None) -> dict[int, int]:
@@ -176,6 +177,13 @@ class EventColumns:
         counts = np.bincount(weeks[weeks >= 0])
         found = np.flatnonzero(counts)
         return dict(zip((first + 7 * found).tolist(), counts[found].tolist()))
+
+
+def _table(indexes: Sequence[int]) -> np.ndarray:
+    """A lookup table over uint8 codes: True at `indexes` (one gather per event, where np.isin sorts)."""
+    table = np.zeros(256, dtype=bool)
+    table[list(indexes)] = True
+    return table
 
 
 def _codes(values: Sequence[Any], names: dict[str, int]) -> list[int]:
