@@ -1688,3 +1688,31 @@ def test_a_group_s_change_names_the_group_as_actor1(coder, text):
 def test_a_base_named_by_its_nation_is_that_nation_s(coder, text):
     events = [e for e in code(coder, text) if e.sub_event_type is S.HEADQUARTERS_ESTABLISHED]
     assert events and events[0].actor1.name.startswith("Military Forces of Turkey")
+
+
+@pytest.mark.parametrize("text", [
+    "Forty prisoners were swapped between the Taliban and the Afghan government in Kandahar on Monday.",
+    "The Taliban and the Afghan government exchanged prisoners in Kandahar on Monday.",
+    "A truce in the conflict between the Taliban and the Afghan government was agreed in Kandahar on Monday.",
+])
+def test_an_agreement_s_parties_are_read_from_between(coder, text):
+    events = [e for e in code(coder, text, published="2020-06-01") if e.sub_event_type is S.AGREEMENT]
+    assert events
+    assert {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""} >= {"Taliban"}
+
+
+@pytest.mark.parametrize("text", [
+    "Forces of the UN-recognised government retook the town of Gharyan, Libya, on Monday.",
+    "The UN-recognized government's forces retook Gharyan, Libya, on Monday.",
+])
+def test_who_recognises_a_party_is_no_party(coder, text):
+    names = {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+    assert names and not any("United Nations" in n for n in names)
+
+
+@pytest.mark.parametrize("text", [
+    "The army deployed tanks and ammunition to its posts near Idlib on Monday.",
+    "Turkey continued to deploy armoured vehicles and ammunition to observation points in Idlib on Monday.",
+])
+def test_weapons_moved_are_no_weapons_seized(coder, text):
+    assert all(e.sub_event_type is not S.DISRUPTED_WEAPONS_USE for e in code(coder, text))

@@ -117,7 +117,10 @@ extremists suspected alleged gunmen bandits
 """.split()) | frozenset(WEEKDAYS) | frozenset(MONTHS)     # "On Monday rebels ...": a day is no name
 
 #: Descriptive compounds that qualify a group without naming it: "Iran-backed", "US-led".
-_DESCRIPTIVE = re.compile(r"-(?:backed|led|aligned|affiliated|linked|allied|supported|based|funded|trained|sponsored)$")
+_DESCRIPTIVE = re.compile(r"-(?:backed|led|aligned|affiliated|linked|allied|supported|based|funded|trained|sponsored|"
+                          r"recogni[sz]ed|installed|appointed)$")
+#: The same participles written after a name ("UN-recognized"): the name only describes another party.
+_DESCRIBES = re.compile(_DESCRIPTIVE.pattern.replace("$", r"\b"))
 
 ETHNIC = frozenset("""turkmen circassian chechen assyrian armenian yazidi ezidi druze alawite bedouin fulani
 fula peul tiv hausa dogon bambara nuer dinka murle lendu hema pokot turkana borana oromo amhara afar kuki meitei
@@ -344,6 +347,9 @@ class ActorMatcher:
                     taken[k] = True           # their opponents, not the party named
                 i = hit[0]
                 continue
+            if hit is not None and _DESCRIBES.match(text, ws[hit[0] - 1].end):
+                i = hit[0]                    # "the UN-recognized government", "US-led coalition": who backs
+                continue                      # or leads another party is no party of the event here
             if hit is not None and not _inside(blocked, ws[i].start, ws[hit[0] - 1].end):
                 j, payloads = hit
                 entries = [self.dictionary.get(str(p)) for p in payloads]

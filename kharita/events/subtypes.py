@@ -184,6 +184,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
                     if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
                         actor2 = found
                         break
+        if actor1 is None and hit.klass == "AGREE":     # "prisoners were swapped between X and Y"
+            actor1, actor2 = _between(A.prep_objects(head, ("between",)), actors, offset) or (actor1, actor2)
         if actor1 is None:                    # "IS executed three soldiers": the acronym read as the auxiliary "is"
             for aux in (c for c in head.children if c.dep_ in ("aux", "auxpass") and c.text.isupper() and len(c) > 1):
                 actor1 = A.actor_of(aux, actors, offset)
@@ -211,13 +213,10 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
         between = A.prep_objects(head, ("between",))
         if not between and head.dep_ == "nsubj" and head.head.pos_ == "VERB":
             between = A.prep_objects(head.head, ("between",))      # "Clashes broke out between X and Y"
+        if not between and hit.klass == "AGREE":      # "a ceasefire in the conflict between X and Y": its parties
+            between = [t for o in A.prep_objects(head, ("in", "to", "of")) for t in A.prep_objects(o, ("between",))]
         if between:
-            actor1 = A.actor_of(between[0], actors, offset)
-            for tok in between[1:]:
-                found = A.actor_of(tok, actors, offset)
-                if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
-                    actor2 = found
-                    break
+            actor1, actor2 = _between(between, actors, offset) or (None, None)
         by = A.prep_objects(head, ("by", "from"))
         by += [agent for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"   # "an air raid carried
                for agent in (A.agent_of(c),) if agent is not None]                 # out by the air force"
@@ -259,6 +258,19 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
             if found is not None and (actor1 is None or found.actor.name != actor1.actor.name):
                 actor2 = found
     return actor1, actor2, patient
+
+
+def _between(between: list[Token], actors: list[ActorMention], offset: int
+             ) -> tuple[ActorMention | None, ActorMention | None] | None:
+    """The two parties of "between X and Y" (the first, and the next one that is another actor)."""
+    if not between:
+        return None
+    first = A.actor_of(between[0], actors, offset)
+    for tok in between[1:]:
+        found = A.actor_of(tok, actors, offset)
+        if found is not None and (first is None or found.actor.name != first.actor.name):
+            return first, found
+    return first, None
 
 
 def _shared_agent(verb: Token) -> Token | None:
@@ -425,6 +437,9 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return S.DISRUPTED_WEAPONS_USE
         return S.REMOTE_EXPLOSIVE
     if k == "DISRUPT":
+        gov = A.governor(hit.head) if hit.head.pos_ == "NOUN" and hit.head.lemma_.lower() in A.WEAPON_WORDS else None
+        if gov is not None and gov.lemma_.lower() not in FOUND_VERBS | DETAIN_LEMMAS:
+            return None                       # "deployed tanks and ammunition": weapons moved, none seized
         return S.DISRUPTED_WEAPONS_USE
     if k == "GRENADE" and {t.lower_ for t in (*hit.span, *hit.head.children)} & CROWD_CONTROL_WORDS:
         return None                           # "police used smoke grenades to disperse crowds": no explosive attack
