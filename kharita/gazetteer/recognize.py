@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from kharita.gazetteer.base import Gazetteer
 from kharita.gazetteer.normalize import ARTICLES
@@ -82,16 +83,18 @@ class Found:
     label: str = ""                # the NER label over it, when the caller had one
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of the text; `capitalised` is worked out once, in `tokenize` (the recogniser asks it
+    of every word several times)."""
+
     start: int
     end: int
     text: str
+    capitalised: bool
 
-    @property
-    def capitalised(self) -> bool:
-        t = self.text
-        return t[:1].isupper() or bool(_ARTICLE_HEAD.match(t)) or "\u0600" <= t[:1] <= "\u06ff"
+
+def _capitalised(t: str) -> bool:
+    return t[:1].isupper() or bool(_ARTICLE_HEAD.match(t)) or "\u0600" <= t[:1] <= "\u06ff"
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -107,7 +110,7 @@ def tokenize(text: str) -> list[_Token]:
             if suffix and word[:1].isupper() and suffix.start() >= 4:   # Turkish case: "Musul'da", not "Dar'a"
                 end -= len(suffix.group())
                 word = word[:suffix.start()]
-        tokens.append(_Token(start, end, word))
+        tokens.append(_Token(start, end, word, _capitalised(word)))
     return tokens
 
 
