@@ -10,7 +10,9 @@ sentences tell no event). It measures, each in a fresh child process so that one
 memory cannot leak into the next, on each corpus:
   (a) bare `nlp.pipe` of the spaCy pipeline kharita loads, every component on every text;
   (b) kharita end to end (`kharita.pipeline.run`: read, code, store into SQLite, merge, control);
-  the ratio b/a of their words/s (both whole processes, loading included); then, on the snippet
+  the ratio b/a of their words/s (both whole processes, loading included), and the ratio of their
+  CPU seconds, which the other users of a shared machine move much less (--rounds N measures (a)
+  and (b) N times in turn and reports the medians); then, on the snippet
   corpus, Dask with 1 and 2 local worker processes (`run_dask`, the cluster started and warmed
   before the clock starts) into SQLite (the client the one writer) and into PostgreSQL (each
   worker writes its own reports), with the scaling efficiency throughput(2) / (2 x throughput(1))
@@ -44,6 +46,7 @@ import os
 import platform
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -178,6 +181,13 @@ def _clock() -> float:
     return time.time()
 
 
+def _cpu_now() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended. On a
+    shared machine wall-clock time counts the other users' work too; CPU time much less so."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 # -- the measurements (each runs in a child) -------------------------------------------------------
 
 def _shards(folder: str) -> list[Path]:
@@ -194,25 +204,25 @@ def bare_pipeline():  # type: ignore[no-untyped-def]
 
 
 def run_bare(folder: str) -> None:
-    t_start = _clock()
+    t_start, cpu_start = _clock(), _cpu_now()
     nlp = bare_pipeline()
     n = 0
     for _ in nlp.pipe(corpus_mod.iter_texts(_shards(folder)), batch_size=64):
         n += 1
     t_end = _clock()
-    _emit(reports=n, seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+    _emit(reports=n, seconds=t_end - t_start, t_start=t_start, t_end=t_end, cpu=_cpu_now() - cpu_start)
 
 
 def run_end_to_end(folder: str, db: str) -> None:
     from kharita import pipeline
     from kharita.store import Store
 
-    t_start = _clock()
+    t_start, cpu_start = _clock(), _cpu_now()
     with Store.open(db) as store:
         summary = pipeline.run(_shards(folder), store)
-    t_end = _clock()
+    t_end, cpu = _clock(), _cpu_now() - cpu_start
     _emit(reports=summary.read, stored=summary.stored, events=_stored_events(db),
-          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end)
+          skipped=len(summary.skipped), seconds=t_end - t_start, t_start=t_start, t_end=t_end, cpu=cpu)
 
 
 def run_on_dask(folder: str, db: str, workers: int) -> None:
@@ -450,8 +460,13 @@ def _mb(n: int) -> str:
 
 def _row(label: str, result: dict, words: int) -> str:
     s = result["seconds"]
-    return (f"{label:<36} {result['reports'] / s:>10,.1f} {words / s:>11,.0f} {s:>9,.1f} "
-            f"{_mb(result['peak_rss']):>10}")
+    cpu = f" {result['cpu']:>8,.1f}" if "cpu" in result else ""
+    return (f"{label:<42} {result['reports'] / s:>10,.1f} {words / s:>11,.0f} {s:>9,.1f} "
+            f"{_mb(result['peak_rss']):>10}{cpu}")
+
+
+def _load(before: float) -> str:
+    return f"   {before:.1f} -> {os.getloadavg()[0]:.1f}"
 
 
 def build(n: int, root: Path, data: Path) -> tuple[str, int]:
@@ -475,22 +490,41 @@ def build_articles(limit: int, root: Path, data: Path) -> tuple[str, int, int]:
 
 
 def throughput(label: str, folder: str, n: int, words: int, root: Path, skip: list[str],
-               results: dict[str, dict], target: str) -> None:
-    """(a), (b) and their ratio on one corpus."""
-    header = f"{'':<36} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10}"
+               results: dict[str, dict], target: str, rounds: int = 1) -> None:
+    """(a), (b) and their ratio on one corpus, `rounds` times in turn (a, b, a, b ...): on a shared
+    machine the load moves between two measurements, and the median ratio of the rounds is the
+    figure. Each row gives the CPU seconds of the process too, and the load average before and
+    after it; the CPU ratio (a)/(b) moves much less with the load than the wall-clock one."""
+    header = (f"{'':<42} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10} {'CPU s':>8}"
+              "   load average before -> after")
     print(f"\nthroughput on the {label} corpus, {n:,} reports ({words:,} words), one process each\n{header}",
           flush=True)
-    if "bare" not in skip:
-        results[f"bare-{label}"] = bare = measure("bare", folder)
-        print(_row("(a) bare nlp.pipe (all components)", bare, words), flush=True)
-    if "e2e" not in skip:
-        results[f"e2e-{label}"] = e2e = measure("e2e", folder, str(root / f"e2e-{label}.sqlite"))
-        print(_row("(b) kharita end to end, SQLite", e2e, words), flush=True)
-        print(f"    stored {e2e['stored']:,} reports, {e2e['events']:,} events after merge, {e2e['skipped']} skipped; "
-              f"RSS at 25/50/75/100% of the run: {' / '.join(_mb(r) for r in e2e['rss_quarters'])}")
-    if f"bare-{label}" in results and f"e2e-{label}" in results:
-        ratio = results[f"bare-{label}"]["seconds"] / results[f"e2e-{label}"]["seconds"]
-        print(f"ratio b/a on the {label} corpus (words/s, same run): {ratio:.2f}   target {target}", flush=True)
+    walls, cpus = [], []
+    for k in range(rounds):
+        tag = f" [{k + 1}/{rounds}]" if rounds > 1 else ""
+        if "bare" not in skip:
+            before = os.getloadavg()[0]
+            results[f"bare-{label}"] = bare = measure("bare", folder)
+            print(_row(f"(a) bare nlp.pipe (all components){tag}", bare, words) + _load(before), flush=True)
+        if "e2e" not in skip:
+            before = os.getloadavg()[0]
+            db = root / (f"e2e-{label}.sqlite" if k == 0 else f"e2e-{label}-{k}.sqlite")
+            results[f"e2e-{label}"] = e2e = measure("e2e", folder, str(db))
+            print(_row(f"(b) kharita end to end, SQLite{tag}", e2e, words) + _load(before), flush=True)
+            if k == 0:
+                print(f"    stored {e2e['stored']:,} reports, {e2e['events']:,} events after merge, "
+                      f"{e2e['skipped']} skipped; RSS at 25/50/75/100% of the run: "
+                      f"{' / '.join(_mb(r) for r in e2e['rss_quarters'])}")
+        if f"bare-{label}" in results and f"e2e-{label}" in results:
+            a, b = results[f"bare-{label}"], results[f"e2e-{label}"]
+            walls.append(a["seconds"] / b["seconds"])
+            cpus.append(a["cpu"] / b["cpu"])
+    if walls:
+        each = f" (rounds: {', '.join(f'{w:.2f}' for w in walls)})" if rounds > 1 else ""
+        print(f"ratio b/a on the {label} corpus (words/s, same run): {statistics.median(walls):.2f}{each}   "
+              f"target {target}", flush=True)
+        each = f" (rounds: {', '.join(f'{c:.2f}' for c in cpus)})" if rounds > 1 else ""
+        print(f"ratio a/b of CPU seconds on the {label} corpus: {statistics.median(cpus):.2f}{each}", flush=True)
     if "stages" not in skip:
         r = measure("stages", folder, str(root / f"stages-{label}.sqlite"))
         c = r["counts"]
@@ -518,6 +552,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=corpus_mod.DEFAULT_DATA, help="the shared/evaldata folder")
     parser.add_argument("--skip", action="append", default=[], choices=("bare", "e2e", "stages", "dask", "memory"),
                         help="leave a measurement out (repeatable)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure (a) and (b) this many times in turn; the median ratio is reported")
     parser.add_argument("--extractor", default="coder", help="the extractor kharita runs with (default: coder)")
     parser.add_argument("--keep", action="store_true", help="keep the corpora and databases (printed at the end)")
     parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
@@ -546,14 +582,14 @@ def main(argv: list[str] | None = None) -> None:
     root = Path(tempfile.mkdtemp(prefix="kharita-bench-"))
     n_templates = len(corpus_mod.load_templates(args.data))
     corpora = args.corpus or ["snippets", "articles"]
-    header = f"{'':<36} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10}"
+    header = f"{'':<42} {'reports/s':>10} {'words/s':>11} {'seconds':>9} {'peak RSS':>10}"
     results: dict[str, dict] = {}
     folder, words = build(args.reports, root, args.data)
     if "snippets" in corpora:
-        throughput("snippet", folder, args.reports, words, root, args.skip, results, ">= 1.0")
+        throughput("snippet", folder, args.reports, words, root, args.skip, results, ">= 1.0", args.rounds)
     if "articles" in corpora:
         afolder, n_articles, awords = build_articles(args.articles, root, args.data)
-        throughput("article", afolder, n_articles, awords, root, args.skip, results, ">= 3.0")
+        throughput("article", afolder, n_articles, awords, root, args.skip, results, ">= 3.0", args.rounds)
     results["e2e"] = results.get("e2e-snippet", {})
 
     if "dask" not in args.skip:
