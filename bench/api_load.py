@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import random
+import re
 import shlex
 import socket
 import sqlite3
@@ -341,13 +342,35 @@ async def _load(url: str, qs: list[dict[str, str]], seconds: float, clients: int
                 else:        # one event_id_cnty a record, none in its sources: no parse needed
                     rows += body.count(b'"event_id_cnty":')
 
+    split: list[int] = []
+
+    async def look() -> None:           # once every client is connected
+        await asyncio.sleep(min(1.0, seconds / 2))
+        split.extend(await asyncio.to_thread(connection_split, int(urlsplit(url).port or 80)))
+
     deadline = time.perf_counter() + seconds
     t0, cpu0 = time.perf_counter(), time.process_time()
-    await asyncio.gather(*(client(k) for k in range(clients)))
+    await asyncio.gather(look(), *(client(k) for k in range(clients)))
     result = summarise(latencies, time.perf_counter() - t0, rows)
     result["errors"] = errors
     result["client_cpu_s"] = time.process_time() - cpu0
+    result["split"] = split
     return result
+
+
+def connection_split(port: int) -> list[int]:
+    """How many of the established connections to `port` each server process holds, most first
+    (from `ss`; empty where it is missing): the kernel, not the bench, deals them out."""
+    try:
+        out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+                             capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    counts: dict[str, int] = {}
+    for line in out.splitlines():
+        for pid in set(re.findall(r"pid=(\d+)", line)):
+            counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def event_loop() -> Any:
@@ -526,7 +549,8 @@ def run_variant(backend: str, label: str, target: str, qs: list[dict[str, str]],
     print(f"  API /api/events bbox+dates ({args.clients} {args.client} clients, {args.workers} server processes, "
           f"{args.seconds:.0f} s): "
           f"p50 {api['p50_ms']:.1f} ms, p95 {api['p95_ms']:.1f} ms, {api['rps']:.1f} requests/s, "
-          f"{api['requests']} requests, {api['errors']} errors, {api['rows_per_request']:.0f} events/response")
+          f"{api['requests']} requests, {api['errors']} errors, {api['rows_per_request']:.0f} events/response"
+          + (f"; connections per server process {'/'.join(map(str, api['split']))}" if api["split"] else ""))
     n = max(1, api["requests"])
     cpu = {"server": server_s, "client": api["client_cpu_s"]}
     if backend == "postgresql":

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import socket
+from typing import Any
 
 import click
 
@@ -54,5 +58,44 @@ def serve(db: str | None, host: str, port: int, tile_url: str | None, workers: i
     if tile_url is not None:
         os.environ["KHARITA_TILE_URL"] = tile_url
     app.state.store.close()
+    if port and hasattr(socket, "SO_REUSEPORT"):
+        serve_reusing_port(host, port, workers)
+        return
     uvicorn.run("kharita.web.app:create_app", factory=True, workers=workers, host=host, port=port,
                 log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
+
+
+def serve_reusing_port(host: str, port: int, workers: int) -> None:
+    """`workers` processes, each listening on a socket of its own on the same port (SO_REUSEPORT),
+    so that the kernel spreads the connections over them. On uvicorn's one shared socket the first
+    process to wake accepts every connection waiting: 8 kept-alive clients came to 8/0, 7/1 or 6/2
+    of 2 processes (bench/api_load.py, issue 12), and one process served them on one core while
+    the other waited."""
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_worker, args=(host, port), name=f"kharita-serve-{i}") for i in range(workers)]
+    for process in processes:
+        process.start()
+
+    def stop(signum: int, _frame: Any) -> None:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.join()
+
+
+def _worker(host: str, port: int) -> None:
+    """One server process: the app from the environment's settings on its own SO_REUSEPORT socket."""
+    import uvicorn
+
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    config = uvicorn.Config("kharita.web.app:create_app", factory=True, log_level="warning",
+                            timeout_keep_alive=KEEP_ALIVE_S)
+    uvicorn.Server(config).run(sockets=[sock])
