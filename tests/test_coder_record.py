@@ -1716,3 +1716,13 @@ def test_who_recognises_a_party_is_no_party(coder, text):
 ])
 def test_weapons_moved_are_no_weapons_seized(coder, text):
     assert all(e.sub_event_type is not S.DISRUPTED_WEAPONS_USE for e in code(coder, text))
+
+
+@pytest.mark.parametrize("text", [
+    "The Congolese army (FARDC) clashed with the Nyatura - APCLS coalition near Masisi, North Kivu, on Monday.",
+    "FARDC soldiers clashed with Nyatura militiamen near Masisi, North Kivu, on Monday - local sources said.",
+])
+def test_a_dash_inside_the_first_sentence_is_no_dateline(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
+    assert events and events[0].actor1.name == "Military Forces of Democratic Republic of Congo"
+    assert events[0].actor2 is not None and events[0].actor2.actor_type is ActorType.POLITICAL_MILITIA

@@ -38,9 +38,15 @@ _DATELINE_NO_DASH = re.compile(r"^\s*[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,
 
 def dateline_end(text: str) -> int:
     """Where a report's dateline ("BAGHDAD (Reuters) - ", "Hasakah (ANF) – ", "Kabul (BNA) ")
-    ends; 0 when none."""
+    ends; 0 when none. A dateline is names, a date and an agency: a longer lower-case word before
+    the dash ("The Congolese military forces (FARDC) clashed with the Nyatura - ...") is a sentence."""
     match = _DATELINE.match(text) or _DATELINE_NO_DASH.match(text)
-    return match.end() if match else 0
+    if match is None or any(len(w) > 3 for w in _LOWER_WORD.findall(text, 0, match.end())):
+        return 0
+    return match.end()
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 
 
 RECENT_CHARS = 250        # a place named this close before a placeless sentence is still its scene
