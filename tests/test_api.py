@@ -500,7 +500,7 @@ def test_events_pages_are_read_in_few_threads(store):
     app = create_app(store)
     with ServerThread(app) as server, httpx.Client(base_url=server.url) as client:
         assert client.get("/api/events", params={"limit": 1}).status_code == 200
-    assert app.state.events_limiter.total_tokens == READ_THREADS["sqlite"] == 1
+    assert app.state.events_limiter.total_tokens == READ_THREADS["sqlite"] == 2
 
 
 # -- what the WebGL map draws (/api/layers, kharita.store.aggregates) -------------------------------

@@ -474,12 +474,13 @@ class EventsRoute(APIRoute):
 #: Threads of a server process that read pages of /api/events at once, by backend. More only
 #: fight over the GIL: sqlite3 lets it go and takes it back for every row it steps, and at 1M
 #: events with 8 clients on 2 cores 4 threads a process cost 6 ms of CPU a request, 40 (anyio's
-#: default) 8 ms, 2 threads 3.4 ms and 252 requests/s, 1 thread 3.2 ms and 402 requests/s
-#: (bench/api_load.py, issue 12; the median of three alternating runs). One reader a process on
-#: SQLite, then: a slow page (a text search over every event) holds up that process's other pages,
-#: and `kharita serve --workers` adds processes. PostgreSQL's driver waits on the server, so 4
-#: threads keep it busy; the other requests wait in the event loop, not in a thread.
-READ_THREADS = {"sqlite": 1, "postgresql": 4}
+#: default) 8 ms, 2 threads 3.9 ms (bench/api_load.py, issue 12). Two, not one: the kernel deals
+#: kept-alive connections out unevenly (6/2 of 8 over 2 processes), and the busier process then
+#: reads while the other has nothing to do: in three alternating runs 1 thread gave 336 req/s and a
+#: p95 of 67 ms (3.15 ms of CPU a request), 2 threads 411 req/s and 54 ms (3.45 ms). PostgreSQL's
+#: driver waits on the server, so 4 threads keep it busy; the other requests wait in the event
+#: loop, not in a thread.
+READ_THREADS = {"sqlite": 2, "postgresql": 4}
 
 
 def _read_limiter(request: Request) -> Any:
