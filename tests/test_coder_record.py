@@ -1726,3 +1726,12 @@ def test_a_dash_inside_the_first_sentence_is_no_dateline(coder, text):
     events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
     assert events and events[0].actor1.name == "Military Forces of Democratic Republic of Congo"
     assert events[0].actor2 is not None and events[0].actor2.actor_type is ActorType.POLITICAL_MILITIA
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey continued to deploy reinforcements to its observation points in Idlib on Sunday.",
+    "Turkey deployed more troops to its observation points in Idlib on Sunday.",
+])
+def test_a_country_that_deploys_is_its_forces(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.CHANGE_TO_GROUP]
+    assert events and events[0].actor1.name.startswith("Military Forces of Turkey")

@@ -135,7 +135,11 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
             if actor1 is None:
                 actor1 = _first_civilians(s_actors)
             actor2 = None
-        if sub is S.CHANGE_TO_GROUP and actor2 is None:
+        if sub is S.CHANGE_TO_GROUP and actor1 is None:
+            actor1 = _national_forces(hit, ctx, offset, s_places)
+            if actor1 is not None and actor2 is not None and actor2.generic:
+                actor2 = None                 # "Turkey deployed troops": its own troops
+        if sub is S.CHANGE_TO_GROUP and actor2 is None and not (actor1 is not None and actor1.generic):
             actor2 = _first_other(s_actors, actor1, after=hit.span.end_char + offset)
         if sub is S.CHANGE_TO_GROUP and actor1 is None and actor2 is not None:
             actor1, actor2 = actor2, None     # "a PMF unit has been set up": the one party named is the group
@@ -170,8 +174,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                 actor2 = None
         if actor1 is None and hit.head.pos_ != "VERB" or actor1 is None and hit.head.dep_ == "advcl":
             actor1 = _named_on_the_trigger(hit, s_actors, doc_text, offset)   # "YPG shelling", "a Houthi drone attack"
-        if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH}:
-            actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs"
+        if actor1 is None and sub in WEAPON_TYPES | {S.ARMED_CLASH, S.HEADQUARTERS_ESTABLISHED}:
+            actor1 = _national_forces(hit, ctx, offset, s_places)   # "Israeli strikes on Homs", "Turkey set up a base"
         dying = hit.head.lemma_.lower() in A.DYING      # who died tells no one's act: only a follow-up
         if dying and not _the_known_dead(hit.head):
             continue                          # "more than 1,500 people have died": not those just told of
