@@ -1735,3 +1735,22 @@ def test_a_dash_inside_the_first_sentence_is_no_dateline(coder, text):
 def test_a_country_that_deploys_is_its_forces(coder, text):
     events = [e for e in code(coder, text) if e.sub_event_type is S.CHANGE_TO_GROUP]
     assert events and events[0].actor1.name.startswith("Military Forces of Turkey")
+
+
+@pytest.mark.parametrize("text, toll, side", [
+    ("SDF fighter shot dead in Raqqa countryside", 1, "Syrian Democratic Forces"),
+    ("Soldier killed in roadside blast in Helmand", 1, None),
+    ("Two policemen shot dead by gunmen in Peshawar", 2, "Police Forces of Pakistan"),
+])
+def test_a_headline_s_bare_participle_is_a_passive(coder, text, toll, side):
+    events = code(coder, text)
+    assert events and max(e.fatalities or 0 for e in events) == toll
+    if side is not None:                      # the dead are a side, not the killers alone
+        assert any(side in a.name for e in events for a in (e.actor1, e.actor2) if a is not None)
+        assert not all(e.actor1.name.endswith(side) and e.actor2 is None for e in events)
+
+
+def test_an_active_killing_keeps_its_subject_as_the_killer(coder):
+    events = code(coder, "Gunmen shot dead two policemen in Peshawar on Monday.")
+    assert events and events[0].actor1.name.startswith("Unidentified Armed Group")
+    assert events[0].actor2.name == "Police Forces of Pakistan" and events[0].fatalities == 2

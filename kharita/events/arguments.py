@@ -594,10 +594,23 @@ def _own_victims_between(death: Token, wound: Token) -> bool:
                and t.head.i in (death.i, wound.i) for t in death.doc[lo + 1:hi])
 
 
+def headline_passive(verb: Token) -> bool:
+    """"Soldier killed in blast", "SDF fighter shot dead in Hasakah": a verb that only kills,
+    written as a bare participle with a subject and no object, is a passive with its auxiliary
+    left out (in running text an active killing always has its victim as object)."""
+    return verb.tag_ in ("VBN", "VBD") and (verb.lemma_.lower() in KILLERS_OF or kills_outright(verb)) \
+        and not any(c.dep_ in ("dobj", "aux", "auxpass", "ccomp", "xcomp", "attr", "oprd") for c in verb.children) \
+        and not any(c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in verb.children)
+
+
 def _one_victim(cand: Token, offset: int, any_noun: bool = False) -> Mention | None:
     """"killed a doctor", "an officer was shot dead": one person named in the singular is a toll of 1
     (any singular noun where the words can only harm a person: "a constable was shot dead")."""
     det = next((c for c in cand.children if c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one")), None)
+    if det is None and (cand.dep_ == "nsubj" and headline_passive(cand.head) or cand.dep_ == "ROOT" and any(
+            c.dep_ == "acl" and c.tag_ == "VBN" and (c.lemma_.lower() in KILLERS_OF or kills_outright(c))
+            for c in cand.children)) and not any(c.dep_ in ("det", "nummod", "poss") for c in cand.children):
+        det = cand                            # "Soldier killed in blast": a headline's bare noun is one person
     if det is None or cand.tag_ not in ("NN",) or cand.lemma_.lower() in _NOT_PEOPLE - {"member", "minister"}:
         return None
     if cand.lemma_.lower() in NOT_PERSONS or not (any_noun or cand.lemma_.lower() in ARMED_WORDS | CIVILIAN_WORDS

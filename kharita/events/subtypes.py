@@ -137,6 +137,8 @@ def roles(hit: A.Hit, actors: list[ActorMention], offset: int) -> tuple[ActorMen
         return None, A.actor_of(subj, actors, offset) if subj is not None else None, subj
     if head.pos_ in ("VERB", "AUX") or hit.klass in ("TRANSFER",) and head.pos_ != "NOUN":
         subj, passive = A.subject_of(head)
+        if not passive and subj is not None and A.headline_passive(head):
+            passive = True                    # "SDF fighter shot dead in Hasakah": a headline's passive
         agent = A.agent_of(head) or _shared_agent(head)
         if not passive and A.agent_of(head) is not None and head.tag_ == "VBN":
             passive = True                    # "after being shot by unknown gunmen": the agent acted
