@@ -85,6 +85,20 @@ def test_sqlite_reads_a_wide_box_in_date_order_and_a_small_one_by_latitude(tmp_p
         store.close()
 
 
+def test_a_driver_error_leaves_as_sqlalchemys_for_the_stores_retries(store):
+    from sqlalchemy.exc import DBAPIError
+
+    from kharita.store.reads import fetch
+
+    with store.engine.connect() as conn:
+        assert fetch(conn, "SELECT 1", ()) == [(1,)]
+        with pytest.raises(DBAPIError) as raised:
+            fetch(conn, "SELECT no_such_column FROM events", ())
+        assert "no_such_column" in str(raised.value.orig)
+    with store.engine.connect() as conn:              # the pool's connection still works
+        assert fetch(conn, "SELECT 2", ()) == [(2,)]
+
+
 def test_sqlite_reads_map_the_file(tmp_path):
     from kharita.store import Store
     from kharita.store.store import MMAP_BYTES
