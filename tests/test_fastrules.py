@@ -68,3 +68,13 @@ def test_a_pattern_form_not_indexed_keeps_spacys_matcher() -> None:
     fastrules.speed_up(nlp)
     assert "match" not in vars(ruler)
     assert [t.lemma_ for t in nlp("very very good")] == ["very", "very", ""]
+
+
+def test_patterns_added_after_the_speed_up_are_matched_by_spacy() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "good"}]], {"LEMMA": "fine"})
+    fastrules.speed_up(nlp)
+    assert "match" in vars(ruler)
+    ruler.add([[{"LOWER": "very"}]], {"LEMMA": "much"})
+    assert [t.lemma_ for t in nlp("very good")] == ["much", "fine"]

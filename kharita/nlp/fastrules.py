@@ -8,7 +8,8 @@ the same answer for the same inputs, so:
 
 - `IndexedPatterns` finds the ruler's matches by looking up each token's lower-case form, tag and
   dependency in an index of the patterns' first tokens, and hands the same sorted match list to
-  the ruler's own `set_annotations` (the ruler's `match` is replaced on the instance);
+  the ruler's own `set_annotations` (the ruler's `match` is replaced on the instance; once
+  patterns are added to the ruler afterwards, spaCy's Matcher answers again);
 - `MemoLemmas` reads each token's (form, POS, morphology) from `Doc.to_array` and keeps the lemma
   the lemmatizer gave for it (a pure function of those three); an unknown triple is asked of the
   lemmatizer itself (its `pipe` is replaced on the instance: `nlp.pipe` takes the fast path, and
@@ -94,6 +95,8 @@ class IndexedPatterns:
 
     def __init__(self, ruler: Any) -> None:
         vocab = ruler.vocab
+        self.ruler = ruler
+        self.size = len(ruler.attrs)          # patterns added later: spaCy's Matcher answers (see match)
         self.by: dict[str, dict[int, list[tuple[int, int, int, list]]]] = {a: {} for a in _INDEX_BY}
         self.always: list[tuple[int, int, int, list]] = []
         for attr_id, entry in enumerate(ruler.patterns):
@@ -116,6 +119,8 @@ class IndexedPatterns:
                         self.by[attr].setdefault(h, []).append(compiled)
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        if len(self.ruler.attrs) != self.size:
+            return type(self.ruler).match(self.ruler, doc)
         rows = doc.to_array(_ARRAY).tolist() if len(doc) else []
         n = len(rows)
         by_lower, by_tag, by_dep = self.by["LOWER"], self.by["TAG"], self.by["DEP"]
