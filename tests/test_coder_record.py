@@ -1754,3 +1754,14 @@ def test_an_active_killing_keeps_its_subject_as_the_killer(coder):
     events = code(coder, "Gunmen shot dead two policemen in Peshawar on Monday.")
     assert events and events[0].actor1.name.startswith("Unidentified Armed Group")
     assert events[0].actor2.name == "Police Forces of Pakistan" and events[0].fatalities == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Hitmen from the Sinaloa Cartel fought gunmen of the Jalisco New Generation Cartel near Tamazula, Durango, on Monday.",
+    "Sinaloa Cartel hitmen clashed with the Jalisco New Generation Cartel near Tamazula, Durango, on Monday.",
+])
+def test_unnamed_fighters_of_a_named_group_are_that_group(coder, text):
+    events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
+    assert events
+    sides = {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
+    assert "Sinaloa Cartel" in sides and any("Jalisco" in s for s in sides)

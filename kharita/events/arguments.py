@@ -273,6 +273,11 @@ def actor_of(tok: Token, actors: list[ActorMention], offset: int = 0) -> ActorMe
     """The actor a noun token stands for: the token itself, then its noun phrase, then a conjunct;
     a person said to serve a force is that force ("a man working for the military security")."""
     direct = actor_in([tok], actors, offset) or actor_in(np_tokens(tok), actors, offset)
+    if direct is not None and direct.generic and direct.actor.name.startswith("Unidentified Armed Group"):
+        named = next((m for t in np_tokens(tok) for m in (actor_in([t], actors, offset),)
+                      if m is not None and not m.generic), None)
+        if named is not None:
+            return named                      # "sicarios from the Sinaloa Cartel", "gunmen of the Taliban"
     if direct is not None and direct.actor.actor_type is ActorType.CIVILIANS:
         served = actor_in(served_by(tok), actors, offset)
         if served is not None and served.actor.actor_type is not ActorType.CIVILIANS:
