@@ -306,6 +306,16 @@ def _actor_of(entry: ActorEntry, country: str | None, date: dt.date | None) -> A
     return actor
 
 
+def _fighters_of_the_next(mention: ActorMention, following: list[ActorMention], text: str) -> bool:
+    """"Sicarios from the Sinaloa Cartel", "gunmen of the Islamic State": an unnamed party's words
+    followed by the group they belong to name that group, not an unidentified one."""
+    return bool(mention.generic and mention.actor.name.startswith("Unidentified Armed Group") and following
+                and not following[0].generic and _OF_A_GROUP.fullmatch(text[mention.end:following[0].start]))
+
+
+_OF_A_GROUP = re.compile(r"\s+(?:from|of|belonging to)\s+(?:the\s+)?", re.I)
+
+
 #: "anti-" written before a name: the name is what the party opposes.
 _AGAINST = re.compile(r"\banti[-‐‑ ]?$", re.I)
 
@@ -403,7 +413,7 @@ class ActorMatcher:
                         continue
             i += 1
         mentions.sort(key=lambda m: (m.start, -m.end))
-        return mentions
+        return [m for k, m in enumerate(mentions) if not _fighters_of_the_next(m, mentions[k + 1:k + 2], text)]
 
     def resolve(self, rules: Iterable[object], *, country: str | None, date: dt.date | None,
                 outlet: str | None, present: frozenset[str]) -> Actor | None:
