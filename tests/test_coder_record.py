@@ -1765,3 +1765,12 @@ def test_unnamed_fighters_of_a_named_group_are_that_group(coder, text):
     assert events
     sides = {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
     assert "Sinaloa Cartel" in sides and any("Jalisco" in s for s in sides)
+
+
+@pytest.mark.parametrize("text", [
+    "The bombardment left several soldiers dead and wounded near Kabani on Friday.",
+    "Shelling near Kabani on Friday left twelve soldiers dead or injured, the monitor said.",
+])
+def test_dead_and_wounded_written_together_is_no_toll(coder, text):
+    events = code(coder, text)
+    assert events and all(e.fatalities is None for e in events)

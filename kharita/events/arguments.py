@@ -579,6 +579,10 @@ def with_the_wounded(death: Token) -> bool:
     """"Five soldiers were killed and wounded", "left 12 dead or injured": one count for the dead
     and the wounded together is no death toll (the wounded are never counted as dead). A wounding
     verb with its own victims ("killed two and wounded five") keeps the dead apart."""
+    doc = death.doc
+    if death.i + 2 < len(doc) and doc[death.i + 1].lower_ in ("and", "or", "&") and (
+            doc[death.i + 2].lemma_.lower() in INJURY_LEMMAS or doc[death.i + 2].lower_ in INJURY_LEMMAS):
+        return True                           # "left several soldiers dead and wounded", however parsed
     for other in death.conjuncts:
         if other.lemma_.lower() in INJURY_LEMMAS or other.lower_ in INJURY_LEMMAS:
             if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod", "aux", "auxpass") for c in other.children) \
