@@ -1774,3 +1774,17 @@ def test_unnamed_fighters_of_a_named_group_are_that_group(coder, text):
 def test_dead_and_wounded_written_together_is_no_toll(coder, text):
     events = code(coder, text)
     assert events and all(e.fatalities is None for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Ceasefire violations continued in Idlib on Monday, monitors said.",
+    "Regime forces violated the ceasefire in Idlib on Monday, monitors said.",
+    "A breach of the truce was reported in Idlib on Monday.",
+])
+def test_a_broken_agreement_is_no_agreement(coder, text):
+    assert all(e.sub_event_type is not S.AGREEMENT for e in code(coder, text))
+
+
+def test_an_agreement_made_is_still_one(coder):
+    events = code(coder, "The army and the rebels agreed to a ceasefire in Idlib on Monday.")
+    assert [e.sub_event_type for e in events] == [S.AGREEMENT]

@@ -447,6 +447,8 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         return None                           # "police used smoke grenades to disperse crowds": no explosive attack
     if k in ("SUICIDE", "GRENADE", "CHEM", "SEXUAL", "ABDUCT", "ARREST", "AGREE", "CHANGE", "BASE",
              "LOOT", "MOB"):
+        if k == "AGREE" and _broken(hit.head):
+            return None                       # "ceasefire violations", "broke the truce": fighting, no new deal
         if k == "AGREE" and hit.head.lemma_.lower() == "release":
             if not (patient is not None and {t.lower_ for t in A.np_tokens(patient)} & PRISONER_WORDS):
                 return None
@@ -482,6 +484,23 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
             return None                       # "the Internally Displaced Persons Camp": a place, no flight
         return S.DISPLACEMENT
     return None
+
+
+#: Words for breaking an agreement: an agreement named with them is no Agreement event (ACLED
+#: Codebook, Strategic developments: an Agreement is a deal made, and its violations are coded as
+#: the fighting they are).
+BREACH_WORDS = frozenset("violation violations breach breaches violate violated violating break broke broken "
+                         "collapse collapsed collapses".split())
+
+
+def _broken(head: Token) -> bool:
+    """"Ceasefire violations", "a breach of the truce", "violated the ceasefire", "the truce collapsed"."""
+    if head.dep_ == "compound" and head.head.lemma_.lower() in BREACH_WORDS | {"violation", "breach"}:
+        return True
+    gov = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else head.head
+    if head.dep_ in ("dobj", "pobj", "nsubj") and gov.lower_ in BREACH_WORDS | {gov.lemma_.lower()} & BREACH_WORDS:
+        return True
+    return False
 
 
 def _of_fighters(head: Token, actor1: ActorMention | None) -> bool:
