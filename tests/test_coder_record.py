@@ -1788,3 +1788,22 @@ def test_a_broken_agreement_is_no_agreement(coder, text):
 def test_an_agreement_made_is_still_one(coder):
     events = code(coder, "The army and the rebels agreed to a ceasefire in Idlib on Monday.")
     assert [e.sub_event_type for e in events] == [S.AGREEMENT]
+
+
+@pytest.mark.parametrize("text", [
+    "The clashes near Kharatah left seven soldiers dead, while the Islamic State lost five fighters in the clashes "
+    "and Russian airstrikes.",
+    "Seven soldiers were killed in the clashes near Kharatah, while the Islamic State lost five fighters in the "
+    "clashes and Russian airstrikes.",
+])
+def test_both_sides_dead_of_a_fight_beside_air_strikes_are_the_fight_s_once(coder, text):
+    events = code(coder, text, published="2021-07-28")
+    clash = [e for e in events if e.sub_event_type is S.ARMED_CLASH]
+    strikes = [e for e in events if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    assert clash and clash[0].fatalities == 12
+    assert strikes and all(e.fatalities is None for e in strikes)
+
+
+def test_an_attack_told_by_its_weapons_stays_one_weapon_event(coder):
+    events = code(coder, "Militants attacked army positions near Aleppo using mortars and anti-aircraft guns on Monday.")
+    assert [e.sub_event_type for e in events] == [S.SHELLING]

@@ -65,6 +65,12 @@ def _first_other(actors: list[ActorMention], *exclude: ActorMention | None, arme
     return None
 
 
+#: Words for an attack that its weapon may tell ("an attack with guided missiles" is the missiles'
+#: event); clashes, fighting and battles beside a strike are ground fighting of their own.
+_WEAPON_TOLD = frozenset("attack attacks attacked attacking assault assaults assaulted raid raids raided strike strikes "
+                          "struck operation targeted".split())
+
+
 #: Triggers coded per sentence: a news sentence holds a handful; a run-on "sentence" with hundreds
 #: (a list, a garbled page) would cost time in proportion to triggers x length for nothing.
 MAX_TRIGGERS = 24
@@ -255,6 +261,7 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
     drafts = _objects_of_other_triggers(drafts, sent)
     drafts = _named_over_generic(drafts)
     _attach_sentence_toll(drafts, sent, numbers, offset)
+    _one_owner_per_toll(drafts)
     tolls = [d for d in drafts if d.klass == "KILL" and d.trigger[2].lower().startswith("death")]
     others = [d for d in drafts if d not in tolls]
     if tolls and others:                      # "the death of 23 fighters in clashes": the clashes' toll
@@ -277,7 +284,8 @@ def code_sentence(sent: Span, ctx: Context, *, triggers: list[Mention], actors: 
                     and d.actor1 is not None and leaving[0].actor1.actor.name != d.actor1.actor.name:
                 d.actor2 = leaving[0].actor1
     if any(d.sub in WEAPON_TYPES and d.actor1 is not None for d in drafts):
-        told = [d for d in drafts if d.klass == "CLASH" and d.sub is S.ARMED_CLASH]     # told by its weapon
+        told = [d for d in drafts if d.klass == "CLASH" and d.sub is S.ARMED_CLASH     # told by its weapon
+                and d.trigger[2].lower().split()[-1] in _WEAPON_TOLD]   # ("clashes and airstrikes": two events)
         weapons = [d for d in drafts if d.sub in WEAPON_TYPES and d.actor1 is not None]
         for clash in told:                    # "... killed in an attack with guided missiles": the missiles' dead
             if clash.fatalities is not None and weapons[0].fatalities is None:
@@ -366,6 +374,25 @@ def _objects_of_other_triggers(drafts: list[Draft], sent: Span) -> list[Draft]:
 def _other_fate_in(text: str) -> bool:
     """Whether a toll's words name the wounded or arrested too (a parse that summed both)."""
     return any(w.lower() in INJURY_FORMS | OTHER_FATES for w in re.findall(r"[A-Za-z]+", text))
+
+
+def _one_owner_per_toll(drafts: list[Draft]) -> None:
+    """One count of dead is one event's toll, never added twice: of the drafts (other incidents
+    than one told twice) that took the same words as their toll, the one whose trigger stands
+    nearest them keeps it ("the clashes left seven dead ... due to the clashes and airstrikes")."""
+    by_words: dict[tuple[int, int], list[Draft]] = {}
+    for d in drafts:
+        if d.fatalities is not None:
+            by_words.setdefault((d.fatalities.start, d.fatalities.end), []).append(d)
+    for (start, _end), owners in by_words.items():
+        kinds = {(d.sub, d.toponym.place.key if d.toponym is not None and d.toponym.place is not None else "")
+                 for d in owners}
+        if len(kinds) < 2:
+            continue                          # one incident (same kind, same place): merged later
+        keep = min(owners, key=lambda d: abs(d.trigger[0] - start))
+        for d in owners:
+            if d is not keep:
+                d.fatalities, d.fatalities_high, d.other_side_dead = None, None, []
 
 
 def _attach_sentence_toll(drafts: list[Draft], sent: Span, numbers: list[Mention], offset: int) -> None:

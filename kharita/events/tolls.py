@@ -186,6 +186,8 @@ def _one_fight(dead: list[tuple[Token, Token, int, int]]) -> list[tuple[Token, T
 
     first = clause(dead[0][1])
     joined = {first.i, *(t.i for t in first.conjuncts)}
+    joined |= {c.i for c in first.children if c.dep_ == "advcl" and any(   # "... left seven soldiers dead,
+        m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in c.children)}   # while IS lost five"
     return [d for d in dead if clause(d[1]).i in joined]
 
 
@@ -341,7 +343,14 @@ def _in_tally(sent: Span, tok: Token) -> bool:
 
 def _is_death(tok: Token) -> bool:
     return tok.lower_ in DEATH_FORMS or tok.lemma_.lower() in ("kill", "die", "murder", "execute", "massacre") \
-        or tok.lemma_.lower() in ("gun", "shoot") and kills_outright(tok) or _fatally(tok)
+        or tok.lemma_.lower() in ("gun", "shoot") and kills_outright(tok) or _fatally(tok) or _lost_people(tok)
+
+
+def _lost_people(tok: Token) -> bool:
+    """"IS lost five members", "the army lost twelve soldiers": a party losing people is their death
+    (losing a town, control or ground is not)."""
+    return tok.lemma_.lower() == "lose" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in PEOPLE_WORDS | {"member", "man", "fighter"} for c in tok.children)
 
 
 def _fatally(tok: Token) -> bool:
