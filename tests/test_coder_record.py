@@ -27,6 +27,16 @@ def code(coder, text: str, published: str | None = "2022-03-14"):
     return coder.code(Document.from_text(text, published=day))
 
 
+def of_type(coder, text: str, sub, published: str | None = "2022-03-14"):
+    """The text's events of one sub-event type."""
+    return [e for e in code(coder, text, published) if e.sub_event_type is sub]
+
+
+def names_of(coder, text: str) -> set[str]:
+    """The names of every actor1 and actor2 of the text's events."""
+    return {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+
+
 def largest_toll(coder, text: str) -> int:
     """The largest toll of the text's events (0 for none); the text must give an event."""
     events = code(coder, text)
@@ -726,7 +736,7 @@ def test_what_a_war_has_killed_is_no_event_s_toll(coder, text):
     "In Masbate province on Monday, four rebels of the New People's Army died in a clash with soldiers.",
 ])
 def test_a_group_s_own_fighters_are_the_group_and_the_army_its_opponent(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
+    events = of_type(coder, text, S.ARMED_CLASH)
     assert events
     sides = {e.actor1.name for e in events} | {e.actor2.name for e in events if e.actor2}
     assert "NPA: New People's Army" in sides and "Military Forces of Philippines" in sides
@@ -871,7 +881,7 @@ def test_encounters_neutralised_fighters_and_a_town_s_province(coder, text, plac
     "SDF positions near Tal Tamr, al-Hasakah, were shelled on Monday by Turkish forces and Turkish-backed factions.",
 ])
 def test_a_party_told_acting_with_actor1_is_its_associated_actor(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.SHELLING]
+    events = of_type(coder, text, S.SHELLING)
     assert events and all(e.actor1.name == "Military Forces of Turkey (2016-)" for e in events)
     assert all("Syrian National Army" in e.assoc_actor_1 for e in events)
 
@@ -1296,7 +1306,7 @@ def test_a_fear_of_an_event_is_still_no_event(coder):
     ("The assassination of a judge in Kano on Monday shocked the city.", 1),
 ])
 def test_a_killing_noun_that_names_its_victims_is_an_attack_by_someone_unnamed(coder, text, toll):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.ATTACK]
+    events = of_type(coder, text, S.ATTACK)
     assert events, text
     assert events[0].actor1.name == "Unidentified Armed Group (Nigeria)"
     assert events[0].actor2.actor_type is ActorType.CIVILIANS
@@ -1308,7 +1318,7 @@ def test_a_killing_noun_that_names_its_victims_is_an_attack_by_someone_unnamed(c
     "The governor condemned the killing of a shopkeeper in Kano on Monday.",
 ])
 def test_who_investigates_or_condemns_a_killing_did_not_do_it(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.ATTACK]
+    events = of_type(coder, text, S.ATTACK)
     assert events and all(e.actor1.actor_type is not ActorType.STATE_FORCES for e in events)
     assert all(not e.actor1.name.startswith("Police") for e in events)
 
@@ -1325,7 +1335,7 @@ def test_a_monitor_s_record_of_killings_is_no_incident(coder):
     "On Monday rebels and government troops swapped prisoners near Idlib.",
 ])
 def test_an_agreement_has_both_parties(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.AGREEMENT]
+    events = of_type(coder, text, S.AGREEMENT)
     assert events
     names = {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
     assert "Military Forces of Syria (2000-)" in names
@@ -1495,7 +1505,7 @@ def test_a_national_guard_is_its_country_s_military(coder, text, country):
     "Eleven Taliban militants died in air raids on their hideout in Faryab province on Tuesday.",
 ])
 def test_an_unnamed_air_strike_on_an_armed_group_is_the_state_s(coder, text):
-    strikes = [e for e in code(coder, text) if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    strikes = of_type(coder, text, S.AIR_DRONE_STRIKE)
     assert strikes and strikes[0].actor1.name == "Military Forces of Afghanistan"
     assert strikes[0].actor2 is None or strikes[0].actor2.actor_type is not ActorType.STATE_FORCES
 
@@ -1505,7 +1515,7 @@ def test_an_unnamed_air_strike_on_an_armed_group_is_the_state_s(coder, text):
     "Eleven civilians were killed when an airstrike hit a market in Kunduz province on Tuesday.",
 ])
 def test_an_unnamed_air_strike_on_civilians_keeps_an_unknown_striker(coder, text):
-    strikes = [e for e in code(coder, text) if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    strikes = of_type(coder, text, S.AIR_DRONE_STRIKE)
     assert strikes and not strikes[0].actor1.name.startswith("Military Forces")
 
 
@@ -1518,7 +1528,7 @@ def test_an_unnamed_air_strike_on_civilians_keeps_an_unknown_striker(coder, text
     ("U.S. drone strikes killed six militiamen near Abu Kamal on Friday.", "Military Forces of the United States"),
 ])
 def test_the_striker_named_by_an_agent_phrase_or_initials(coder, text, striker):
-    strikes = [e for e in code(coder, text) if e.sub_event_type is S.AIR_DRONE_STRIKE]
+    strikes = of_type(coder, text, S.AIR_DRONE_STRIKE)
     assert strikes and strikes[0].actor1.name.startswith(striker)
 
 
@@ -1527,7 +1537,7 @@ def test_the_striker_named_by_an_agent_phrase_or_initials(coder, text, striker):
     "Fourteen Rebels surrendered to the army in Helmand on Monday.",
 ])
 def test_a_count_is_never_part_of_a_new_group_s_name(coder, text):
-    names = {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+    names = names_of(coder, text)
     assert not any(n.split()[0].lower() in ("twenty-one", "fourteen") for n in names)
 
 
@@ -1578,7 +1588,7 @@ def test_an_event_first_told_by_its_dead_takes_the_kind_the_next_sentence_names(
     "Soldiers killed fifteen anti-government fighters in Nangarhar province on Monday.",
 ])
 def test_an_anti_x_group_is_not_x(coder, text):
-    names = {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+    names = names_of(coder, text)
     assert "Government of Afghanistan" not in names and "Military Forces of Afghanistan" in names
 
 
@@ -1668,7 +1678,7 @@ def test_crowd_control_grenades_are_an_intervention_not_a_grenade_attack(coder, 
     "A protest crackdown in Arequipa, Peru, left three protesters dead on Sunday.",
 ])
 def test_lethal_force_on_protesters_with_no_force_named_is_the_police_s(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.EXCESSIVE_FORCE]
+    events = of_type(coder, text, S.EXCESSIVE_FORCE)
     assert events and events[0].actor1.name == "Police Forces of Peru" and events[0].fatalities == 3
 
 
@@ -1677,7 +1687,7 @@ def test_lethal_force_on_protesters_with_no_force_named_is_the_police_s(coder, t
     "The Popular Mobilization Forces formed a new brigade in Kirkuk province on Monday.",
 ])
 def test_a_group_s_change_names_the_group_as_actor1(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.CHANGE_TO_GROUP]
+    events = of_type(coder, text, S.CHANGE_TO_GROUP)
     assert events and events[0].actor1.name.startswith("PMF")
 
 
@@ -1686,7 +1696,7 @@ def test_a_group_s_change_names_the_group_as_actor1(coder, text):
     "Turkish forces established a new observation point near Saraqib in Idlib province on Monday.",
 ])
 def test_a_base_named_by_its_nation_is_that_nation_s(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.HEADQUARTERS_ESTABLISHED]
+    events = of_type(coder, text, S.HEADQUARTERS_ESTABLISHED)
     assert events and events[0].actor1.name.startswith("Military Forces of Turkey")
 
 
@@ -1696,7 +1706,7 @@ def test_a_base_named_by_its_nation_is_that_nation_s(coder, text):
     "A truce in the conflict between the Taliban and the Afghan government was agreed in Kandahar on Monday.",
 ])
 def test_an_agreement_s_parties_are_read_from_between(coder, text):
-    events = [e for e in code(coder, text, published="2020-06-01") if e.sub_event_type is S.AGREEMENT]
+    events = of_type(coder, text, S.AGREEMENT, "2020-06-01")
     assert events
     assert {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""} >= {"Taliban"}
 
@@ -1706,7 +1716,7 @@ def test_an_agreement_s_parties_are_read_from_between(coder, text):
     "The UN-recognized government's forces retook Gharyan, Libya, on Monday.",
 ])
 def test_who_recognises_a_party_is_no_party(coder, text):
-    names = {a.name for e in code(coder, text) for a in (e.actor1, e.actor2) if a is not None}
+    names = names_of(coder, text)
     assert names and not any("United Nations" in n for n in names)
 
 
@@ -1723,7 +1733,7 @@ def test_weapons_moved_are_no_weapons_seized(coder, text):
     "FARDC soldiers clashed with Nyatura militiamen near Masisi, North Kivu, on Monday - local sources said.",
 ])
 def test_a_dash_inside_the_first_sentence_is_no_dateline(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
+    events = of_type(coder, text, S.ARMED_CLASH)
     assert events and events[0].actor1.name == "Military Forces of Democratic Republic of Congo"
     assert events[0].actor2 is not None and events[0].actor2.actor_type is ActorType.POLITICAL_MILITIA
 
@@ -1733,7 +1743,7 @@ def test_a_dash_inside_the_first_sentence_is_no_dateline(coder, text):
     "Turkey deployed more troops to its observation points in Idlib on Sunday.",
 ])
 def test_a_country_that_deploys_is_its_forces(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.CHANGE_TO_GROUP]
+    events = of_type(coder, text, S.CHANGE_TO_GROUP)
     assert events and events[0].actor1.name.startswith("Military Forces of Turkey")
 
 
@@ -1761,7 +1771,7 @@ def test_an_active_killing_keeps_its_subject_as_the_killer(coder):
     "Sinaloa Cartel hitmen clashed with the Jalisco New Generation Cartel near Tamazula, Durango, on Monday.",
 ])
 def test_unnamed_fighters_of_a_named_group_are_that_group(coder, text):
-    events = [e for e in code(coder, text) if e.sub_event_type is S.ARMED_CLASH]
+    events = of_type(coder, text, S.ARMED_CLASH)
     assert events
     sides = {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
     assert "Sinaloa Cartel" in sides and any("Jalisco" in s for s in sides)
