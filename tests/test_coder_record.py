@@ -1817,3 +1817,19 @@ def test_both_sides_dead_of_a_fight_beside_air_strikes_are_the_fight_s_once(code
 def test_an_attack_told_by_its_weapons_stays_one_weapon_event(coder):
     events = code(coder, "Militants attacked army positions near Aleppo using mortars and anti-aircraft guns on Monday.")
     assert [e.sub_event_type for e in events] == [S.SHELLING]
+
+
+@pytest.mark.parametrize("text", [
+    "Five farmers were killed by herdsmen in Guma, Benue State, on Sunday, a local source said.",
+    "Suspected herders attacked Yelwata in Guma, Benue State, on Sunday, killing five farmers.",
+    "Armed herdsmen killed five farmers in Guma, Benue State, on Sunday.",
+])
+def test_nigeria_s_herder_militias_are_fulani_ethnic_militia(coder, text):
+    events = code(coder, text)
+    assert events and events[0].actor1.name == "Fulani Ethnic Militia (Nigeria)"
+    assert events[0].actor2 is not None and events[0].actor2.actor_type is ActorType.CIVILIANS
+
+
+def test_armed_herdsmen_elsewhere_stay_unidentified(coder):
+    events = code(coder, "Armed herdsmen killed five farmers near Mopti, Mali, on Sunday.")
+    assert events and events[0].actor1.name == "Unidentified Armed Group (Mali)"

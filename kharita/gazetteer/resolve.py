@@ -207,6 +207,9 @@ def _focus_country(alone: dict[int, list[Candidate]], found: list[Found], dateli
             if cand.place.feature_code.startswith("PCL"):
                 continue                               # counted in `named`
             quality = 1.0 if cand.match in ("alias", "exact") and not compass and not short_variant(cand) else LOOSE_VOTE
+            if cand.place.feature_code == "ADM1" and cand.match in ("alias", "exact") \
+                    and found[k].cue in ("state", "province", "governorate", "region"):
+                quality = DIVISION_VOTE               # "Benue State": the text says it is the division
             cc = cand.place.country_code
             weights[cc] = max(weights.get(cc, 0.0), cand.score * quality * (2 if k == dateline else 1))
         if not weights:
@@ -317,6 +320,10 @@ def admitted(cand: Candidate, focus: str | None, named: Counter[str]) -> bool:
         place.population >= NOTABLE_POPULATION
     return notable and cand.match in ("alias", "exact") and not short_variant(cand)
 
+
+#: A first-level division named with its own word ("Benue State", "Nangarhar province") votes this
+#: much more than a bare name: the cue confirms what it is, where a town's name may be anyone's.
+DIVISION_VOTE = 2.0
 
 #: A variant name this short ("Loh" for Loja, "Ndu" for Rundu) is as likely a word, a nickname
 #: or a local place the gazetteer lacks: it neither admits a foreign place nor votes in full.
