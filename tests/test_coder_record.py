@@ -1833,3 +1833,15 @@ def test_nigeria_s_herder_militias_are_fulani_ethnic_militia(coder, text):
 def test_armed_herdsmen_elsewhere_stay_unidentified(coder):
     events = code(coder, "Armed herdsmen killed five farmers near Mopti, Mali, on Sunday.")
     assert events and events[0].actor1.name == "Unidentified Armed Group (Mali)"
+
+
+@pytest.mark.parametrize("text, group", [
+    ("Junta troops clashed with People's Defense Forces in Tabayin Township, Sagaing Region, Myanmar, on Tuesday.",
+     "PDF: People's Defence Force"),
+    ("Turkish troops clashed with the People's Defence Forces (HPG) in Duhok province, Iraq, on Tuesday.",
+     "PKK: Kurdistan Workers Party"),
+])
+def test_a_name_two_groups_share_is_the_report_s_country_s(coder, text, group):
+    events = of_type(coder, text, S.ARMED_CLASH)
+    assert events and group in {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
+    assert all(e.place.country_code in ("MM", "IQ") for e in events)
