@@ -70,7 +70,7 @@ class SqliteGazetteer:
         self._country_keys: dict[str, tuple[list[str], list[str]]] = {}
         self._rows = lru_cache(maxsize=50_000)(self._rows_uncached)
         self._match_level = lru_cache(maxsize=50_000)(self._match_level_uncached)
-        self._country = lru_cache(maxsize=512)(self._country_uncached)   # read-only file: one scan a country
+        self._countries: dict[str, Place] | None = None      # read-only file: every country read in one scan
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -137,13 +137,14 @@ class SqliteGazetteer:
 
     def country(self, code: str) -> Place | None:
         """The country's own entry (feature PCL*): where an event is known only to its country."""
-        return self._country(code.upper())
-
-    def _country_uncached(self, code: str) -> Place | None:
-        row = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p {_PLACE_JOINS} WHERE p.cc = ? AND "
-                               "p.fclass = 'A' AND p.fcode LIKE 'PCL%' ORDER BY p.population DESC LIMIT 1",
-                               (code.upper(),)).fetchone()
-        return replace(_place(row), precision=GeoPrecision.REGION) if row else None
+        if self._countries is None:
+            countries: dict[str, Place] = {}
+            for row in self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p {_PLACE_JOINS} WHERE "
+                                        "p.fclass = 'A' AND p.fcode LIKE 'PCL%' ORDER BY p.population DESC"):
+                place = _place(row)
+                countries.setdefault(place.country_code, replace(place, precision=GeoPrecision.REGION))
+            self._countries = countries   # the most populous entry of each country is its own
+        return self._countries.get(code.upper())
 
     def knows(self, name: str) -> bool:
         """Whether a phrase of a text names a place: the recogniser's test.
