@@ -346,6 +346,47 @@ class ActorMatcher:
         something else (places): no mention may lie inside one."""
         ws = words(text)
         blocked = sorted(exclude)
+        mentions, taken, country, present = self._named(text, ws, blocked, country, date)
+        spans = [(m.start, m.end) for m in mentions]
+        for m in find_new_groups(text, self.dictionary, country=country, date=date):
+            if name_key(m.text) in self.generic_keys:
+                continue                      # "Federal Police": the country's police, not a new group
+            if not _overlaps(spans, m.start, m.end) and not _overlaps(blocked, m.start, m.end):
+                mentions.append(m)
+                spans.append((m.start, m.end))
+        i = 0
+        while i < len(ws):
+            if taken[i] or _overlaps(spans, ws[i].start, ws[i].end):
+                i += 1
+                continue
+            hit = self.generic.longest(text, ws, i)
+            if hit is not None and _AGAINST.search(text, max(0, ws[i].start - 6), ws[i].start):
+                i = hit[0]
+                continue
+            if hit is not None:
+                j, rules = hit
+                if not any(taken[i:j]) and not _overlaps(spans, ws[i].start, ws[j - 1].end) \
+                        and not _inside(blocked, ws[i].start, ws[j - 1].end):
+                    actor = self.resolve(rules, country=country, date=date, outlet=outlet, present=present)
+                    if actor is not None:
+                        j = _take_heads(text, ws, j)
+                        mentions.append(ActorMention(ws[i].start, ws[j - 1].end, text[ws[i].start:ws[j - 1].end],
+                                                     actor, generic=True, score=0.8))
+                        i = j
+                        continue
+            i += 1
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        return [m for k, m in enumerate(mentions) if not _fighters_of_the_next(m, mentions[k + 1:k + 2], text)]
+
+    def find_named(self, text: str, *, country: str | None = None, date: dt.date | None = None) -> list[ActorMention]:
+        """The mentions of the dictionary's own names only (no new groups, no generic phrases): the
+        same ones `find` gives, for a caller that needs no more (the toponym pass's hints)."""
+        return self._named(text, words(text), [], country, date)[0]
+
+    def _named(self, text: str, ws: list[Word], blocked: list[tuple[int, int]], country: str | None,
+               date: dt.date | None) -> tuple[list[ActorMention], list[bool], str | None, frozenset[str]]:
+        """The dictionary's names in the text; which words they take; the report's country (given,
+        else inferred from them); the names present."""
         named: list[tuple[int, int, ActorEntry]] = []
         shared: list[tuple[int, list[ActorEntry | None]]] = []     # names two countries' actors share
         taken = [False] * len(ws)
@@ -384,36 +425,7 @@ class ActorMatcher:
                          text[_extend_article(text, ws[i].start):ws[j - 1].end], _actor_of(e, country, date))
             for i, j, e in named
         ]
-        spans = [(m.start, m.end) for m in mentions]
-        for m in find_new_groups(text, self.dictionary, country=country, date=date):
-            if name_key(m.text) in self.generic_keys:
-                continue                      # "Federal Police": the country's police, not a new group
-            if not _overlaps(spans, m.start, m.end) and not _overlaps(blocked, m.start, m.end):
-                mentions.append(m)
-                spans.append((m.start, m.end))
-        i = 0
-        while i < len(ws):
-            if taken[i] or _overlaps(spans, ws[i].start, ws[i].end):
-                i += 1
-                continue
-            hit = self.generic.longest(text, ws, i)
-            if hit is not None and _AGAINST.search(text, max(0, ws[i].start - 6), ws[i].start):
-                i = hit[0]
-                continue
-            if hit is not None:
-                j, rules = hit
-                if not any(taken[i:j]) and not _overlaps(spans, ws[i].start, ws[j - 1].end) \
-                        and not _inside(blocked, ws[i].start, ws[j - 1].end):
-                    actor = self.resolve(rules, country=country, date=date, outlet=outlet, present=present)
-                    if actor is not None:
-                        j = _take_heads(text, ws, j)
-                        mentions.append(ActorMention(ws[i].start, ws[j - 1].end, text[ws[i].start:ws[j - 1].end],
-                                                     actor, generic=True, score=0.8))
-                        i = j
-                        continue
-            i += 1
-        mentions.sort(key=lambda m: (m.start, -m.end))
-        return [m for k, m in enumerate(mentions) if not _fighters_of_the_next(m, mentions[k + 1:k + 2], text)]
+        return mentions, taken, country, present
 
     def resolve(self, rules: Iterable[object], *, country: str | None, date: dt.date | None,
                 outlet: str | None, present: frozenset[str]) -> Actor | None:

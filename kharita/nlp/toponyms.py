@@ -123,7 +123,7 @@ class ToponymTagger:
         if matcher is None or not text.strip():
             return {}
         return {(m.start, m.end): m.actor.country if m.actor.actor_type not in ABROAD else ""
-                for m in matcher.find(text) if not m.generic and not m.actor.new}
+                for m in matcher.find_named(text)}
 
     @staticmethod
     def annotate(doc: Doc, toponyms: list, focus: str | None) -> None:
