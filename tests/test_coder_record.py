@@ -1845,3 +1845,19 @@ def test_a_name_two_groups_share_is_the_report_s_country_s(coder, text, group):
     events = of_type(coder, text, S.ARMED_CLASH)
     assert events and group in {events[0].actor1.name, events[0].actor2.name if events[0].actor2 else ""}
     assert all(e.place.country_code in ("MM", "IQ") for e in events)
+
+
+def test_a_country_named_inside_a_group_s_name_is_no_scene(coder):
+    text = ("Cotabato City - Two BIFF fighters and a soldier were killed in an encounter on Thursday, the Army said. "
+            "The BIFF faction follows the Islamic State of Iraq and the Levant.")
+    events = code(coder, text)
+    assert events and all(e.place.country_code == "PH" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Troops of the Army's 6th Infantry Division clashed with BIFF fighters in Datu Paglas, Maguindanao, on Monday.",
+    "The 1st Mechanized Infantry Brigade clashed with BIFF fighters in Datu Paglas, Maguindanao, on Monday.",
+])
+def test_an_army_unit_named_by_its_kind_is_the_country_s_military(coder, text):
+    names = names_of(coder, text)
+    assert "Military Forces of Philippines" in names and not any("Infantry" in n for n in names)

@@ -175,6 +175,12 @@ def _take_heads(text: str, ws: list[Word], j: int) -> int:
 #: A capitalised word and a comma: what the wire style writes before a place's division.
 _AFTER_A_PLACE = re.compile(r"\b[A-Z][\w'’-]*,[ \t]*$")
 
+#: Words that say what kind of unit an army's formation is ("Infantry Division", "Mechanized
+#: Brigade"): such a name is the country's military, not a new group.
+_UNIT_KINDS = frozenset("infantry mechanized mechanised armored armoured artillery airborne marine marines "
+                        "commando commandos motorized motorised scout scouts ranger rangers reconnaissance "
+                        "signal engineer engineers air cavalry".split())
+
 _MILITARY_HEADS = frozenset("brigade brigades battalion battalions army division regiment corps forces units guards".split())
 
 
@@ -265,6 +271,9 @@ def find_new_groups(text: str, dictionary: ActorDictionary, *, country: str | No
             if k < i and (key not in _ETHNIC_HEADS or fold(toks[k].group()) in _ETHNIC):
                 first = re.sub(r"'s$", "", keys[k])
                 state = dictionary.country_of_word(first)
+                if state is None and key in _MILITARY_HEADS and country \
+                        and all(keys[x] in _UNIT_KINDS for x in range(k, i)):
+                    state = country           # "the Army's 6th Infantry Division": a unit of the country's army
                 if first in _ETHNIC and key in _PLAIN_HEADS | _ETHNIC_HEADS:
                     label = toks[k].group()
                     found = _new(text, toks[k].start(), toks[i].end(), f"{label} Ethnic Militia{suffix}",

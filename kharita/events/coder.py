@@ -117,6 +117,7 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
     triggers: list[Mention] = list(light._.kharita_triggers or [])
     dates: list[Mention] = list(light._.kharita_dates or [])
     numbers: list[Mention] = list(light._.kharita_numbers or [])
+    toponyms = [t for t in toponyms if not _inside_a_name(t, actors)]
     places = [t for t in toponyms if t.place is not None]
     country = light._.kharita_country or _country(places) or _actor_country(actors)
     ctx = asm.Context(document=document, published=published,
@@ -142,6 +143,13 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
         for reason, n in ctx.dropped.items():
             dropped[reason] = dropped.get(reason, 0) + n
     return events
+
+
+def _inside_a_name(top: Toponym, actors: list[ActorMention]) -> bool:
+    """"Islamic State of Iraq and the Levant", "Kurdistan Workers' Party": a place named inside a
+    group's name is no place of the report (nor its scene when no other place is named)."""
+    return any(a.start <= top.start and top.end <= a.end and (a.start, a.end) != (top.start, top.end)
+               for a in actors if not a.generic)
 
 
 def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMention]]:
