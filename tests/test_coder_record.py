@@ -1861,3 +1861,13 @@ def test_a_country_named_inside_a_group_s_name_is_no_scene(coder):
 def test_an_army_unit_named_by_its_kind_is_the_country_s_military(coder, text):
     names = names_of(coder, text)
     assert "Military Forces of Philippines" in names and not any("Infantry" in n for n in names)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed three people in Bargaja village, Gusau LGA, Zamfara State, on Monday.",
+    "Gunmen killed three people in Bargaja village in Gusau Local Government Area of Zamfara State on Monday.",
+])
+def test_a_nigerian_local_government_area_is_a_place_and_no_government(coder, text):
+    events = code(coder, text)
+    assert events and all(e.place.country_code == "NG" and e.place.admin1 == "Zamfara" for e in events)
+    assert not any(n.startswith("Government of") for n in names_of(coder, text))

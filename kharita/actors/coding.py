@@ -325,6 +325,10 @@ def _fighters_of_the_next(mention: ActorMention, following: list[ActorMention], 
 _OF_A_GROUP = re.compile(r"\s+(?:from|of|belonging to)\s+(?:the\s+)?", re.I)
 
 
+#: "local" before "government": a local administration (Nigeria's Local Government Areas), not the state.
+_LOCAL = re.compile(r"\blocal[ -]$", re.I)
+
+
 #: "anti-" written before a name: the name is what the party opposes.
 _AGAINST = re.compile(r"\banti[-‐‑ ]?$", re.I)
 
@@ -369,8 +373,10 @@ class ActorMatcher:
                 i += 1
                 continue
             hit = self.generic.longest(text, ws, i)
-            if hit is not None and _AGAINST.search(text, max(0, ws[i].start - 6), ws[i].start):
-                i = hit[0]
+            if hit is not None and (_AGAINST.search(text, max(0, ws[i].start - 6), ws[i].start)
+                                    or ws[i].key == "government" and _LOCAL.search(text, max(0, ws[i].start - 7),
+                                                                                   ws[i].start)):
+                i = hit[0]                    # "anti-government", "Gusau Local Government Area": no government
                 continue
             if hit is not None:
                 j, rules = hit

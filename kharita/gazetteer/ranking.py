@@ -62,6 +62,7 @@ CUE_SYNONYMS = {
     "airbase": "airport", "bases": "base", "prisons": "prison", "oilfield": "field", "fields": "field",
     "regions": "region", "provinces": "province", "governorates": "governorate", "area": "region",
     "states": "state", "counties": "county",
+    "lga": "district",        # Nigeria's Local Government Area, a second-level division
     "suburb": "neighbourhood", "township": "town",
 }
 

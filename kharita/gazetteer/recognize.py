@@ -46,6 +46,7 @@ NOT_PLACES = TITLES | frozenset({
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "county", "city", "province", "state", "district", "region", "north", "south", "east",
     "west", "central", "university", "court", "hall", "street", "road", "avenue", "river",
+    "lga",                    # Nigeria's "Local Government Area", written after the area's name
 })
 _CONTRACTION = re.compile(r"^\w+['’](?:ve|ll|re|d|m|s|t)$", re.IGNORECASE)
 _CASE_SUFFIX = re.compile(r"['’](?:da|de|ta|te|dan|den|tan|ten|a|e|ya|ye|ı|i|u|ü|yı|yi|yu|yü|nın|nin|"
@@ -249,6 +250,8 @@ def _cue_named(text: str, tokens: list[_Token], i: int, label_at: dict[int, str]
         span = tokens[i:i + n]
         if not all(t.capitalised for t in span):
             return None
+        if any(text[a.end:b.start].strip() not in ("", "-") for a, b in zip(span, span[1:])):
+            return None               # "Gusau LGA, Zamfara State": a name never crosses punctuation
         nxt = tokens[i + n]
         gap = text[span[-1].end:nxt.start]
         cue = cue_word(nxt.text)
