@@ -556,14 +556,7 @@ def _victims_generic(patient, ctx: Context, hit: A.Hit, offset: int) -> ActorMen
 def _forces_of_the_nation(noun: Token, hit: A.Hit, ctx: Context, offset: int) -> ActorMention | None:
     """The armed forces a nationality word on a noun names ("a Turkish observation point")."""
     code = nation_of(noun)
-    if code is None:
-        return None
-    from kharita.actors import code_actor, load_default
-
-    actor = code_actor(f"Military Forces of {load_default().country_name(code)}", country=ctx.event_country or ctx.country,
-                       date=ctx.published)
-    return ActorMention(hit.span.start_char + offset, hit.span.end_char + offset, hit.span.text, actor,
-                        generic=True, score=0.6) if actor is not None else None
+    return _military_of(code, hit, ctx, offset) if code is not None else None
 
 
 def _national_forces(hit: A.Hit, ctx: Context, offset: int, places: list[Toponym]) -> ActorMention | None:
@@ -573,8 +566,11 @@ def _national_forces(hit: A.Hit, ctx: Context, offset: int, places: list[Toponym
     if code is None:
         acting = [t for t in places if A.is_acting(t, hit.head, offset)]
         code = acting[0].place.country_code if acting else None  # type: ignore[union-attr]
-    if code is None:
-        return None
+    return _military_of(code, hit, ctx, offset) if code is not None else None
+
+
+def _military_of(code: str, hit: A.Hit, ctx: Context, offset: int) -> ActorMention | None:
+    """The armed forces of country `code`, coded in the event's country; its evidence is the trigger."""
     from kharita.actors import code_actor, load_default
 
     name = load_default().country_name(code)
@@ -595,12 +591,12 @@ def _air_power(hit: A.Hit, ctx: Context, offset: int, target: ActorMention | Non
                                             ActorType.IDENTITY_MILITIA) and _armed(target.actor)
     else:
         armed = A.victim_kind(patient, None) == "armed" and not any(
-            t.lemma_.lower() in STATE_WORDS for t in A.np_tokens(patient))
+            t.lemma_.lower() in STATE_FORCE_NOUNS for t in A.np_tokens(patient))
     return _generic(ctx, "army", hit, offset) if armed else None
 
 
 #: Words for the state's own forces among a strike's victims ("soldiers killed in an airstrike").
-STATE_WORDS = frozenset("soldier troop army police policeman officer military serviceman gendarme".split())
+STATE_FORCE_NOUNS = frozenset("soldier troop army police policeman officer military serviceman gendarme".split())
 
 
 def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None, actor2: ActorMention | None,

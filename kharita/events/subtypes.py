@@ -495,12 +495,10 @@ BREACH_WORDS = frozenset("violation violations breach breaches violate violated 
 
 def _broken(head: Token) -> bool:
     """"Ceasefire violations", "a breach of the truce", "violated the ceasefire", "the truce collapsed"."""
-    if head.dep_ == "compound" and head.head.lemma_.lower() in BREACH_WORDS | {"violation", "breach"}:
+    if head.dep_ == "compound" and head.head.lemma_.lower() in BREACH_WORDS:
         return True
     gov = head.head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else head.head
-    if head.dep_ in ("dobj", "pobj", "nsubj") and gov.lower_ in BREACH_WORDS | {gov.lemma_.lower()} & BREACH_WORDS:
-        return True
-    return False
+    return head.dep_ in ("dobj", "pobj", "nsubj") and (gov.lower_ in BREACH_WORDS or gov.lemma_.lower() in BREACH_WORDS)
 
 
 def _of_fighters(head: Token, actor1: ActorMention | None) -> bool:
