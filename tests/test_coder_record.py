@@ -1871,3 +1871,20 @@ def test_a_nigerian_local_government_area_is_a_place_and_no_government(coder, te
     events = code(coder, text)
     assert events and all(e.place.country_code == "NG" and e.place.admin1 == "Zamfara" for e in events)
     assert not any(n.startswith("Government of") for n in names_of(coder, text))
+
+
+@pytest.mark.parametrize("text, group", [
+    ("Gunmen killed two men in Fresnillo, Zacatecas, on Friday and left a narco-message signed by the Sinaloa "
+     "Cartel beside the bodies.", "Sinaloa Cartel"),
+    ("Two men were shot dead in Fresnillo, Zacatecas, on Friday. A banner signed by the Sinaloa Cartel was "
+     "hung next to the bodies.", "Sinaloa Cartel"),
+])
+def test_a_message_signed_by_a_group_at_the_scene_is_its_claim(coder, text, group):
+    events = of_type(coder, text, S.ATTACK)
+    assert events and events[0].actor1.name == group
+
+
+def test_an_unsigned_message_claims_nothing(coder):
+    events = of_type(coder, "Two men were shot dead in Fresnillo, Zacatecas, on Friday. A message threatening the "
+                            "Sinaloa Cartel was left next to the bodies.", S.ATTACK)
+    assert events and events[0].actor1.name.startswith("Unidentified Armed Group")

@@ -10,6 +10,7 @@ before.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -161,12 +162,29 @@ def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMen
     dictionary = load_default()
     out = []
     for match in CLAIM.finditer(text):
-        start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        start = _sentence_start(text, match.start())
         before = [a for a in actors if start <= a.start < match.start() and not a.generic
                   and a.actor.actor_type is not ActorType.CIVILIANS and dictionary.is_armed(a.actor.name)]
         if before:
             out.append((start, before[-1]))
+    for match in SIGNED.finditer(text):       # "a narco-message signed by the CJNG was left by the bodies"
+        start = _sentence_start(text, match.start())
+        after = [a for a in actors if match.end() <= a.start <= match.end() + 8 and not a.generic
+                 and a.actor.actor_type is not ActorType.CIVILIANS and dictionary.is_armed(a.actor.name)]
+        if after:
+            out.append((start, after[0]))
     return out
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the rough sentence holding character `at` starts (after a full stop or a new line)."""
+    return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
+
+
+#: A message left at the scene and signed by a group: the group's claim (ACLED codes the claimed
+#: perpetrator), whatever the message says.
+SIGNED = re.compile(r"\b(?:message|note|banner|narco-?manta|narcomanta|narco-?message|poster|letter|sign|"
+                    r"blanket|cardboard)s?\b[^.;]{0,60}?\bsigned\s+by\s+(?:the\s+)?", re.I)
 
 
 def report_precision(dates: list[Mention]) -> TimePrecision:
