@@ -67,8 +67,7 @@ def _first_other(actors: list[ActorMention], *exclude: ActorMention | None, arme
 
 #: Words for an attack that its weapon may tell ("an attack with guided missiles" is the missiles'
 #: event); clashes, fighting and battles beside a strike are ground fighting of their own.
-_WEAPON_TOLD = frozenset("attack attacks attacked attacking assault assaults assaulted raid raids raided strike strikes "
-                          "struck operation targeted".split())
+_WEAPON_TOLD = lexicon.words("weapon_told_attacks")
 
 
 #: Triggers coded per sentence: a news sentence holds a handful; a run-on "sentence" with hundreds
@@ -596,7 +595,7 @@ def _air_power(hit: A.Hit, ctx: Context, offset: int, target: ActorMention | Non
 
 
 #: Words for the state's own forces among a strike's victims ("soldiers killed in an airstrike").
-STATE_FORCE_NOUNS = frozenset("soldier troop army police policeman officer military serviceman gendarme".split())
+STATE_FORCE_NOUNS = lexicon.words("state_force_nouns")
 
 
 def _crowd_roles(sub: S, actors: list[ActorMention], actor1: ActorMention | None, actor2: ActorMention | None,

@@ -10,7 +10,6 @@ before.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -20,7 +19,7 @@ from spacy.tokens import Doc
 
 from kharita.events import assemble as asm
 from kharita.events.arguments import DYING, trigger_hits
-from kharita.events.incidents import CLAIM
+from kharita.events.incidents import CLAIM, SIGNED
 from kharita.gazetteer.base import Gazetteer
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
 from kharita.nlp import extensions
@@ -179,12 +178,6 @@ def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMen
 def _sentence_start(text: str, at: int) -> int:
     """Where the rough sentence holding character `at` starts (after a full stop or a new line)."""
     return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
-
-
-#: A message left at the scene and signed by a group: the group's claim (ACLED codes the claimed
-#: perpetrator), whatever the message says.
-SIGNED = re.compile(r"\b(?:message|note|banner|narco-?manta|narcomanta|narco-?message|poster|letter|sign|"
-                    r"blanket|cardboard)s?\b[^.;]{0,60}?\bsigned\s+by\s+(?:the\s+)?", re.I)
 
 
 def report_precision(dates: list[Mention]) -> TimePrecision:

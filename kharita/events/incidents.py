@@ -301,6 +301,10 @@ def _one_blast(merged: dict[tuple, list[Draft]]) -> None:
 
 CLAIM = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bclaimed\s+(?:the\s+)?"
                    r"(?:attack|attacks|bombing|bombings|blast|killing|killings)\b", re.I)
+#: A message left at the scene and signed by a group: the group's claim (ACLED codes the claimed
+#: perpetrator), whatever the message says.
+SIGNED = re.compile(r"\b(?:message|note|banner|narco-?manta|narcomanta|narco-?message|poster|letter|sign|"
+                    r"blanket|cardboard)s?\b[^.;]{0,60}?\bsigned\s+by\s+(?:the\s+)?", re.I)
 CLAIM_REACH = 800         # characters between a claim of responsibility and the event it claims
 
 

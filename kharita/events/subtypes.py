@@ -73,7 +73,7 @@ PLACE_WORDS = {"town", "city", "village", "villages", "area", "areas", "position
                "district", "neighbourhood", "neighborhood", "road", "airport", "checkpoint", "territory"}
 #: Grenades made to disperse a crowd, not to kill (ACLED Codebook: their use at a protest is an
 #: intervention; the Grenade sub-event type is an explosive thrown as an attack).
-CROWD_CONTROL_WORDS = frozenset("stun smoke flash flashbang tear teargas gas sound concussion".split())
+CROWD_CONTROL_WORDS = lexicon.words("crowd_control_words")
 #: Trigger nouns naming people, not acts: "to disperse the protesters" does not plan the protest.
 PARTICIPANTS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "refugee", "looter", "defector"}
 GROUP_WORDS = {"group", "unit", "brigade", "battalion", "division", "entity", "organisation", "organization",
@@ -489,8 +489,7 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
 #: Words for breaking an agreement: an agreement named with them is no Agreement event (ACLED
 #: Codebook, Strategic developments: an Agreement is a deal made, and its violations are coded as
 #: the fighting they are).
-BREACH_WORDS = frozenset("violation violations breach breaches violate violated violating break broke broken "
-                         "collapse collapsed collapses".split())
+BREACH_WORDS = lexicon.words("breach_words")
 
 
 def _broken(head: Token) -> bool:
