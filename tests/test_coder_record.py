@@ -1888,3 +1888,68 @@ def test_an_unsigned_message_claims_nothing(coder):
     events = of_type(coder, "Two men were shot dead in Fresnillo, Zacatecas, on Friday. A message threatening the "
                             "Sinaloa Cartel was left next to the bodies.", S.ATTACK)
     assert events and events[0].actor1.name.startswith("Unidentified Armed Group")
+
+
+# -- a perpetrator the report attributes, outside a claim -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Unknown assailants killed two guards at a checkpoint near Maiduguri on Monday. Police blamed the attack "
+    "on Boko Haram.",
+    "Unknown assailants killed two guards at a checkpoint near Maiduguri on Monday. Police blamed Boko Haram.",
+    "Two guards were killed by unknown assailants near Maiduguri on Monday, and police blamed the attack on "
+    "Boko Haram.",
+    "Unknown assailants killed two guards at a checkpoint near Maiduguri on Monday. The attack bore the "
+    "hallmarks of Boko Haram.",
+    "Gunmen killed two guards at a checkpoint near Maiduguri on Monday. Officials said Boko Haram was behind "
+    "the attack.",
+])
+def test_a_blamed_group_is_the_perpetrator(coder, text):
+    """ACLED codes the perpetrator a source attributes; an Unidentified Armed Group only where it names none."""
+    events = code(coder, text)
+    assert events
+    assert all(e.actor1.name.startswith("Boko Haram") for e in events), [e.actor1.name for e in events]
+    assert all(e.actor2 is None or not e.actor2.name.startswith("Boko Haram") for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Two SDF fighters were shot dead by unidentified gunmen near Shaddadi on Friday. This comes in light of "
+    "growing ISIS cells' activities in the area.",
+    "Unknown gunmen shot dead two SDF fighters near Shaddadi on Friday, as part of the ISIS escalating "
+    "operations against the Kurdish-led forces.",
+    "Unidentified gunmen killed two members of the Syrian Democratic Forces near Shaddadi on Friday. The "
+    "killing came amid rising Islamic State attacks in the province.",
+])
+def test_an_attack_framed_as_a_groups_campaign_is_the_groups(coder, text):
+    events = code(coder, text)
+    assert any({"Islamic State"} <= {a.name for a in (e.actor1, e.actor2) if a} for e in events), \
+        [(e.actor1.name, e.actor2 and e.actor2.name) for e in events]
+    assert not any(a.name.startswith("Unidentified") for e in events for a in (e.actor1, e.actor2) if a)
+
+
+@pytest.mark.parametrize("text", [
+    "Six militants were killed when troops clashed with insurgents in Balkh district on Wednesday, the army "
+    "said. The Taliban, who are active in the province, have not commented.",
+    "Troops killed six insurgents in a clash in Balkh district on Wednesday, the army said. The Taliban have "
+    "yet to comment on the report.",
+    "Three militants were killed in an air raid targeting a Taliban hideout in Charbolak district of Balkh "
+    "province, the army said.",
+    "An army air strike on Taliban positions in Charbolak district of Balkh province killed three militants, "
+    "officials said.",
+])
+def test_the_group_asked_for_comment_or_struck_is_the_militants(coder, text):
+    """The reporter asks the group it suspects; a strike on a group's hideout struck that group."""
+    events = code(coder, text)
+    assert events
+    assert all({a.name for a in (e.actor1, e.actor2) if a} == {"Military Forces of Afghanistan", "Taliban"}
+               for e in events), [(e.actor1.name, e.actor2 and e.actor2.name) for e in events]
+
+
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a shopkeeper in Maiduguri on Monday. Separately, Boko Haram fighters looted a "
+    "village in Bama, residents said.",
+    "Unknown gunmen shot dead a shopkeeper in Maiduguri on Monday. The victim was a former Boko Haram member.",
+])
+def test_a_group_named_for_something_else_is_no_suspect(coder, text):
+    events = [e for e in code(coder, text) if e.place.name == "Maiduguri"]
+    assert events
+    assert all(e.actor1.name == "Unidentified Armed Group (Nigeria)" for e in events)

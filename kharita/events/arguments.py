@@ -115,7 +115,9 @@ def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
         if len(span) == 1 and pos == "n" and head.pos_ not in ("NOUN", "PROPN"):
             continue
         if len(span) > 1 and pos == "v" and head.pos_ not in ("VERB", "AUX"):
-            continue                      # "a round up of the latest trends"
+            head = _predicate_in(span)    # "Gunmen on a motorbike shot dead a chief": "dead" read as the verb
+            if head is None:
+                continue                  # "a round up of the latest trends"
         if any(c.lower_ in NOT_WEAPON_MODIFIERS for c in head.children if c.dep_ in ("compound", "amod")):
             continue                      # "coal mines", "gold mine"
         if len(span) == 1 and pos == "n" and head.pos_ == "PROPN" and head.text[:1].isupper() \
@@ -139,6 +141,16 @@ def trigger_hits(doc: Doc, triggers: list[Mention]) -> list[Hit]:
             continue
         hits.append(Hit(klass, span, head))
     return hits
+
+
+def _predicate_in(span: Span) -> Token | None:
+    """The word of a verb phrase the parser read as the clause's predicate though the tagger read no
+    verb in it (it has a subject and an object), or None."""
+    for tok in span:
+        deps = {c.dep_ for c in tok.children}
+        if "nsubj" in deps and "dobj" in deps:
+            return tok
+    return None
 
 
 def _head_of(span: Span, pos: str) -> Token:

@@ -19,14 +19,14 @@ from spacy.tokens import Doc
 
 from kharita.events import assemble as asm
 from kharita.events.arguments import DYING, trigger_hits
-from kharita.events.incidents import CLAIM, SIGNED
+from kharita.events.incidents import claims_of, suspects_of
 from kharita.gazetteer.base import Gazetteer
 from kharita.models import ActorMention, Document, Event, Mention, Toponym
 from kharita.nlp import extensions
 from kharita.nlp.dates import parse_label
 from kharita.nlp.lines import keep_abbreviations_inside, mark_datelines, mark_line_starts, other_stories
 from kharita.nlp.prefilter import Segment, select_segments
-from kharita.ontology import ActorType, SubEventType, TimePrecision
+from kharita.ontology import SubEventType, TimePrecision
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,7 @@ def code_document(document: Document, light: Doc, parts: list[tuple[Segment, Doc
     if gazetteer is not None and country:
         ctx.country_place = gazetteer.country(country)
     ctx.claims = claims_of(document.text, actors)
+    ctx.suspects = suspects_of(document.text, actors)
     drafts: list[asm.Draft] = []
     text = document.text
     elsewhere = other_stories(text)
@@ -150,34 +151,6 @@ def _inside_a_name(top: Toponym, actors: list[ActorMention]) -> bool:
     group's name is no place of the report (nor its scene when no other place is named)."""
     return any(a.start <= top.start and top.end <= a.end and (a.start, a.end) != (top.start, top.end)
                for a in actors if not a.generic)
-
-
-def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMention]]:
-    """"The Islamic State claimed responsibility": (where, who) for each claim of responsibility in
-    the report whose claimant the actor pass found just before it (a named, armed actor within the
-    sentence), read from the whole text since the claim's sentence holds no trigger to be parsed."""
-    from kharita.actors import load_default
-
-    dictionary = load_default()
-    out = []
-    for match in CLAIM.finditer(text):
-        start = _sentence_start(text, match.start())
-        before = [a for a in actors if start <= a.start < match.start() and not a.generic
-                  and a.actor.actor_type is not ActorType.CIVILIANS and dictionary.is_armed(a.actor.name)]
-        if before:
-            out.append((start, before[-1]))
-    for match in SIGNED.finditer(text):       # "a narco-message signed by the CJNG was left by the bodies"
-        start = _sentence_start(text, match.start())
-        after = [a for a in actors if match.end() <= a.start <= match.end() + 8 and not a.generic
-                 and a.actor.actor_type is not ActorType.CIVILIANS and dictionary.is_armed(a.actor.name)]
-        if after:
-            out.append((start, after[0]))
-    return out
-
-
-def _sentence_start(text: str, at: int) -> int:
-    """Where the rough sentence holding character `at` starts (after a full stop or a new line)."""
-    return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
 
 
 def report_precision(dates: list[Mention]) -> TimePrecision:

@@ -16,6 +16,18 @@ from kharita.models import Actor, ActorMention, Document, Mention, Place, Topony
 from kharita.ontology import Certainty, SubEventType as S, TimePrecision
 
 
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """A named group the report attributes violence to, read in the rough sentence start..end:
+    the perpetrator of an event it leaves unnamed, or (`target`) the party a strike in that
+    sentence is aimed at."""
+
+    start: int
+    end: int
+    mention: ActorMention
+    target: bool = False
+
+
 @dataclass(slots=True)
 class Context:
     """What the coder knows about the report outside the sentence it is reading."""
@@ -31,6 +43,7 @@ class Context:
     tally_end: int = -1                 # where the last sentence that was a tally ends
     civilians: Actor | None = None
     claims: list[tuple[int, ActorMention]] = field(default_factory=list)   # (where, who) "X claimed responsibility"
+    suspects: list[Suspect] = field(default_factory=list)   # "police blamed the attack on X"
     dropped: dict[str, int] = field(default_factory=dict)   # reason -> events that could not be coded
 
 

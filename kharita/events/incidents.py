@@ -16,10 +16,11 @@ from dataclasses import replace
 from kharita.actors.coding import ETHNIC
 from kharita.actors.dictionary import fold, load_default
 from kharita.events.arguments import CIVILIAN_WORDS, DYING
-from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, unidentified
+from kharita.events import lexicon
+from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, Suspect, unidentified
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
-from kharita.models import Event, Evidence, Source, Territory, Toponym
+from kharita.models import ActorMention, Event, Evidence, Source, Territory, Toponym
 from kharita.nlp.triggers import verb_forms
 from kharita.ontology import DATE_WINDOW_DAYS, ActorType, GeoPrecision, SubEventType as S
 
@@ -194,6 +195,11 @@ def _fold_into(target: Draft, d: Draft) -> None:
         target.other_side_dead = []           # a larger count told later is the whole toll
     victims = next((a for a in (d.actor2, d.actor1) if a is not None
                     and a.actor.actor_type is ActorType.CIVILIANS), None)
+    if target.actor1 is not None and target.actor1.generic and unidentified(target.actor1) \
+            and d.actor1 is not None and not d.orphan and _claimant(d.actor1) \
+            and d.actor1.actor.actor_type is not ActorType.STATE_FORCES and not _same_side(d.actor1, target.actor2):
+        target.actor1 = d.actor1          # "Gunmen killed two guards. The attack bore the hallmarks of Boko Haram."
+        return
     if target.actor2 is None and target.actor1 is not None:
         named = [a for a in (d.actor1, d.actor2) if a is not None and a.actor.name != target.actor1.actor.name
                  and (not a.generic or a.actor.actor_type is ActorType.STATE_FORCES)]   # "government troops" too
@@ -242,6 +248,7 @@ def assemble_events(drafts: list[Draft], ctx: Context) -> list[Event]:
             history.add((d.sub, d.sentence[0]))     # "On February 17, 2009, police attacked ...": background
             continue
         _claimed_by(d, ctx)
+        _suspected(d, ctx)
         _civilians_are_victims(d, ctx)
         d.sub = consistent_sub(d.sub, d.actor1.actor, d.actor2.actor if d.actor2 else None)
         if d.toponym is None or d.toponym.place is None:
@@ -308,6 +315,72 @@ SIGNED = re.compile(r"\b(?:message|note|banner|narco-?manta|narcomanta|narco-?me
 CLAIM_REACH = 800         # characters between a claim of responsibility and the event it claims
 
 
+def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMention]]:
+    """"The Islamic State claimed responsibility": (where, who) for each claim of responsibility in
+    the report whose claimant the actor pass found just before it (a named, armed actor within the
+    sentence), read from the whole text since the claim's sentence holds no trigger to be parsed."""
+    out = []
+    for match in CLAIM.finditer(text):
+        start = _sentence_start(text, match.start())
+        before = [a for a in actors if start <= a.start < match.start() and _claimant(a)]
+        if before:
+            out.append((start, before[-1]))
+    for match in SIGNED.finditer(text):       # "a narco-message signed by the CJNG was left by the bodies"
+        start = _sentence_start(text, match.start())
+        after = [a for a in actors if match.end() <= a.start <= match.end() + 8 and _claimant(a)]
+        if after:
+            out.append((start, after[0]))
+    return out
+
+
+def _claimant(mention: ActorMention) -> bool:
+    """A named, armed party (no civilians, no political authority): who can claim an attack."""
+    return not mention.generic and mention.actor.actor_type is not ActorType.CIVILIANS \
+        and load_default().is_armed(mention.actor.name)
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the rough sentence holding character `at` starts (after a full stop or a new line)."""
+    return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at)) + 1
+
+
+def _sentence_end(text: str, at: int) -> int:
+    ends = [i for i in (text.find(". ", at), text.find("\n", at)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _anchored(patterns: frozenset[str]) -> re.Pattern[str]:
+    """A lexicon list of cue patterns (each anchored to the group by its own "$" or "^") as one."""
+    return re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.I)
+
+
+SUSPECT_BEFORE = _anchored(lexicon.words("suspect_before"))
+SUSPECT_AFTER = _anchored(lexicon.words("suspect_after"))
+FRAMING_BEFORE = _anchored(lexicon.words("framing_before"))
+FRAMING_AFTER = _anchored(lexicon.words("framing_after"))
+PARTY_AFTER = _anchored(lexicon.words("party_after"))
+
+
+def suspects_of(text: str, actors: list[ActorMention]) -> list[Suspect]:
+    """The named armed groups the report attributes an unnamed perpetrator's violence to, outside a
+    claim: blamed, suspected, framed as the group's campaign, asked for comment ("police blamed the
+    attack on Boko Haram", "this comes in light of ISIS cells' activities", "the Taliban have not
+    commented"), and the groups a strike in the same sentence targets ("an air raid on a Taliban
+    hideout"). Read from the whole text: such sentences often hold no trigger to parse."""
+    out: list[Suspect] = []
+    for mention in actors:
+        if not _claimant(mention) or mention.actor.actor_type is ActorType.STATE_FORCES:
+            continue
+        start, end = _sentence_start(text, mention.start), _sentence_end(text, mention.end)
+        before, after = text[start:mention.start], text[mention.end:end]
+        if SUSPECT_BEFORE.search(before) or SUSPECT_AFTER.match(after) \
+                or FRAMING_BEFORE.search(before) and FRAMING_AFTER.match(after):
+            out.append(Suspect(start, end, mention, target=False))
+        elif PARTY_AFTER.match(after):
+            out.append(Suspect(start, end, mention, target=True))
+    return out
+
+
 #: Sub-event types whose actor1 may be civilians: ACLED codes civilians only as the victims of
 #: violence, as actor2 (ACLED Codebook, Actors: Civilians), but they flee.
 _CIVILIANS_ACT = {S.DISPLACEMENT}
@@ -340,6 +413,30 @@ def _claimed_by(d: Draft, ctx: Context) -> None:
     near = [m for at, m in ctx.claims if abs(at - d.sentence[0]) <= CLAIM_REACH]
     if near:
         d.actor1 = min(near, key=lambda m: abs(m.start - d.sentence[0]))
+
+def _suspected(d: Draft, ctx: Context) -> None:
+    """"Police blamed the attack on Boko Haram": the party the report leaves unnamed is the group it
+    attributes the event to (ACLED codes a suspected perpetrator), the nearest such group within
+    CLAIM_REACH; a group a strike targets in the event's own sentence is its actor2."""
+    country = d.toponym.place.country_code if d.toponym is not None and d.toponym.place is not None else ""
+    blamed = {(s.mention.start, s.mention.end) for s in ctx.suspects if not s.target}
+    if d.actor1 is not None and unidentified(d.actor1) and d.actor2 is not None \
+            and (d.actor2.start, d.actor2.end) in blamed:
+        d.actor1, d.actor2 = d.actor2, None   # "... and police blamed the attack on X": X is no victim
+        return
+    for role in ("actor1", "actor2"):
+        mention, other = getattr(d, role), d.actor2 if role == "actor1" else d.actor1
+        if mention is None or not mention.generic or not unidentified(mention):
+            continue
+        near = [s.mention for s in ctx.suspects
+                if (s.start <= d.sentence[0] < s.end if s.target else abs(s.start - d.sentence[0]) <= CLAIM_REACH)
+                and (role == "actor2" or not s.target)
+                and (other is None or s.mention.actor.name != other.actor.name)
+                and s.mention.actor.country in ("", country or s.mention.actor.country)]
+        if near:
+            setattr(d, role, min(near, key=lambda m: abs(m.start - d.sentence[0])))
+            return
+
 
 #: Actors ACLED names by the country where the event happens, not by anyone's nationality.
 _BY_EVENT_COUNTRY = ("Civilians ({})", "Protesters ({})", "Rioters ({})", "Unidentified Armed Group ({})")
