@@ -1953,3 +1953,47 @@ def test_a_group_named_for_something_else_is_no_suspect(coder, text):
     events = [e for e in code(coder, text) if e.place.name == "Maiduguri"]
     assert events
     assert all(e.actor1.name == "Unidentified Armed Group (Nigeria)" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a shopkeeper in Maiduguri on Monday. He was believed to belong to Boko Haram.",
+    "Unknown gunmen shot dead a shopkeeper in Maiduguri on Monday; the victim was suspected to be linked to "
+    "Boko Haram.",
+])
+def test_a_victims_suspected_group_is_no_perpetrator(coder, text):
+    events = [e for e in code(coder, text) if e.place.name == "Maiduguri"]
+    assert events
+    assert all(e.actor1.name == "Unidentified Armed Group (Nigeria)" for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a shopkeeper in Maiduguri on Monday. The attackers were believed to belong to "
+    "Boko Haram.",
+    "A shopkeeper was shot dead in Maiduguri on Monday by gunmen suspected to be members of Boko Haram.",
+])
+def test_perpetrators_suspected_to_be_a_group_are_the_group(coder, text):
+    events = [e for e in code(coder, text) if e.place.name == "Maiduguri"]
+    assert events
+    assert all(e.actor1.name.startswith("Boko Haram") for e in events), [e.actor1.name for e in events]
+
+
+@pytest.mark.parametrize("text", [
+    "Hitmen of the CJNG dismembered a captured Sinaloa Cartel operative in Fresnillo, Zacatecas, on Sunday.",
+    "CJNG gunmen executed two Sinaloa Cartel members in Fresnillo, Zacatecas, on Sunday.",
+])
+def test_an_execution_of_captives_is_an_attack(coder, text):
+    """The codebook codes executions of captives as attacks (the seed's gold: no second actor)."""
+    events = of_type(coder, text, S.ATTACK)
+    assert events, [e.sub_event_type for e in code(coder, text)]
+    assert all(e.actor1.name.startswith("CJNG") and e.actor2 is None for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Cartel gunmen stormed a bar in Coatzacoalcos, Veracruz, on Friday and killed four people.",
+    "A bar in Coatzacoalcos, Veracruz, was stormed by armed men on Friday; four customers were killed.",
+    "Armed men stormed a house in Coatzacoalcos, Veracruz, on Friday, killing four.",
+])
+def test_storming_premises_is_an_attack_not_territory(coder, text):
+    subs = {e.sub_event_type for e in code(coder, text)}
+    assert S.ATTACK in subs
+    assert not subs & {S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY}

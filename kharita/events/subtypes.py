@@ -86,6 +86,8 @@ CRIME_CUES = re.compile(
     r"speeding|credit card|embezzl\w*|brib\w*|counterfeit\w*|poach\w*|vandalising cars|carjack\w*)\b", re.I)
 VIOLENT_CLASSES = {"TAKE", "CLASH", "KILL", "AIR", "BOMB", "SHELL", "IED", "CHEM", "EXECUTE", "GRENADE", "DESTROY"}
 AGREEMENT_WORDS = {"pact", "treaty", "agreement", "deal", "accord", "talks", "negotiations", "ceasefire"}
+#: Premises whose storming is an attack on the people inside, not a territorial change.
+PREMISES = lexicon.words("premises_words")
 BASE_WORDS = {"base", "post", "point", "outpost", "headquarters", "checkpoint", "barracks", "position",
               "garrison", "airbase", "station", "camp"}
 PRISONER_WORDS = {"prisoner", "prisoners", "hostage", "hostages", "detainee", "detainees", "captive",
@@ -340,8 +342,9 @@ def _choose(hit: A.Hit, sent: Span, sent_klasses: set[str], actor1: ActorMention
         gov = A.governor(hit.head)
         if gov is not None and gov.lemma_.lower() in FOUND_VERBS:
             return S.DISRUPTED_WEAPONS_USE
-    if k == "TAKE" and hit.head.lemma_.lower() == "storm" and A.victim_kind(patient, None) == "civilian":
-        return S.ATTACK                       # "gunmen stormed the university"
+    if k == "TAKE" and hit.head.lemma_.lower() == "storm" and (
+            A.victim_kind(patient, None) == "civilian" or patient is not None and patient.lower_ in PREMISES):
+        return S.ATTACK                       # "gunmen stormed the university", "... stormed a bar"
     if k == "TAKE" and (patient_words & NOT_TERRITORY or hit.head.lemma_.lower() == "expel"
                         and patient_words & (A.CIVILIAN_WORDS | PERSON_WORDS)):
         return None
