@@ -1997,3 +1997,14 @@ def test_storming_premises_is_an_attack_not_territory(coder, text):
     subs = {e.sub_event_type for e in code(coder, text)}
     assert S.ATTACK in subs
     assert not subs & {S.NON_STATE_ACTOR_OVERTAKES_TERRITORY, S.GOVERNMENT_REGAINS_TERRITORY}
+
+
+def test_an_organisation_with_no_country_casts_no_vote_for_the_focus(coder):
+    """Aid and rights organisations are named in whatever country a report is about: they say
+    nothing of which one, however often another country is named as a party."""
+    text = ("The White Helmets and the Syrian Network for Human Rights said Russia struck Ablin. Russia "
+            "denied it; Russian officials said Russian jets had not flown.")
+    tagger = coder.nlp.get_pipe("kharita_toponyms")
+    homes = tagger._actor_names(coder.nlp.make_doc(text), text)
+    named = {text[a:b]: home for (a, b), home in homes.items()}
+    assert named.get("White Helmets") == "" and named.get("Syrian Network for Human Rights") == "", named

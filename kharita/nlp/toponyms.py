@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kharita.gazetteer.base import Candidate, Gazetteer
+from kharita.actors.dictionary import ActorEntry
 from kharita.gazetteer.geoparse import geoparse_with_focus
 from kharita.gazetteer.outlets import outlet_countries
 from kharita.gazetteer.recognize import ACTOR_LABEL
@@ -122,7 +123,8 @@ class ToponymTagger:
         matcher = getattr(self.nlp.get_pipe("kharita_actors"), "matcher", None)
         if matcher is None or not text.strip():
             return {}
-        return {(m.start, m.end): m.actor.country if m.actor.actor_type not in ABROAD else ""
+        dictionary = matcher.dictionary
+        return {(m.start, m.end): _home(dictionary.get(m.actor.name)) if m.actor.actor_type not in ABROAD else ""
                 for m in matcher.find_named(text)}
 
     @staticmethod
@@ -175,3 +177,9 @@ class RememberedCandidates:
 
     def __reduce__(self) -> tuple:
         return RememberedCandidates, (self.gazetteer, self.size)     # the memory stays behind
+
+
+def _home(entry: ActorEntry | None) -> str:
+    """An actor's own home country ("" for one with none, such as aid organisations, which the
+    matcher names in whatever country the report is about: no evidence of that country)."""
+    return entry.country if entry is not None else ""
