@@ -2008,3 +2008,21 @@ def test_an_organisation_with_no_country_casts_no_vote_for_the_focus(coder):
     homes = tagger._actor_names(coder.nlp.make_doc(text), text)
     named = {text[a:b]: home for (a, b), home in homes.items()}
     assert named.get("White Helmets") == "" and named.get("Syrian Network for Human Rights") == "", named
+
+
+@pytest.mark.parametrize("text", [
+    "Unidentified gunmen attacked the staff quarters of a college in Jos, Plateau State, on Monday, abducting "
+    "two women.",
+    "Two women were abducted when gunmen attacked the staff quarters of a college in Jos, Plateau State, on "
+    "Monday.",
+    "Gunmen on Monday attacked the staff quarters of a college in Jos, Plateau State, and kidnapped two women.",
+])
+def test_an_attack_that_only_abducted_is_one_abduction(coder, text):
+    subs = Counter(e.sub_event_type for e in code(coder, text))
+    assert subs == Counter({S.ABDUCTION: 1}), subs
+
+
+def test_an_attack_that_killed_and_abducted_keeps_its_attack(coder):
+    text = "Gunmen attacked a village near Jos, Plateau State, on Monday, killing five people and abducting twenty."
+    subs = {e.sub_event_type for e in code(coder, text)}
+    assert S.ATTACK in subs and S.ABDUCTION in subs

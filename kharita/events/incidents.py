@@ -32,8 +32,11 @@ def subsume_drafts(drafts: list[Draft]) -> list[Draft]:
     territorial event, which is a battle), not an event of its own."""
     takes = [d for d in drafts if d.sub in (S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY)]
     operations = [d for d in drafts if d.sub in (S.ARRESTS, S.DISRUPTED_WEAPONS_USE)]
+    abductions = [d for d in drafts if d.sub is S.ABDUCTION]
     out = []
     for d in drafts:
+        if _abduction_told_as_attack(d, abductions):
+            continue                          # "gunmen attacked the quarters, abducting two": the abduction
         if d.klass == "CLASH" and operations and d.actor2 is None \
                 and d.trigger[2].lower().split()[-1] in OPERATION_WORDS:
             continue                          # "arrested 100 during raids": the raid is the arrest
@@ -46,6 +49,16 @@ def subsume_drafts(drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
+
+
+def _abduction_told_as_attack(d: Draft, abductions: list[Draft]) -> bool:
+    """An attack that killed no one and met no armed side, told in the sentence of an abduction by
+    the same party, is how the abduction was done: ACLED codes the abduction, one event."""
+    if d.klass != "CLASH" or d.sub not in (S.ATTACK, S.ARMED_CLASH) or d.fatalities is not None \
+            or d.actor1 is None or d.actor2 is not None and d.actor2.actor.actor_type is not ActorType.CIVILIANS:
+        return False
+    return any(a.sentence == d.sentence and a.actor1 is not None and a.actor1.actor.name == d.actor1.actor.name
+               for a in abductions)
 
 
 #: Operations that are the arrest or seizure told beside them, not a battle of their own.
