@@ -2026,3 +2026,14 @@ def test_an_attack_that_killed_and_abducted_keeps_its_attack(coder):
     text = "Gunmen attacked a village near Jos, Plateau State, on Monday, killing five people and abducting twenty."
     subs = {e.sub_event_type for e in code(coder, text)}
     assert S.ATTACK in subs and S.ABDUCTION in subs
+
+
+@pytest.mark.parametrize("text", [
+    "Army soldiers, the National Defence Forces and Lebanese Hezbollah fighters clashed with ISIL on Monday.",
+    "On Monday army troops backed by the NDF and by Lebanese Hezbollah fighters fought ISIL militants.",
+])
+def test_a_nationality_inside_a_groups_name_casts_no_vote_of_its_own(coder, text):
+    """"Lebanese Hezbollah" is Hezbollah (its home counted once), not a second vote for Lebanon:
+    beside the Syrian NDF, the army is Syria's."""
+    names = names_of(coder, text)
+    assert "Military Forces of Syria (2000-)" in names, names

@@ -25,12 +25,14 @@ def geoparse(text: str, *, published: dt.date | None = None, gazetteer: Gazettee
 
 def geoparse_with_focus(text: str, *, gazetteer: Gazetteer | None = None, country: str | None = None,
                         entities: dict[tuple[int, int], str] | None = None,
-                        evidence: dict[str, float] | None = None) -> tuple[list[Toponym], str | None]:
+                        evidence: dict[str, float] | None = None,
+                        named_by: list[tuple[int, int]] | None = None) -> tuple[list[Toponym], str | None]:
     """As `geoparse`, and the country in focus it settled on. `evidence` adds votes for the focus
-    from outside the gazetteer (the home countries of the actors the report names)."""
+    from outside the gazetteer (the home countries of the actors the report names, whose spans
+    `named_by` gives: a nationality word inside one, "Lebanese Hezbollah", is no vote of its own)."""
     if gazetteer is None:
         from kharita.gazetteer.store import load_default
 
         gazetteer = load_default()
     found = find_places(text, gazetteer, entities=entities)
-    return resolve_found(text, found, gazetteer, country=country, evidence=evidence)
+    return resolve_found(text, found, gazetteer, country=country, evidence=evidence, named_by=named_by)

@@ -67,14 +67,18 @@ def _demonym_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def named_countries(text: str, found: list[Found] | None = None,
-                    first: dict[int, Candidate | None] | None = None) -> Counter[str]:
+                    first: dict[int, Candidate | None] | None = None,
+                    named_by: list[tuple[int, int]] | None = None) -> Counter[str]:
     """How often each country is named in `text`: its nationality words ("Burmese", "Nigerian
-    troops"), plus the mentions in `found` that resolve to a country itself."""
+    troops") outside the actor names `named_by` covers, plus the mentions in `found` that resolve
+    to a country itself."""
     pattern, words = _demonym_pattern()
     people: Counter[str] = Counter()
     for m in pattern.finditer(text):
         if _LANGUAGE_AFTER.match(text, m.end()) or _LANGUAGE_BEFORE.search(text, 0, m.start()):
             continue                          # "a French accent", "speaking Arabic": a language, not a country
+        if any(a <= m.start() < b for a, b in named_by or ()):
+            continue                          # "Lebanese Hezbollah": the actor's home votes already
         people[words[m.group(1).lower()]] += DEMONYM_SHARE
     counts: Counter[str] = Counter()
     for k, cand in (first or {}).items():
@@ -98,10 +102,12 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|inside|across|throughout|within|into|near|ar
 
 
 def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *, country: str | None = None,
-                  evidence: dict[str, float] | None = None) -> tuple[list[Toponym], str | None]:
-    """Toponyms for `found` mentions of `text`, and the country in focus."""
+                  evidence: dict[str, float] | None = None,
+                  named_by: list[tuple[int, int]] | None = None) -> tuple[list[Toponym], str | None]:
+    """Toponyms for `found` mentions of `text`, and the country in focus (`evidence` and `named_by`
+    as in `geoparse_with_focus`)."""
     if not found:                             # no place named: its people or parties still say the country
-        named = named_countries(text)
+        named = named_countries(text, named_by=named_by)
         for cc, weight in (evidence or {}).items():
             named[cc] += weight
         return [], country or (named.most_common(1)[0][0] if named else None)
@@ -110,7 +116,7 @@ def resolve_found(text: str, found: list[Found], gazetteer: Gazetteer, *, countr
     first = {k: _best(ranked) for k, ranked in alone.items()}
     dateline = next((k for k, f in enumerate(found) if f.known and f.start < DATELINE_CHARS
                      and first.get(k) is not None), None)
-    named = named_countries(text, found, first)
+    named = named_countries(text, found, first, named_by)
     chains = wire_chains(text, found, gazetteer)
     for town, _division in chains.values():
         named[town.place.country_code] += 1          # a town in its province names the country

@@ -106,13 +106,14 @@ class ToponymTagger:
         actors = self._actor_names(doc, text)
         entities.update({span: ACTOR_LABEL for span in actors})
         evidence: dict[str, float] = {}
-        for code in set(actors.values()) - {""}:
+        for code in dict.fromkeys(c for c in actors.values() if c):   # in text order: ties go to the first named
             evidence[code] = ACTOR_VOTE          # the YPG fights in Syria, Boko Haram in Nigeria
         for code in outlet_countries(text, doc._.kharita_outlet):
             evidence[code] = evidence.get(code, 0.0) + OUTLET_VOTE   # "for Borderland Beat": Mexico
         country = doc._.kharita_country or self.country
+        homed = [span for span, code in actors.items() if code]
         return geoparse_with_focus(text, gazetteer=self._lookups, country=country, entities=entities,
-                                   evidence=evidence)
+                                   evidence=evidence, named_by=homed)
 
     def _actor_names(self, doc: Doc, text: str) -> dict[tuple[int, int], str]:
         """Spans the pipeline's actor dictionary names ("Houthis", "Asayish"), each with the actor's
