@@ -110,3 +110,34 @@ def test_sqlite_reads_map_the_file(tmp_path):
             assert 2**30 < conn.exec_driver_sql("PRAGMA mmap_size").scalar() <= MMAP_BYTES   # capped by SQLite
     finally:
         store.close()
+
+
+@pytest.mark.issue(12)
+@pytest.mark.postgres
+def test_a_pooled_connection_the_server_ended_is_replaced_before_a_read_uses_it(pg_schema_url, caplog):
+    """The pool checks a connection as it hands it out without a round trip (store._pg_alive, in
+    place of pool_pre_ping): one that PostgreSQL ended while it sat in the pool is replaced, so the
+    read neither fails nor needs the store's retry."""
+    import logging
+    import time
+
+    import psycopg
+
+    from kharita.store import Store
+
+    with Store.open(pg_schema_url) as store, psycopg.connect(pg_schema_url, autocommit=True) as admin:
+        fill_store(store, make_corpus())
+        want = event_records(store, limit=5)
+        with store.engine.connect() as conn:
+            ended = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        assert store.engine.pool.checkedin() == 1        # the one connection the next read gets
+        admin.execute("SELECT pg_terminate_backend(%s)", [ended])
+        deadline = time.monotonic() + 10
+        while admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [ended]).fetchone():
+            assert time.monotonic() < deadline, "the backend did not end"
+            time.sleep(0.05)
+        with caplog.at_level(logging.WARNING, logger="kharita.store"):
+            assert event_records(store, limit=5) == want
+        assert "lost the connection" not in caplog.text
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != ended

@@ -51,6 +51,10 @@ def _records(store: Any, after: Cursor | None, limit: int, filters: dict[str, An
         scans = [s for s in scans if s]                 # a date range leaves the undated out
     rows: list[Any] = []
     with store.engine.connect() as conn:             # SQLite's map the file (store._sqlite_pragmas)
+        if backend == "postgresql":
+            # each statement on its own, as READ COMMITTED reads them anyway: no BEGIN before the
+            # page's statement, no ROLLBACK as the connection goes back to the pool (two round trips)
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         for dated in scans:
             cursor = after if after is not None and (after[0] is not None) == dated else None
             sql, scan_params = keyset_sql(backend, where, cursor, dated=dated)

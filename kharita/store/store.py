@@ -26,6 +26,7 @@ import json
 import logging
 import math
 import random
+import select as io_select           # sqlalchemy's select is the name `select` here
 import threading
 import time
 from collections import Counter
@@ -61,7 +62,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
 from sqlalchemy.dialects.sqlite import pysqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError, OperationalError
 
 from kharita import settings
 from kharita.errors import SchemaError, StoreConnectionError, StoreError
@@ -167,10 +168,11 @@ class Store:
                 # generic plan that ignores the bbox/date selectivity (about 8x slower on 1M events).
                 # READ COMMITTED (the server's usual default, whatever it is set to): each statement
                 # sees what was committed before it, so a merge that waited for a lock reads what
-                # the lock's previous holder wrote. pool_pre_ping replaces a connection the server
-                # dropped before it is handed out.
-                engine = create_engine(url, pool_size=POOL_SIZE, pool_pre_ping=True, isolation_level="READ COMMITTED",
+                # the lock's previous holder wrote. A connection the server dropped is replaced
+                # before it is handed out (_pg_alive, pool_pre_ping's check without its round trip).
+                engine = create_engine(url, pool_size=POOL_SIZE, isolation_level="READ COMMITTED",
                                        connect_args={"prepare_threshold": None})
+                event.listen(engine, "checkout", _pg_alive)
         except (ArgumentError, ImportError) as exc:
             raise StoreConnectionError(
                 f"Cannot use database URL {_safe(url)}: {exc}. Use a file path, sqlite:///PATH or "
@@ -1184,6 +1186,23 @@ def _lock_key(name: str) -> int:
 #: for its two statements, bench/api_load.py); mmap is for reads only: writes and the WAL go
 #: through SQLite's usual I/O.
 MMAP_BYTES = 1 << 31
+
+
+def _pg_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled PostgreSQL connection, checked as it is handed out: one the server ended while it
+    sat in the pool (a restart, pg_terminate_backend) has the server's goodbye or the end of the
+    stream waiting on its socket, where a live idle one has nothing to read. It is then replaced,
+    and every connection the pool opened before it with it, as SQLAlchemy's pool_pre_ping does on
+    a failed ping. The ping's SELECT 1 was a round trip on every checkout, and it opened a
+    transaction that a read of /api/events then had to roll back (issue 12).
+    A connection that dies silently (no FIN: a host gone) is found by the statement, and the
+    store's retries take a fresh one (`Store._retrying`)."""
+    if dbapi_connection.closed:
+        raise InvalidatePoolError("this pooled connection was closed")
+    waiting = io_select.poll()                     # poll, not select: any file descriptor number
+    waiting.register(dbapi_connection.fileno(), io_select.POLLIN)
+    if waiting.poll(0):
+        raise InvalidatePoolError("the server closed this pooled connection")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
