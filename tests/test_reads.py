@@ -141,3 +141,24 @@ def test_a_pooled_connection_the_server_ended_is_replaced_before_a_read_uses_it(
         assert "lost the connection" not in caplog.text
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != ended
+
+
+@pytest.mark.issue(12)
+@pytest.mark.postgres
+def test_postgresql_plans_a_prepared_read_for_its_own_box_and_dates(pg_schema_url):
+    """The API's reads are prepared on PostgreSQL (reads.fetch), and the store's sessions force
+    custom plans (store.PG_SESSION, beside the URL's own options: its search_path still holds), so
+    a page is never read by a generic plan that ignores how few events its box and dates keep."""
+    from kharita.store import Store
+
+    with Store.open(pg_schema_url) as store:
+        fill_store(store, make_corpus())
+        for _ in range(8):                      # past the 5 runs after which PostgreSQL may go generic
+            assert event_records(store, limit=5, since="2016-01-01", bbox=(30.0, 29.0, 51.0, 41.0))
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+            assert conn.exec_driver_sql("SHOW search_path").scalar().startswith("t_")
+            plans = conn.exec_driver_sql("SELECT statement, generic_plans, custom_plans "
+                                         "FROM pg_prepared_statements").fetchall()
+    page = [p for p in plans if "FROM events" in p[0]]
+    assert page and all(generic == 0 and custom >= 8 for _, generic, custom in page), plans

@@ -171,7 +171,8 @@ class Store:
                 # the lock's previous holder wrote. A connection the server dropped is replaced
                 # before it is handed out (_pg_alive, pool_pre_ping's check without its round trip).
                 engine = create_engine(url, pool_size=POOL_SIZE, isolation_level="READ COMMITTED",
-                                       connect_args={"prepare_threshold": None})
+                                       connect_args={"prepare_threshold": PREPARE_WHEN_ASKED})
+                event.listen(engine, "do_connect", _pg_options)
                 event.listen(engine, "checkout", _pg_alive)
         except (ArgumentError, ImportError) as exc:
             raise StoreConnectionError(
@@ -1186,6 +1187,23 @@ def _lock_key(name: str) -> int:
 #: for its two statements, bench/api_load.py); mmap is for reads only: writes and the WAL go
 #: through SQLite's usual I/O.
 MMAP_BYTES = 1 << 31
+
+
+#: psycopg's prepare_threshold for the store's connections: a statement is prepared only where the
+#: code asks for it (`execute(..., prepare=True)`: the API's reads, kharita.store.reads.fetch), never
+#: because it ran a few times (psycopg's default is 5; None would refuse even those asked for).
+PREPARE_WHEN_ASKED = 2**62
+
+#: Settings of every PostgreSQL session of the store, sent as it connects: a statement prepared
+#: (kharita.store.reads prepares the API's reads) is planned for each run's own values, never by
+#: a generic plan that ignores how few events a box and a date range keep.
+PG_SESSION = "-c plan_cache_mode=force_custom_plan"
+
+
+def _pg_options(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+    """PG_SESSION among the connection's startup options, after any the URL gives (a search_path):
+    set as the session starts, no statement of its own."""
+    cparams["options"] = " ".join(filter(None, [cparams.get("options"), PG_SESSION]))
 
 
 def _pg_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
