@@ -164,8 +164,10 @@ class Store:
                 engine = create_engine(url, pool_size=POOL_SIZE, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                # psycopg prepares a statement after 5 runs and PostgreSQL may then switch to a
-                # generic plan that ignores the bbox/date selectivity (about 8x slower on 1M events).
+                # psycopg would prepare a statement after 5 runs and PostgreSQL may then switch to
+                # a generic plan that ignores the bbox/date selectivity (about 8x slower on 1M
+                # events): only the API's reads are prepared (PREPARE_WHEN_ASKED), and every
+                # session forces custom plans (_pg_options).
                 # READ COMMITTED (the server's usual default, whatever it is set to): each statement
                 # sees what was committed before it, so a merge that waited for a lock reads what
                 # the lock's previous holder wrote. A connection the server dropped is replaced
