@@ -2037,3 +2037,26 @@ def test_a_nationality_inside_a_groups_name_casts_no_vote_of_its_own(coder, text
     beside the Syrian NDF, the army is Syria's."""
     names = names_of(coder, text)
     assert "Military Forces of Syria (2000-)" in names, names
+
+
+@pytest.mark.parametrize("text", [
+    "Two men were shot dead in an exchange of gunfire with soldiers near Kumbo, North West Region, on Sunday. "
+    "Residents say they were separatist fighters.",
+    "Troops killed two gunmen in a shootout near Kumbo, North West Region, on Sunday; the two were armed "
+    "separatists, the army said.",
+    "Two men died in a gunfight with soldiers near Kumbo, North West Region, on Sunday. The army said the dead "
+    "were members of the Ambazonia Defence Forces.",
+])
+def test_the_dead_said_to_be_a_groups_fighters_are_the_other_side(coder, text):
+    """The victims' own group is the second actor; fighters killed in a fight make it a battle."""
+    events = code(coder, text)
+    assert events
+    assert all(e.sub_event_type is S.ARMED_CLASH and e.actor2 is not None
+               and {e.actor1.name, e.actor2.name} == {"Ambazonian Separatists", "Military Forces of Cameroon"}
+               for e in events), [(e.sub_event_type, e.actor1.name, e.actor2 and e.actor2.name) for e in events]
+
+
+def test_dead_said_to_be_civilians_stay_civilians(coder):
+    text = "Unknown gunmen shot dead two men near Kumbo, North West Region, on Sunday. Residents said the victims were civilians."
+    events = code(coder, text)
+    assert [(e.sub_event_type, e.actor2.name) for e in events] == [(S.ATTACK, "Civilians (Cameroon)")]

@@ -18,14 +18,15 @@ from kharita.ontology import Certainty, SubEventType as S, TimePrecision
 
 @dataclass(frozen=True, slots=True)
 class Suspect:
-    """A named group the report attributes violence to, read in the rough sentence start..end:
-    the perpetrator of an event it leaves unnamed, or (`target`) the party a strike in that
-    sentence is aimed at."""
+    """A named group the report ties to violence, read in the rough sentence start..end: the
+    perpetrator of an event it leaves unnamed, (`target`) the party a strike in that sentence is
+    aimed at, or (`dead`) the group the dead of a nearby fight belonged to."""
 
     start: int
     end: int
     mention: ActorMention
     target: bool = False
+    dead: bool = False
 
 
 @dataclass(slots=True)

@@ -326,6 +326,7 @@ CLAIM = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:the\s+)?responsibility\b|\bclaime
 SIGNED = re.compile(r"\b(?:message|note|banner|narco-?manta|narcomanta|narco-?message|poster|letter|sign|"
                     r"blanket|cardboard)s?\b[^.;]{0,60}?\bsigned\s+by\s+(?:the\s+)?", re.I)
 CLAIM_REACH = 800         # characters between a claim of responsibility and the event it claims
+DEAD_REACH = 400          # characters from a fight to the later sentence that says who its dead were
 
 
 def claims_of(text: str, actors: list[ActorMention]) -> list[tuple[int, ActorMention]]:
@@ -372,6 +373,7 @@ SUSPECT_AFTER = _anchored(lexicon.words("suspect_after"))
 FRAMING_BEFORE = _anchored(lexicon.words("framing_before"))
 FRAMING_AFTER = _anchored(lexicon.words("framing_after"))
 PARTY_AFTER = _anchored(lexicon.words("party_after"))
+DEAD_ARE_BEFORE = _anchored(lexicon.words("dead_are_before"))
 
 
 def suspects_of(text: str, actors: list[ActorMention]) -> list[Suspect]:
@@ -382,15 +384,21 @@ def suspects_of(text: str, actors: list[ActorMention]) -> list[Suspect]:
     hideout"). Read from the whole text: such sentences often hold no trigger to parse."""
     out: list[Suspect] = []
     for mention in actors:
-        if not _claimant(mention) or mention.actor.actor_type is ActorType.STATE_FORCES:
-            continue
         start, end = _sentence_start(text, mention.start), _sentence_end(text, mention.end)
         before, after = text[start:mention.start], text[mention.end:end]
+        if mention.generic and not unidentified(mention) and mention.actor.actor_type is not ActorType.CIVILIANS \
+                and DEAD_ARE_BEFORE.search(before):
+            out.append(Suspect(start, end, mention, dead=True))   # "they are separatist fighters": a group by its kind
+            continue
+        if not _claimant(mention) or mention.actor.actor_type is ActorType.STATE_FORCES:
+            continue
         if SUSPECT_BEFORE.search(before) or SUSPECT_AFTER.match(after) \
                 or FRAMING_BEFORE.search(before) and FRAMING_AFTER.match(after):
             out.append(Suspect(start, end, mention, target=False))
         elif PARTY_AFTER.match(after):
             out.append(Suspect(start, end, mention, target=True))
+        elif DEAD_ARE_BEFORE.search(before):
+            out.append(Suspect(start, end, mention, dead=True))
     return out
 
 
@@ -427,6 +435,12 @@ def _claimed_by(d: Draft, ctx: Context) -> None:
     if near:
         d.actor1 = min(near, key=lambda m: abs(m.start - d.sentence[0]))
 
+def _unnamed(mention: ActorMention | None) -> bool:
+    """No party, or one the text leaves unnamed: an Unidentified Armed Group or plain civilians."""
+    return mention is None or mention.generic and (
+        unidentified(mention) or mention.actor.actor_type is ActorType.CIVILIANS)
+
+
 def _suspected(d: Draft, ctx: Context) -> None:
     """"Police blamed the attack on Boko Haram": the party the report leaves unnamed is the group it
     attributes the event to (ACLED codes a suspected perpetrator), the nearest such group within
@@ -437,12 +451,23 @@ def _suspected(d: Draft, ctx: Context) -> None:
             and (d.actor2.start, d.actor2.end) in blamed:
         d.actor1, d.actor2 = d.actor2, None   # "... and police blamed the attack on X": X is no victim
         return
+    fight = d.sub in _BATTLE or d.sub is S.ATTACK and d.klass in ("CLASH", "KILL")
+    dead = [s.mention for s in ctx.suspects if s.dead and fight and 0 <= s.start - d.sentence[0] <= DEAD_REACH
+            and not any(_same_side(s.mention, a) for a in (d.actor1, d.actor2))]
+    unnamed = [role for role in ("actor2", "actor1") if _unnamed(getattr(d, role))]
+    if dead and unnamed and (d.actor1 is not None or d.actor2 is not None):
+        setattr(d, unnamed[0], dead[0])   # "... shot in an exchange of fire with troops. They are separatist fighters."
+        if d.actor1 is None:
+            d.actor1, d.actor2 = d.actor2, None
+        if d.sub is S.ATTACK:
+            d.sub = S.ARMED_CLASH         # the dead were fighters: a battle (ACLED: Attack is on civilians)
+        return
     for role in ("actor1", "actor2"):
         mention, other = getattr(d, role), d.actor2 if role == "actor1" else d.actor1
         if mention is None or not mention.generic or not unidentified(mention):
             continue
-        near = [s.mention for s in ctx.suspects
-                if (s.start <= d.sentence[0] < s.end if s.target else abs(s.start - d.sentence[0]) <= CLAIM_REACH)
+        near = [s.mention for s in ctx.suspects if not s.dead
+                and (s.start <= d.sentence[0] < s.end if s.target else abs(s.start - d.sentence[0]) <= CLAIM_REACH)
                 and (role == "actor2" or not s.target)
                 and (other is None or s.mention.actor.name != other.actor.name)
                 and s.mention.actor.country in ("", country or s.mention.actor.country)]
