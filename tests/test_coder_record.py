@@ -2060,3 +2060,28 @@ def test_dead_said_to_be_civilians_stay_civilians(coder):
     text = "Unknown gunmen shot dead two men near Kumbo, North West Region, on Sunday. Residents said the victims were civilians."
     events = code(coder, text)
     assert [(e.sub_event_type, e.actor2.name) for e in events] == [(S.ATTACK, "Civilians (Cameroon)")]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("The wife of Cpl. Frederick Villasis, who served in Tapaz, Capiz, demanded justice. At home, Villasis "
+     "never spoke of the risks, she said.", "Villasis"),
+    ("Sgt. Maria Santos was wounded in Tapaz, Capiz, on Monday. Santos was taken to hospital.", "Santos"),
+    ("The blast killed motorcycle driver Alberto de los Santos, 51, and wounded his passenger in Tapaz, "
+     "Capiz.", "Santos"),
+])
+def test_a_persons_name_is_no_place_anywhere_in_the_report(coder, text, person):
+    """One sense per report: a word used as a person's name (after a rank or title, before an age)
+    is that person wherever it recurs, unless a locative or a place cue says otherwise."""
+    from kharita.gazetteer import load_default
+    from kharita.gazetteer.recognize import find_places
+
+    names = {f.text for f in find_places(text, load_default())}
+    assert person not in names and "Tapaz" in names, names
+
+
+def test_a_persons_name_after_a_locative_is_still_a_place():
+    from kharita.gazetteer import load_default
+    from kharita.gazetteer.recognize import find_places
+
+    text = "Gen. Ali Santos visited the troops. Fighting later broke out in Santos, the port city."
+    assert "Santos" in {f.text for f in find_places(text, load_default())}

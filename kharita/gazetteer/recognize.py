@@ -29,6 +29,8 @@ CONNECTORS = frozenset(ARTICLES | {"of", "de", "la", "du", "des", "del", "i", "e
                                   "abu", "umm", "ras", "on", "upon"})
 TITLES = frozenset({"mr", "mrs", "ms", "dr", "president", "gen", "general", "sheikh", "shaykh",
                     "minister", "king", "prince", "colonel", "col", "commander", "lt", "sgt", "capt",
+                    "cpl", "corporal", "sergeant", "lieutenant", "maj", "captain", "brig", "brigadier",
+                    "pvt", "pfc", "adm", "admiral", "mullah", "maulvi", "haji",
                     "judge", "senator", "sen", "rep", "governor", "gov", "mayor", "pope", "imam",
                     "emir", "professor", "prof", "st", "saint", "lord", "lady", "sir"})
 LOCATIVE = frozenset({"in", "near", "at", "outside", "from", "into", "towards", "toward", "to",
@@ -197,8 +199,41 @@ def find_places(text: str, gazetteer: Gazetteer, *,
                 and label not in PLACE_LABELS and not _locative_before(tokens, i):
             pending_common.append(len(found) - 1)
         i += n
-    found = _with_context(text, found)
-    return _vouch_common(text, found, pending_common)
+    found = _vouch_common(text, _with_context(text, found), pending_common)
+    people = _people_named(text, tokens)
+    if not people:
+        return found
+    index = {t.start: i for i, t in enumerate(tokens)}
+    return [f for f in found if f.text not in people or f.cue or _locative_before(tokens, index.get(f.start, 0))]
+
+
+#: Lower-case words inside a person's name ("Alberto de los Santos", "Abu Bakr al-Baghdadi").
+NAME_PARTICLES = frozenset({"de", "los", "las", "la", "del", "da", "dos", "das", "van", "von", "bin", "ibn", "al"})
+#: ", 51," after a name: a person's age, as news gives it ("Alberto de los Santos, 51, was killed").
+_AGE_AFTER = re.compile(r"\s*,\s*\d{1,3}\s*,")
+
+
+def _people_named(text: str, tokens: list[_Token]) -> set[str]:
+    """Words the report uses as a person's name: the capitalised run after a title ("Cpl. Frederick
+    Villasis") or before an age (", 51,"). One sense per report: elsewhere in it the same word is
+    that person too ("Villasis entered the army in 2012"), unless a place cue or a locative says
+    otherwise."""
+    people: set[str] = set()
+    for i, tok in enumerate(tokens):
+        if _skip_token(tokens, i) and tok.capitalised:
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1].capitalised and text[tokens[j].end:tokens[j + 1].start] == " ":
+                j += 1
+            people.update(t.text for t in tokens[i + 1:j + 1])   # the surname(s) after the given name
+        elif tok.capitalised and _AGE_AFTER.match(text, tok.end) and i > 0 \
+                and text[tokens[i - 1].end:tok.start] == " " and not _locative_before(tokens, i):
+            j = i                              # "killed motorcycle driver Alberto de los Santos, 51,"
+            while j > 0 and text[tokens[j - 1].end:tokens[j].start] == " " and (
+                    tokens[j - 1].capitalised or tokens[j - 1].text.lower() in NAME_PARTICLES):
+                j -= 1
+            people.update(t.text for t in tokens[j:i + 1] if t.capitalised)
+    return people
+
 
 
 def _known(gazetteer: Gazetteer, knows: object, name: str) -> bool:
