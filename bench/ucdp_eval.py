@@ -40,6 +40,7 @@ from the article meets it; an article without events misses all of them.
   * "Opponents of X": any rebel, militia, protester or rioter actor.
   * UCDP names for a group whose armed wing ACLED codes: "CPP" is also the NPA (New People's Army),
     "NUG" also the PDF (People's Defence Force); "Jalisco Cartel New Generation" is also CJNG;
+    "BIFM-K" (the Bangsamoro Islamic Freedom Movement's Karialan faction) is also the BIFF;
     "Kashmir insurgents" are also the Pakistan-based groups UCDP counts in that insurgency
     (Lashkar-e-Taiba, Jaish-e-Mohammed) besides Hizbul Mujahideen (SIDE_ALIASES).
   * A group name (IS, SDF, Taleban, PKK, JAS, TTP, Sinaloa Cartel ...), each of "A, B" tried: the
@@ -350,6 +351,8 @@ SIDE_ALIASES = {
     "CPP": ("New People's Army", "NPA"),
     "NUG": ("People's Defence Force", "PDF"),
     "Jalisco Cartel New Generation": ("CJNG",),
+    # the Bangsamoro Islamic Freedom Movement (Karialan faction), whose armed wing is the BIFF
+    "BIFM-K": ("Bangsamoro Islamic Freedom Fighters", "BIFF"),
     # UCDP's collective for the armed groups of the Kashmir insurgency, whatever their base
     "Kashmir insurgents": ("Lashkar-e-Taiba", "Jaish-e-Mohammed", "Hizbul Mujahideen"),
 }

@@ -1902,6 +1902,8 @@ def test_an_unsigned_message_claims_nothing(coder):
     "hallmarks of Boko Haram.",
     "Gunmen killed two guards at a checkpoint near Maiduguri on Monday. Officials said Boko Haram was behind "
     "the attack.",
+    "Gunmen killed two guards at a checkpoint near Maiduguri on Monday; the killing bore the signature style of "
+    "the terror group Boko Haram, police said.",
 ])
 def test_a_blamed_group_is_the_perpetrator(coder, text):
     """ACLED codes the perpetrator a source attributes; an Unidentified Armed Group only where it names none."""
