@@ -106,7 +106,10 @@ function hatchImage() {
 // map draws with two, fill without its antialiasing outline and plain lines (no dashes: a dashed
 // line is a program of its own)
 function firstStyle() {
-  const style = { version: 8, sources: {}, layers: [{ id: "sea", type: "background", paint: { "background-color": "#b9d3e0" } }] };
+  // the sea is the map element's own background (app.css, #map) under MapLibre's transparent canvas,
+  // not a background layer: that layer's program was the first frame's, compiled on the page's main
+  // thread before MapLibre's worker had even started to fetch the base map
+  const style = { version: 8, sources: {}, layers: [] };
   if (!OFFLINE_BASE) return style;
   // one source for the whole base map (kharita.web.basemap), so that each of its tiles arrives (and
   // is drawn) once: land as one fill (Natural Earth's land, coasts only), the borders between
@@ -591,7 +594,9 @@ function drawTimeline() {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth, height = canvas.clientHeight;
   canvas.width = width * ratio; canvas.height = height * ratio;
-  const g = canvas.getContext("2d");
+  // drawn by the CPU, not the GPU: a few bars a redraw, and an accelerated canvas is one more
+  // surface for the GPU process (on SwiftShader, the same CPU) to set up and composite
+  const g = canvas.getContext("2d", { willReadFrequently: true });
   g.setTransform(ratio, 0, 0, ratio, 0, 0);
   g.clearRect(0, 0, width, height);
   if (!extent) { $("timeline-label").textContent = "no events yet"; return; }
