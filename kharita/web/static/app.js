@@ -71,6 +71,7 @@ function controllerColour(name) {
 // meta line is left out when a tile server replaces it), so that MapLibre's worker fetches, parses
 // and cuts it into tiles while the page is still starting
 const OFFLINE_BASE = Boolean(document.querySelector('meta[name="kharita-base"]'));
+maplibregl.prewarm();          // MapLibre's worker starts now, before the map's first frame holds the page
 const map = new maplibregl.Map({
   container: "map", style: firstStyle(),
   center: [40.5, 35.5], zoom: 5.3, minZoom: 1.5, maxZoom: 15, renderWorldCopies: false,
