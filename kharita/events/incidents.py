@@ -15,8 +15,8 @@ from dataclasses import replace
 
 from kharita.actors.coding import ETHNIC
 from kharita.actors.dictionary import fold, load_default
-from kharita.events.arguments import CIVILIAN_WORDS, DYING
 from kharita.events import lexicon
+from kharita.events.arguments import CIVILIAN_WORDS, DYING
 from kharita.events.drafts import LETHAL_SUBS, TERRITORIAL_SUBS, Context, Draft, Suspect, unidentified
 from kharita.events.places import fallback_place
 from kharita.events.subtypes import consistent_sub
@@ -380,8 +380,9 @@ def suspects_of(text: str, actors: list[ActorMention]) -> list[Suspect]:
     """The named armed groups the report attributes an unnamed perpetrator's violence to, outside a
     claim: blamed, suspected, framed as the group's campaign, asked for comment ("police blamed the
     attack on Boko Haram", "this comes in light of ISIS cells' activities", "the Taliban have not
-    commented"), and the groups a strike in the same sentence targets ("an air raid on a Taliban
-    hideout"). Read from the whole text: such sentences often hold no trigger to parse."""
+    commented"), the groups a strike in the same sentence targets ("an air raid on a Taliban
+    hideout"), and the groups the dead are said to belong to ("they were separatist fighters").
+    Read from the whole text: such sentences often hold no trigger to parse."""
     out: list[Suspect] = []
     for mention in actors:
         start, end = _sentence_start(text, mention.start), _sentence_end(text, mention.end)
@@ -394,7 +395,7 @@ def suspects_of(text: str, actors: list[ActorMention]) -> list[Suspect]:
             continue
         if SUSPECT_BEFORE.search(before) or SUSPECT_AFTER.match(after) \
                 or FRAMING_BEFORE.search(before) and FRAMING_AFTER.match(after):
-            out.append(Suspect(start, end, mention, target=False))
+            out.append(Suspect(start, end, mention))
         elif PARTY_AFTER.match(after):
             out.append(Suspect(start, end, mention, target=True))
         elif DEAD_ARE_BEFORE.search(before):
@@ -435,6 +436,7 @@ def _claimed_by(d: Draft, ctx: Context) -> None:
     if near:
         d.actor1 = min(near, key=lambda m: abs(m.start - d.sentence[0]))
 
+
 def _unnamed(mention: ActorMention | None) -> bool:
     """No party, or one the text leaves unnamed: an Unidentified Armed Group or plain civilians."""
     return mention is None or mention.generic and (
@@ -444,9 +446,11 @@ def _unnamed(mention: ActorMention | None) -> bool:
 def _suspected(d: Draft, ctx: Context) -> None:
     """"Police blamed the attack on Boko Haram": the party the report leaves unnamed is the group it
     attributes the event to (ACLED codes a suspected perpetrator), the nearest such group within
-    CLAIM_REACH; a group a strike targets in the event's own sentence is its actor2."""
+    CLAIM_REACH; a group a strike targets in the event's own sentence is its actor2; the group a
+    later sentence says the fight's dead belonged to ("they were separatist fighters") is its
+    unnamed side."""
     country = d.toponym.place.country_code if d.toponym is not None and d.toponym.place is not None else ""
-    blamed = {(s.mention.start, s.mention.end) for s in ctx.suspects if not s.target}
+    blamed = {(s.mention.start, s.mention.end) for s in ctx.suspects if not s.target and not s.dead}
     if d.actor1 is not None and unidentified(d.actor1) and d.actor2 is not None \
             and (d.actor2.start, d.actor2.end) in blamed:
         d.actor1, d.actor2 = d.actor2, None   # "... and police blamed the attack on X": X is no victim
