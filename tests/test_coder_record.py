@@ -2080,3 +2080,11 @@ def test_a_persons_name_after_a_locative_is_still_a_place():
 
     text = "Gen. Ali Santos visited the troops. Fighting later broke out in Santos, the port city."
     assert "Santos" in {f.text for f in find_places(text, load_default())}
+
+
+def test_a_follow_up_naming_the_perpetrator_keeps_its_victims(coder):
+    text = ("Unknown gunmen attacked a village near Maiduguri on Monday. The attack, which bore the hallmarks of "
+            "Boko Haram, killed five villagers.")
+    events = code(coder, text)
+    assert [(e.sub_event_type, e.actor1.name.startswith("Boko Haram"), e.actor2 and e.actor2.name, e.fatalities)
+            for e in events] == [(S.ATTACK, True, "Civilians (Nigeria)", 5)]

@@ -212,7 +212,6 @@ def _fold_into(target: Draft, d: Draft) -> None:
             and d.actor1 is not None and not d.orphan and _claimant(d.actor1) \
             and d.actor1.actor.actor_type is not ActorType.STATE_FORCES and not _same_side(d.actor1, target.actor2):
         target.actor1 = d.actor1          # "Gunmen killed two guards. The attack bore the hallmarks of Boko Haram."
-        return
     if target.actor2 is None and target.actor1 is not None:
         named = [a for a in (d.actor1, d.actor2) if a is not None and a.actor.name != target.actor1.actor.name
                  and (not a.generic or a.actor.actor_type is ActorType.STATE_FORCES)]   # "government troops" too
@@ -474,7 +473,7 @@ def _suspected(d: Draft, ctx: Context) -> None:
                 and (s.start <= d.sentence[0] < s.end if s.target else abs(s.start - d.sentence[0]) <= CLAIM_REACH)
                 and (role == "actor2" or not s.target)
                 and (other is None or s.mention.actor.name != other.actor.name)
-                and s.mention.actor.country in ("", country or s.mention.actor.country)]
+                and (not country or s.mention.actor.country in ("", country))]
         if near:
             setattr(d, role, min(near, key=lambda m: abs(m.start - d.sentence[0])))
             return
